@@ -1,0 +1,188 @@
+"""Facts about one indicator that several rules need, computed once and only when asked.
+
+An indicator's target may be split over three cells (指标性质 ≧ | 指标值 735 | 度量单位 人次):
+`IndicatorFacts` merges them into one effective comparator, value and unit, and knows which
+cell each part came from so findings point at the right place.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from .document import Cell, Indicator
+from .grammar import parse_cell, parse_comparator, parse_unit
+from .packs import Family, Packs
+from .parsed import CellKind, Clause, Comparator, Direction, ParsedCell, Unit
+
+_SPACE = re.compile(r"[\s\u3000*]+")
+
+
+def clean_label(text: str | None, packs: Packs) -> str:
+    """A category label as compared with the taxonomy: no spaces, OCR stars or trailing 等."""
+    if not text:
+        return ""
+    out = _SPACE.sub("", text)
+    for suffix in packs.taxonomy.strip_suffixes:
+        if out.endswith(suffix) and len(out) > len(suffix) + 1:
+            out = out[: -len(suffix)]
+    return out
+
+
+class IndicatorFacts:
+    def __init__(self, indicator: Indicator, packs: Packs) -> None:
+        self.indicator = indicator
+        self.packs = packs
+        f = indicator.fields
+        self.name = f.name or ""
+        self.target = f.target or ""
+
+    # -- categories -------------------------------------------------------------------------
+
+    @cached_property
+    def level1_label(self) -> str:
+        return clean_label(self.indicator.fields.level1, self.packs)
+
+    @cached_property
+    def level2_label(self) -> str:
+        return clean_label(self.indicator.fields.level2, self.packs)
+
+    @cached_property
+    def level1(self) -> tuple[str, bool] | None:
+        """(category key, standard spelling) of the 一级 label; None when unknown."""
+        return self.packs.level1_index.get(self.level1_label)
+
+    @cached_property
+    def level2(self) -> tuple[str, str, bool] | None:
+        return self.packs.level2_index.get(self.level2_label)
+
+    @cached_property
+    def category(self) -> str | None:
+        """output / outcome / satisfaction / cost / input, from 一级, else from 二级."""
+        if self.level1 is not None:
+            return self.level1[0]
+        if self.level2 is not None:
+            return self.level2[0]
+        return None
+
+    @cached_property
+    def subcategory(self) -> str | None:
+        """The standard 二级 label, when the 二级 cell is recognisable."""
+        return self.level2[1] if self.level2 is not None else None
+
+    # -- parsed cells ------------------------------------------------------------------------
+
+    @cached_property
+    def name_parsed(self) -> ParsedCell:
+        return parse_cell(self.name, "sentence")
+
+    @cached_property
+    def target_parsed(self) -> ParsedCell:
+        return parse_cell(self.target, "target")
+
+    @cached_property
+    def actual_parsed(self) -> ParsedCell | None:
+        actual = self.indicator.fields.actual
+        return parse_cell(actual, "target") if actual else None
+
+    @cached_property
+    def comparator_column(self) -> Comparator | None:
+        text = self.indicator.fields.comparator
+        return parse_comparator(text) if text else None
+
+    @cached_property
+    def unit_column(self) -> Unit | None:
+        text = self.indicator.fields.unit
+        return parse_unit(text) if text else None
+
+    @cached_property
+    def clause(self) -> Clause | None:
+        """The target's clause when it has exactly one (multi-level cells have several)."""
+        parsed = self.target_parsed
+        if parsed.error is not None or len(parsed.clauses) != 1:
+            return None
+        return parsed.clauses[0]
+
+    @cached_property
+    def comparator(self) -> tuple[Comparator, str] | None:
+        """The effective comparator and the field it was written in."""
+        clause = self.clause
+        if clause is not None and clause.comparator is not None:
+            return clause.comparator, "target"
+        if self.comparator_column is not None:
+            return self.comparator_column, "comparator"
+        return None
+
+    @cached_property
+    def unit(self) -> tuple[Unit, str] | None:
+        clause = self.clause
+        if clause is not None and clause.unit is not None:
+            return clause.unit, "target"
+        if self.unit_column is not None:
+            return self.unit_column, "unit"
+        return None
+
+    @property
+    def value(self) -> float | None:
+        clause = self.clause
+        return clause.value if clause is not None else None
+
+    @cached_property
+    def is_quantity(self) -> bool:
+        return self.target_parsed.kind in (CellKind.QUANTITY, CellKind.RANGE) and (
+            self.value is not None
+        )
+
+    @cached_property
+    def dimension(self) -> str | None:
+        u = self.unit
+        return u[0].dimension if u is not None else None
+
+    @cached_property
+    def is_percent(self) -> bool:
+        u = self.unit
+        return u is not None and u[0].dimension == "rate" and u[0].canonical == "%"
+
+    # -- meaning -----------------------------------------------------------------------------
+
+    @cached_property
+    def subject(self) -> str:
+        """The name without embedded targets: what the indicator measures."""
+        first = self.name_parsed.first
+        if first is not None and first.subject:
+            return first.subject
+        return self.name
+
+    @cached_property
+    def family(self) -> Family | None:
+        subject = self.subject
+        for regex, fam in self.packs.family_table:
+            if regex.search(subject):
+                return fam
+        return None
+
+    @cached_property
+    def wanted_direction(self) -> str | None:
+        """min / max / exact when the family says so confidently, else None."""
+        fam = self.family
+        if fam is None or not fam.confident or fam.direction == "none":
+            return None
+        return fam.direction
+
+    @cached_property
+    def is_satisfaction(self) -> bool:
+        fam = self.family
+        return fam is not None and fam.name == "satisfaction"
+
+    def cell(self, field: str) -> Cell | None:
+        return self.indicator.cells.get(field)
+
+
+def direction_of(comparator: Comparator) -> str:
+    """Fold strict comparators into the direction they ask for."""
+    d = comparator.direction
+    if d in (Direction.MIN, Direction.ABOVE):
+        return "min"
+    if d in (Direction.MAX, Direction.BELOW):
+        return "max"
+    return "exact"

@@ -1,0 +1,53 @@
+"""The built-in rules, listed explicitly: importing a module registers nothing."""
+
+from __future__ import annotations
+
+from ..registry import Rule
+from . import alignment, categories, direction, measurability, process, selfeval, structure, units
+
+BUILTIN_RULES: tuple[Rule, ...] = (
+    measurability.vague_target,
+    measurability.vague_name,
+    measurability.vague_goal,
+    measurability.satisfaction_group_unnamed,
+    measurability.unquantified_target,
+    measurability.empty_target,
+    measurability.placeholder_target,
+    measurability.placeholder_name,
+    direction.missing_comparator,
+    direction.comparator_against_meaning,
+    direction.impossible_rate,
+    units.missing_unit,
+    units.unit_mismatch,
+    units.value_out_of_range,
+    units.magnitude_without_unit,
+    categories.nonstandard_level1,
+    categories.nonstandard_level2,
+    categories.satisfaction_misfiled,
+    categories.quality_under_outcome,
+    categories.cost_subcategory_misplaced,
+    categories.name_not_an_indicator,
+    process.process_indicator,
+    process.cost_not_capped,
+    structure.missing_category,
+    structure.missing_satisfaction,
+    structure.missing_cost,
+    structure.no_absolute_quantity,
+    structure.weight_total,
+    structure.dominant_weight,
+    structure.duplicate_indicator,
+    structure.rate_restates_quantity,
+    structure.multi_target_cell,
+    alignment.goal_not_measured,
+    alignment.content_not_measured,
+    alignment.goal_quantity_missing,
+    alignment.name_value_conflict,
+    selfeval.overachievement,
+    selfeval.satisfaction_target_100,
+    selfeval.trivial_targets,
+    selfeval.score_above_weight,
+    selfeval.score_inconsistent,
+    selfeval.missed_without_explanation,
+    selfeval.actual_not_comparable,
+    selfeval.budget_execution_score,
+)

@@ -1,0 +1,217 @@
+"""Alignment: goals and budget content measured by indicators, names agreeing with values.
+
+Matching works offline on Chinese text: meaning-bearing terms are character bigrams left after
+stopwords (rules/concepts.yaml) are removed, with synonyms folded into concepts. Terms that
+occur in the project's own name are context, not evidence: in an "运维服务项目" every
+indicator mentions 运维 and 服务, so those words cannot show that 安全运维服务 is measured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..engine import DocumentContext
+from ..findings import Finding, Severity
+from ..grammar import parse_cell
+from ..packs import Packs
+from ..parsed import Span
+from ..registry import document_rule
+
+SRC_ALIGN = (
+    "财预〔2015〕88号 审核要点：相关性（指标与项目内容、目标相对应）；GUIDE §3.13（年度目标中的数量"
+    "应在指标中出现，每个目标分句和预算内容都应有指标衡量）"
+)
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CLAUSE = re.compile(r"[；;。！!？?\n]|(?<!\d)[，,](?!\d)|\d+[.、．）)](?!\d)")
+
+
+def terms(text: str, packs: Packs) -> set[str]:
+    """Concepts and CJK bigrams of a text, stopwords removed."""
+    concept_re, concept_of = packs.concept_index
+    out: set[str] = set()
+    for m in concept_re.finditer(text):
+        out.add("#" + concept_of[m.group(0)])
+    stripped = packs.stopword_re.sub(" ", concept_re.sub(" ", text))
+    for run in _CJK_RUN.findall(stripped):
+        for i in range(len(run) - 1):
+            out.add(run[i : i + 2])
+    return out
+
+
+class _Matcher:
+    def __init__(self, ctx: DocumentContext) -> None:
+        packs = ctx.packs
+        self.packs = packs
+        project = ctx.document.model.project.name or ""
+        self.context = {t for t in terms(project, packs) if not t.startswith("#")}
+        fields = packs.concepts.indicator_fields
+        self.indicator_terms: list[set[str]] = []
+        for f in ctx.facts:
+            text = " ".join(getattr(f.indicator.fields, name) or "" for name in fields)
+            self.indicator_terms.append(terms(text, packs) - self.context)
+
+    def specific(self, text: str) -> set[str]:
+        return terms(text, self.packs) - self.context
+
+    def covered(self, text: str) -> bool:
+        wanted = self.specific(text)
+        if not wanted:
+            return True  # nothing specific to look for: not our call
+        return any(wanted & have for have in self.indicator_terms)
+
+
+def _clauses(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in [*_CLAUSE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if text[start:end].strip():
+            yield start, end
+        start = m.end() if m else len(text)
+
+
+@document_rule(
+    code="IA601",
+    name="goal-not-measured",
+    kind="alignment",
+    severity=Severity.WARNING,
+    source=SRC_ALIGN,
+    summary="年度目标的某个分句没有任何指标衡量",
+    bad="goals:\n  annual: [保障各信息系统数据的完整性和安全性]\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 全年巡检次数, target: ≥12次}",
+    good="goals:\n  annual: [保障各信息系统数据的完整性和安全性]\n"
+    "indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 数据丢失次数, target: =0次}",
+    packs=("concepts",),
+)
+def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
+    """目标写了要做的事，指标里却找不到衡量它的一项：这个目标完成与否无从评价。"""
+    if not ctx.facts:
+        return
+    matcher = _Matcher(ctx)
+    for cell in ctx.goal_cells():
+        for start, end in _clauses(cell.text):
+            clause = cell.text[start:end].strip()
+            if len(clause) < 4 or matcher.covered(clause):
+                continue
+            yield ctx.finding(
+                f"目标“{clause}”没有对应的指标衡量",
+                cell=cell,
+                span=Span(start, end),
+                suggestion="为这一目标增加一个可量化的产出或效益指标",
+            )
+
+
+@document_rule(
+    code="IA602",
+    name="content-not-measured",
+    kind="alignment",
+    severity=Severity.WARNING,
+    source=SRC_ALIGN + "；评价报告：产出指标需结合资金使用方向设定",
+    summary="预算内容（资金用途）中的某一项没有任何指标衡量",
+    bad="project: {name: 信息化运维项目, content: [政务云平台资源续租]}\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 全年巡检次数, target: ≥12次}",
+    good="project: {name: 信息化运维项目, content: [政务云平台资源续租]}\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 政务云资源续租时长, target: =12个月}",
+    packs=("concepts",),
+)
+def content_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
+    """钱花在了这一项上，指标里却没有它的产出：花了多少钱、买到了什么，对不上。"""
+    if not ctx.facts:
+        return
+    matcher = _Matcher(ctx)
+    for cell in ctx.document.value_cells("project.content"):
+        item = cell.text.strip()
+        if len(item) < 2 or matcher.covered(item):
+            continue
+        yield ctx.finding(
+            f"预算内容“{item}”没有对应的指标",
+            cell=cell,
+            suggestion=f"增加产出指标，如“完成{item}__项”或与合同约定一致的数量、质量指标",
+        )
+
+
+_GOAL_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|[\u3400-\u9fff]{1,3})")
+
+
+@document_rule(
+    code="IA603",
+    name="goal-quantity-missing",
+    kind="alignment",
+    severity=Severity.WARNING,
+    source=SRC_ALIGN,
+    summary="年度目标中写明的数量没有在任何指标中出现",
+    bad="goals:\n  annual: [全年培训 280 人次]\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 培训班次, target: ≥6期}",
+    good="goals:\n  annual: [全年培训 280 人次]\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 培训人次, target: ≥280人次}",
+    packs=("units",),
+)
+def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
+    """目标里写了“280 人次”“70%”，指标里就应有这个数；否则目标和指标是两张皮。"""
+    if not ctx.facts:
+        return
+    values: set[float] = set()
+    for f in ctx.facts:
+        for parsed in (f.target_parsed, f.name_parsed):
+            for clause in parsed.clauses:
+                if clause.value is not None:
+                    values.add(round(clause.value, 6))
+                    if clause.unit is not None:
+                        values.add(round(clause.value * clause.unit.scale, 6))
+    for cell in ctx.goal_cells():
+        for m in _GOAL_QUANTITY.finditer(cell.text):
+            piece = parse_cell(m.group(0), "target")
+            clause = piece.first
+            if clause is None or clause.value is None or clause.date is not None:
+                continue
+            if clause.unit is None or clause.unit.dimension in ("unknown", "date"):
+                continue
+            scaled = round(clause.value * clause.unit.scale, 6)
+            if round(clause.value, 6) in values or scaled in values:
+                continue
+            yield ctx.finding(
+                f"目标中的“{m.group(0).strip()}”没有在任何指标中出现",
+                cell=cell,
+                span=Span(m.start(), m.end()),
+                suggestion=f"增加一个以“{m.group(0).strip()}”为指标值的指标",
+            )
+
+
+@document_rule(
+    code="IA604",
+    name="name-value-conflict",
+    kind="alignment",
+    severity=Severity.WARNING,
+    source="GUIDE §3.13：名称不应写出与指标值不同的目标（“新建水泥路1条”而指标值为“2km”）",
+    summary="指标名称里写的数值与指标值不一致",
+    bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 建设质量达标率100%, target: ≥98%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 建设质量达标率, target: ≥98%}",
+)
+def name_value_conflict(ctx: DocumentContext) -> Iterator[Finding]:
+    """名称说一个数、指标值说另一个数，评价时不知道以哪个为准。"""
+    for f in ctx.facts:
+        named = [c for c in f.name_parsed.clauses if c.value is not None]
+        target = f.clause
+        if not named or target is None or target.value is None:
+            continue
+        n = named[-1]
+        same_dim = (
+            n.unit is None
+            or target.unit is None
+            or n.unit.dimension == target.unit.dimension
+            or f.unit is None
+        )
+        if not same_dim:
+            continue
+        nv = n.value * (n.unit.scale if n.unit else 1.0)
+        tv = target.value * (target.unit.scale if target.unit else 1.0)
+        if n.value == target.value or abs(nv - tv) < 1e-9:
+            continue
+        shown = f.name[n.span.start : n.span.end] if n.span.end <= len(f.name) else f.name
+        yield ctx.finding(
+            f"名称写的是“{shown.strip()}”，指标值却是“{f.target.strip()}”",
+            cell=f.cell("name"),
+            span=n.span,
+            indicator=f.indicator.index,
+            suggestion="名称只写衡量的量，数值以指标值为准，二者保持一致",
+        )

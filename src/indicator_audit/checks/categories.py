@@ -1,0 +1,249 @@
+"""Category labels (一级/二级) and whether an indicator's content fits its category."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..engine import IndicatorContext
+from ..findings import Finding, Severity
+from ..parsed import CellKind
+from ..registry import indicator_rule
+
+SRC_FRAMEWORK = (
+    "财预〔2020〕10号 附件 自评表指标体系（产出：数量/质量/时效/成本；效益：经济/社会/生态/可持续影响；"
+    "满意度：服务对象满意度）；财预〔2021〕101号（成本指标为一级指标）"
+)
+
+
+@indicator_rule(
+    code="IA401",
+    name="nonstandard-level1",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source=SRC_FRAMEWORK,
+    summary="一级指标不是标准名称（产出指标、效益指标、满意度指标、成本指标）",
+    bad="indicators:\n  - {level1: 产出, level2: 数量指标, name: 巡检次数, target: ≥12次}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次}",
+    packs=("taxonomy",),
+)
+def nonstandard_level1(ctx: IndicatorContext) -> Iterator[Finding]:
+    """一级指标应使用标准名称，汇总、比较和评分都依赖它。
+
+    “产出”“效益”“产出目标”“结果目标”等写法能看懂但不标准，可以自动改正（`check --fix`）。
+    """
+    f = ctx.facts
+    raw = f.indicator.fields.level1
+    if raw is None or not raw.strip():
+        if f.indicator.fields.level2 and f.level2 is not None:
+            return  # a 二级 label alone still places the indicator
+        yield ctx.finding(
+            None,
+            f"指标“{f.subject}”没有一级指标",
+            suggestion="填写一级指标：产出指标、效益指标、满意度指标或成本指标",
+        )
+        return
+    known = f.level1
+    if known is None:
+        yield ctx.finding(
+            "level1",
+            f"一级指标“{raw.strip()}”不是标准类别",
+            suggestion="使用产出指标、效益指标、满意度指标（2021 框架另有成本指标）",
+        )
+        return
+    key, standard = known
+    if standard or key == "input":
+        return  # an input block is named in several ways; what sits in it is checked elsewhere
+    label = ctx.packs.taxonomy.categories[key].label
+    yield ctx.finding(
+        "level1",
+        f"一级指标“{raw.strip()}”不是标准写法，应为“{label}”",
+        suggestion=f"改为“{label}”",
+        edit=ctx.edit("level1", 0, len(raw), label) if raw == f.level1_label else None,
+    )
+
+
+@indicator_rule(
+    code="IA402",
+    name="nonstandard-level2",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source=SRC_FRAMEWORK,
+    summary="二级指标缺失、不是标准名称，或不属于它的一级指标",
+    bad="indicators:\n  - {level1: 产出指标, level2: 故障响应及时率, name: 故障响应及时率, "
+    "target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, target: =100%}",
+    packs=("taxonomy",),
+)
+def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
+    """二级指标决定了指标是数量、质量、时效还是成本，是社会效益还是可持续影响。
+
+    二级栏里写指标名、把“社会效益指标”放在产出下、或者干脆空着，都说明分类没有想清楚。
+    """
+    f = ctx.facts
+    cat = f.category
+    if cat in (None, "input"):
+        return
+    raw = (f.indicator.fields.level2 or "").strip()
+    taxonomy = ctx.packs.taxonomy
+    if not raw:
+        if not taxonomy.categories[cat].level2:
+            return
+        options = "、".join(taxonomy.categories[cat].level2)
+        yield ctx.finding(
+            None,
+            f"指标“{f.subject}”没有二级指标",
+            suggestion=f"在 {options} 中选择",
+        )
+        return
+    known = f.level2
+    level1_cat = f.level1[0] if f.level1 else None
+    if known is None:
+        options = "、".join(taxonomy.categories[cat].level2)
+        yield ctx.finding(
+            "level2",
+            f"二级指标“{raw}”不是标准类别"
+            + ("（二级栏填的是指标名称）" if raw == (f.indicator.fields.name or "").strip() else ""),
+            suggestion=f"在 {options} 中选择" if options else None,
+        )
+        return
+    l2_cat, label, standard = known
+    if level1_cat is not None and l2_cat != level1_cat:
+        # 成本指标 under 产出 is the classic framework; other cross-category labels are not
+        if not (level1_cat == "output" and label == "成本指标"):
+            parent = taxonomy.categories[l2_cat].label
+            yield ctx.finding(
+                "level2",
+                f"二级指标“{raw}”属于{parent}，却放在“{(f.indicator.fields.level1 or '').strip()}”下",
+                suggestion=f"移到“{parent}”下，或改用“{f.indicator.fields.level1}”的二级指标",
+            )
+        return
+    if not standard and raw == f.level2_label:
+        yield ctx.finding(
+            "level2",
+            f"二级指标“{raw}”不是标准写法，应为“{label}”",
+            suggestion=f"改为“{label}”",
+            edit=ctx.edit("level2", 0, len(raw), label),
+        )
+
+
+@indicator_rule(
+    code="IA403",
+    name="satisfaction-misfiled",
+    kind="misclassified",
+    severity=Severity.ERROR,
+    source=SRC_FRAMEWORK + "；GUIDE §3.2（满意度调查属满意度指标，不属效益）",
+    summary="满意度指标放在了效益或产出下",
+    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 服务对象满意度, target: ≥90%}",
+    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 系统使用人员满意度, "
+    "target: ≥90%}",
+    packs=("families", "taxonomy"),
+)
+def satisfaction_misfiled(ctx: IndicatorContext) -> Iterator[Finding]:
+    """满意度是单独的一级指标；放在效益下会让效益虚高、满意度缺位。"""
+    f = ctx.facts
+    if not f.is_satisfaction or f.category in (None, "satisfaction"):
+        return
+    yield ctx.finding(
+        "level1" if "level1" in f.indicator.cells else None,
+        f"满意度指标“{f.subject}”放在了“{(f.indicator.fields.level1 or '').strip()}”下，"
+        "应归入满意度指标",
+        suggestion="移到 满意度指标 / 服务对象满意度指标 下，并写明被调查的群体",
+    )
+
+
+@indicator_rule(
+    code="IA404",
+    name="quality-under-outcome",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source=SRC_FRAMEWORK + "；GUIDE §3.2（报告质量等属产出/质量，不属效益）",
+    summary="质量类指标（合格率、产出物质量、验收）放在了效益下",
+    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 运维工作产出物质量, "
+    "target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 运维报告按时提交率, "
+    "target: =100%}",
+    packs=("families",),
+)
+def quality_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
+    """产出的质量是产出指标，不是效益；效益要写产出带来的变化。"""
+    f = ctx.facts
+    if f.category != "outcome":
+        return
+    m = ctx.packs.quality_re.search(f.subject)
+    if m is None:
+        return
+    yield ctx.finding(
+        "level1" if "level1" in f.indicator.cells else None,
+        f"“{f.subject}”衡量的是产出质量，却放在了效益指标下",
+        suggestion="移到 产出指标 / 质量指标 下；效益指标应写产出带来的效果",
+    )
+
+
+@indicator_rule(
+    code="IA405",
+    name="cost-subcategory-misplaced",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source="财预〔2021〕101号：经济成本、社会成本、生态环境成本属成本指标（一级）",
+    summary="经济/社会/生态环境成本指标放在了产出或效益下",
+    bad="indicators:\n  - {level1: 产出指标, level2: 经济成本指标, name: 项目总成本, target: ≤300万元}",
+    good="indicators:\n  - {level1: 成本指标, level2: 经济成本指标, name: 项目总成本, target: ≤300万元}",
+    packs=("taxonomy",),
+)
+def cost_subcategory_misplaced(ctx: IndicatorContext) -> Iterator[Finding]:
+    """2021 框架的成本二级指标要放在一级“成本指标”下。"""
+    f = ctx.facts
+    if f.level2 is None or f.level2[0] != "cost" or f.level1 is None:
+        return
+    if f.level1[0] == "cost":
+        return
+    yield ctx.finding(
+        "level2",
+        f"“{f.level2[1]}”属于一级“成本指标”，却放在“{(f.indicator.fields.level1 or '').strip()}”下",
+        suggestion="一级指标改为“成本指标”",
+    )
+
+
+_FORMULA_CHARS = re.compile(r"[÷×]|/.*\*\s*100|\*\s*100\s*[%％]")
+
+
+@indicator_rule(
+    code="IA406",
+    name="name-not-an-indicator",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source="practice（三级指标应是一个具体的量）；GUIDE §3.2",
+    summary="三级指标名称是一个公式、一个数值，或一个类别名称",
+    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 社会成本指标, target: ≤10万元}",
+    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 运维服务总成本, target: ≤10万元}",
+    packs=("taxonomy",),
+)
+def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
+    """三级指标是具体要衡量的量；类别名（“社会成本指标”）、公式或数值不是指标。"""
+    f = ctx.facts
+    name = f.name.strip()
+    if not name:
+        return
+    label = name.replace(" ", "")
+    if label in ctx.packs.level2_index or label in ctx.packs.level1_index:
+        yield ctx.finding(
+            "name",
+            f"三级指标“{name}”是一个类别名称，不是具体指标",
+            suggestion="写出具体衡量的量，如“……总成本”“……合格率”",
+        )
+        return
+    if _FORMULA_CHARS.search(name):
+        yield ctx.finding(
+            "name",
+            f"三级指标“{name}”是一个计算公式，不是指标名称",
+            suggestion="把公式移到“计算公式”栏，名称写成所衡量的量",
+        )
+        return
+    parsed = f.name_parsed
+    if parsed.kind == CellKind.QUANTITY and parsed.first is not None and not parsed.first.subject:
+        yield ctx.finding(
+            "name",
+            f"三级指标“{name}”是一个数值，不是指标名称",
+            suggestion="名称写所衡量的量，数值写在指标值中",
+        )

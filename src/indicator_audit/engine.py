@@ -1,0 +1,198 @@
+"""Runs rules over a document. Rules are pure: no I/O here, so the library works on strings.
+
+A rule that raises does not stop the run: it becomes one internal-error finding (IA002) that
+names the rule, and every other rule still reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .analysis import IndicatorFacts
+from .document import Cell, Document
+from .findings import Edit, Finding, Severity
+from .packs import Packs, Preset
+from .parsed import Span
+from .registry import Rule, RuleMeta
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    preset: str | None = None  # weight/category convention (rules/conventions.yaml)
+    severity: dict[str, Severity] = field(default_factory=dict)  # code → override
+
+
+class DocumentContext:
+    def __init__(self, document: Document, packs: Packs, preset: Preset) -> None:
+        self.document = document
+        self.packs = packs
+        self.preset = preset
+        self.facts = [IndicatorFacts(ind, packs) for ind in document.indicators]
+        self.rule: RuleMeta | None = None
+
+    def finding(
+        self,
+        message: str,
+        *,
+        cell: Cell | None = None,
+        span: Span | None = None,
+        indicator: int | None = None,
+        pointer: str | None = None,
+        suggestion: str | None = None,
+        edit: Edit | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Finding:
+        assert self.rule is not None
+        rule = self.rule
+        if cell is not None:
+            ln, col, end_ln, end_col = cell.locate(span)
+            where = pointer or cell.pointer
+        elif indicator is not None:
+            ind = self.document.indicators[indicator]
+            ln, col, end_ln, end_col = ind.line, ind.col, ind.line, ind.col + 1
+            where = pointer or ind.pointer
+        else:
+            ln = line or 1
+            col = column or 1
+            end_ln, end_col = ln, col + 1
+            where = pointer or ""
+        return Finding(
+            rule=rule.code,
+            name=rule.name,
+            kind=rule.kind,
+            severity=rule.severity,
+            message=message,
+            line=ln,
+            column=col,
+            end_line=end_ln,
+            end_column=end_col,
+            pointer=where,
+            indicator=indicator,
+            suggestion=suggestion,
+            edit=edit,
+        )
+
+    def goal_cells(self) -> list[Cell]:
+        doc = self.document
+        return doc.value_cells("goals.annual") + doc.value_cells("goals.overall")
+
+    def top_key(self, name: str) -> tuple[int, int]:
+        """Line and column of a top-level key, or of the document start."""
+        root = self.document.source.root
+        from .model import TargetsDocument, alias_table
+
+        table = alias_table(TargetsDocument)
+        for key, _ in getattr(root, "items", []):
+            if key.value is not None and table.get(key.value) == name:
+                return key.line, key.col
+        return 1, 1
+
+
+class IndicatorContext:
+    __slots__ = ("doc", "facts", "index")
+
+    def __init__(self, doc: DocumentContext, facts: IndicatorFacts) -> None:
+        self.doc = doc
+        self.facts = facts
+        self.index = facts.indicator.index
+
+    @property
+    def packs(self) -> Packs:
+        return self.doc.packs
+
+    def finding(
+        self,
+        field: str | None,
+        message: str,
+        *,
+        span: Span | None = None,
+        suggestion: str | None = None,
+        edit: Edit | None = None,
+    ) -> Finding:
+        """A finding on this indicator, at the cell of `field` (or the indicator itself)."""
+        cell = self.facts.indicator.cells.get(field) if field else None
+        return self.doc.finding(
+            message,
+            cell=cell,
+            span=span,
+            indicator=self.index,
+            pointer=None if cell else self._pointer(field),
+            suggestion=suggestion,
+            edit=edit,
+        )
+
+    def _pointer(self, field: str | None) -> str:
+        base = self.facts.indicator.pointer
+        return f"{base}/{field}" if field and not self.facts.indicator.sentence else base
+
+    def edit(self, field: str, start: int, end: int, replacement: str) -> Edit | None:
+        cell = self.facts.indicator.cells.get(field)
+        if cell is None or cell.base_col is None:
+            return None
+        return Edit(cell.pointer, start, end, replacement)
+
+
+def _internal_error(meta: RuleMeta, exc: BaseException, where: str) -> Finding:
+    return Finding(
+        rule="IA002",
+        name="internal-error",
+        kind="schema",
+        severity=Severity.ERROR,
+        message=f"规则 {meta.code}（{meta.name}）内部出错：{type(exc).__name__}: {exc}；"
+        "其他规则照常检查。请报告此问题。",
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=2,
+        pointer=where,
+        indicator=None,
+    )
+
+
+def run_rules(
+    document: Document,
+    rules: Sequence[Rule],
+    packs: Packs,
+    options: RunOptions | None = None,
+) -> list[Finding]:
+    opts = options or RunOptions()
+    ctx = DocumentContext(document, packs, packs.preset(opts.preset))
+    indicator_rules = [r for r in rules if r.meta.scope == "indicator"]
+    document_rules = [r for r in rules if r.meta.scope == "document"]
+    out: list[Finding] = []
+    failed: set[str] = set()
+    for facts in ctx.facts:
+        ictx = IndicatorContext(ctx, facts)
+        for rule in indicator_rules:
+            if rule.meta.code in failed:
+                continue
+            ctx.rule = rule.meta
+            try:
+                out.extend(rule.check(ictx))
+            except Exception as exc:  # a broken rule must not stop the others
+                failed.add(rule.meta.code)
+                out.append(_internal_error(rule.meta, exc, facts.indicator.pointer))
+    for rule in document_rules:
+        ctx.rule = rule.meta
+        try:
+            out.extend(_collect(rule.check(ctx)))
+        except Exception as exc:
+            out.append(_internal_error(rule.meta, exc, ""))
+    if opts.severity:
+        out = [_override(f, opts.severity) for f in out]
+    return out
+
+
+def _collect(findings: Iterable[Finding]) -> list[Finding]:
+    return list(findings)
+
+
+def _override(f: Finding, severity: dict[str, Severity]) -> Finding:
+    new = severity.get(f.rule)
+    if new is None or new == f.severity:
+        return f
+    from dataclasses import replace
+
+    return replace(f, severity=new)

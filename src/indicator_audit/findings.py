@@ -1,0 +1,65 @@
+"""What a rule reports: a located, explained finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+# The fixed vocabulary of finding kinds (README and rule docs explain each).
+KINDS: tuple[str, ...] = (
+    "vague",
+    "unquantified",
+    "placeholder",
+    "comparator",
+    "unit",
+    "misclassified",
+    "process",
+    "structure",
+    "alignment",
+    "ambition",
+    "self-eval",
+    "schema",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the characters [start, end) of a cell's text (used by `check --fix`)."""
+
+    pointer: str
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    kind: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    pointer: str
+    indicator: int | None
+    suggestion: str | None = None
+    edit: Edit | None = None  # a mechanical, meaning-preserving fix, when there is one
+
+    def sort_key(self) -> tuple[int, int, str, str]:
+        return (self.line, self.column, self.rule, self.message)

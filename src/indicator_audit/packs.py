@@ -1,0 +1,274 @@
+"""The data packs in rules/*.yaml: loaded once, validated, and compiled for fast scanning.
+
+Packs hold words and conventions, never logic. Each is validated by a pydantic model at load
+so a broken pack is a located error, not a crash in a rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .resources import read_resource
+
+
+class PackError(Exception):
+    def __init__(self, path: str, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class _Pack(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Category(_Pack):
+    label: str
+    variants: list[str] = []
+    level2: dict[str, list[str]] = {}
+
+
+class Taxonomy(_Pack):
+    categories: dict[str, Category]
+    strip_suffixes: list[str] = []
+
+
+class Phrase(_Pack):
+    word: str
+    suggestion: str
+
+
+class Lexicon(_Pack):
+    vague_phrases: list[Phrase]
+    vague_modifiers: list[str]
+    vague_verbs: list[str]
+    measurable_nouns: list[str]
+    qualitative_values: list[str]
+    incomparable_actuals: list[str]
+
+
+class ProcessPattern(_Pack):
+    word: str
+    why: str
+
+
+class Process(_Pack):
+    patterns: list[ProcessPattern]
+
+
+class Family(_Pack):
+    name: str
+    words: list[str]
+    direction: Literal["min", "max", "exact", "none"]
+    dimensions: list[str]
+    confident: bool = True
+
+
+class Families(_Pack):
+    families: list[Family]
+    satisfaction_groups: list[str]
+    satisfaction_generic: list[str]
+    satisfaction_credible_max: float
+    quality_words: list[str]
+
+
+class Preset(_Pack):
+    title: str
+    total: float
+    budget_execution: float
+    categories: dict[str, float] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    require: list[str] = []
+
+
+class Conventions(_Pack):
+    default: str
+    presets: dict[str, Preset]
+    dominant_share: float = Field(gt=0, le=1)
+    overachievement_ratio: float = Field(gt=1)
+    execution_floor: float = Field(gt=0, le=1)
+
+
+class Concepts(_Pack):
+    concepts: dict[str, list[str]]
+    stopwords: list[str]
+    indicator_fields: list[str]
+
+
+_M = TypeVar("_M", bound=_Pack)
+
+
+def _words_regex(words: list[str]) -> re.Pattern[str]:
+    """One alternation, longest word first, so the longest spelling wins at each place."""
+    unique = sorted(set(w for w in words if w), key=lambda w: (-len(w), w))
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(re.escape(w) for w in unique))
+
+
+def _load_yaml(name: str) -> Any:
+    import yaml
+
+    text = read_resource("rules", name)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise PackError(
+            f"rules/{name}",
+            f"YAML 语法错误：{exc.problem}",
+            (mark.line + 1) if mark else 1,
+            (mark.column + 1) if mark else 1,
+        ) from None
+
+
+def _validate(model: type[_M], name: str) -> _M:
+    data = _load_yaml(name)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = "/".join(str(p) for p in err["loc"])
+        raise PackError(f"rules/{name}", f"{where}: {err['msg']}") from None
+
+
+@dataclass(frozen=True)
+class Match:
+    word: str
+    start: int
+    end: int
+
+
+class Packs:
+    """All built-in packs, loaded lazily: a rule that needs none pays for none."""
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        return _validate(Taxonomy, "taxonomy.yaml")
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return _validate(Lexicon, "lexicon.yaml")
+
+    @cached_property
+    def process(self) -> Process:
+        return _validate(Process, "process.yaml")
+
+    @cached_property
+    def families(self) -> Families:
+        return _validate(Families, "families.yaml")
+
+    @cached_property
+    def conventions(self) -> Conventions:
+        return _validate(Conventions, "conventions.yaml")
+
+    @cached_property
+    def concepts(self) -> Concepts:
+        return _validate(Concepts, "concepts.yaml")
+
+    # -- compiled views ---------------------------------------------------------------------
+
+    @cached_property
+    def vague_phrase_re(self) -> re.Pattern[str]:
+        return _words_regex([p.word for p in self.lexicon.vague_phrases])
+
+    @cached_property
+    def vague_phrase_map(self) -> dict[str, Phrase]:
+        return {p.word: p for p in self.lexicon.vague_phrases}
+
+    @cached_property
+    def vague_word_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.vague_modifiers + self.lexicon.vague_verbs)
+
+    @cached_property
+    def vague_verb_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.vague_verbs)
+
+    @cached_property
+    def measurable_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.measurable_nouns)
+
+    @cached_property
+    def qualitative_set(self) -> frozenset[str]:
+        return frozenset(self.lexicon.qualitative_values)
+
+    @cached_property
+    def incomparable_set(self) -> frozenset[str]:
+        return frozenset(self.lexicon.incomparable_actuals)
+
+    @cached_property
+    def process_re(self) -> re.Pattern[str]:
+        return _words_regex([p.word for p in self.process.patterns])
+
+    @cached_property
+    def process_map(self) -> dict[str, ProcessPattern]:
+        return {p.word: p for p in self.process.patterns}
+
+    @cached_property
+    def family_table(self) -> list[tuple[re.Pattern[str], Family]]:
+        return [(_words_regex(f.words), f) for f in self.families.families]
+
+    @cached_property
+    def satisfaction_group_re(self) -> re.Pattern[str]:
+        return _words_regex(self.families.satisfaction_groups)
+
+    @cached_property
+    def quality_re(self) -> re.Pattern[str]:
+        return _words_regex(self.families.quality_words)
+
+    @cached_property
+    def level1_index(self) -> dict[str, tuple[str, bool]]:
+        """Label → (category key, is the standard spelling)."""
+        out: dict[str, tuple[str, bool]] = {}
+        for key, cat in self.taxonomy.categories.items():
+            out[cat.label] = (key, True)
+            for variant in cat.variants:
+                out.setdefault(variant, (key, False))
+        return out
+
+    @cached_property
+    def level2_index(self) -> dict[str, tuple[str, str, bool]]:
+        """Label → (category key, standard label, is the standard spelling)."""
+        out: dict[str, tuple[str, str, bool]] = {}
+        for key, cat in self.taxonomy.categories.items():
+            for label, variants in cat.level2.items():
+                out[label] = (key, label, True)
+        for key, cat in self.taxonomy.categories.items():
+            for label, variants in cat.level2.items():
+                for variant in variants:
+                    out.setdefault(variant, (key, label, False))
+        return out
+
+    @cached_property
+    def concept_index(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        word_to_concept: dict[str, str] = {}
+        for concept, words in self.concepts.concepts.items():
+            for w in words:
+                word_to_concept[w] = concept
+        return _words_regex(list(word_to_concept)), word_to_concept
+
+    @cached_property
+    def stopword_re(self) -> re.Pattern[str]:
+        return _words_regex(self.concepts.stopwords)
+
+    def preset(self, name: str | None = None) -> Preset:
+        conv = self.conventions
+        return conv.presets[name or conv.default]
+
+
+_DEFAULT: Packs | None = None
+
+
+def default_packs() -> Packs:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Packs()
+    return _DEFAULT

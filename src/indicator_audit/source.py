@@ -1,0 +1,520 @@
+"""Reading a targets file into a positioned node tree.
+
+Two loaders produce the same tree:
+
+* a fast line-based reader for the block-style subset people (and budgeting systems) actually
+  write: block mappings and sequences, plain and simple quoted scalars, flow lists of scalars,
+  comments. It does one regex match per line, which keeps a 50,000-indicator file well under a
+  second — PyYAML's composer needs several seconds for the same file;
+* PyYAML's composer (C accelerated when available) for everything else: anchors, block
+  scalars, multi-line scalars, flow mappings, tags. The fast reader hands over the moment it
+  meets any of these, so YAML semantics are never approximated.
+
+Both give every scalar its 1-based line and column, and where the scalar's characters stand in
+the file one for one (plain or quoted on one line, no escapes) the column of its first
+character, so that offsets inside a cell map back to the file.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    import yaml
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 5_000_000
+
+
+class SourceError(Exception):
+    """Input that cannot be read as a targets file; carries a 1-based position."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(slots=True)
+class Scalar:
+    value: str | None  # None for YAML null
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    # Column of the value's first character when the text stands verbatim in the file
+    # (so a character offset inside the value maps to col + offset); None otherwise.
+    base_col: int | None = None
+
+
+@dataclass(slots=True)
+class Mapping:
+    line: int
+    col: int
+    items: list[tuple[Scalar, Node]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Sequence:
+    line: int
+    col: int
+    items: list[Node] = field(default_factory=list)
+
+
+Node = Union[Scalar, Mapping, Sequence]
+
+
+@dataclass(slots=True)
+class Source:
+    path: str
+    text: str
+    encoding: str  # "utf-8", "utf-8-sig" or "gb18030": fixes write back what was read
+    root: Node
+    loader: str  # "fast" or "pyyaml"
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode file bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _decode_error(data, exc.start + 3) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise _decode_error(data, first_bad) from None
+
+
+def _decode_error(data: bytes, offset: int) -> SourceError:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return SourceError(
+        f"无法识别文件编码：第 {line} 行含有既非 UTF-8 也非 GBK/GB18030 的字节", line, col
+    )
+
+
+def read_file(path: str | Path) -> Source:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise SourceError("这是一个目录，不是文件")
+        if size > MAX_FILE_BYTES:
+            raise SourceError(
+                f"文件过大（{size / 1048576:.1f} MB），上限为 {MAX_FILE_BYTES // 1048576} MB"
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("文件不存在") from None
+    except PermissionError:
+        raise SourceError("没有读取权限") from None
+    except IsADirectoryError:
+        raise SourceError("这是一个目录，不是文件") from None
+    except OSError as exc:
+        raise SourceError(f"无法读取文件：{exc.strerror}") from None
+    text, encoding = decode(data)
+    return load_text(text, str(path), encoding)
+
+
+def load_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise SourceError("文件为空：没有任何内容")
+    # Hundreds of thousands of small objects and no cycles: the cyclic collector would only
+    # rescan them again and again (it doubles the load time of a large file).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        root = FastReader(text).read()
+        loader = "fast"
+    except _Unsupported:
+        root = _load_with_pyyaml(text)
+        loader = "pyyaml"
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return Source(path=path, text=text, encoding=encoding, root=root, loader=loader)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast reader
+
+
+class _Unsupported(Exception):
+    """Raised by the fast reader for anything outside its subset: PyYAML takes over."""
+
+
+# One match per significant line: indent, "- " marker, plain key, and the rest. Blank and
+# comment-only lines never match, so the loop below only sees content.
+_LINE = re.compile(
+    r"^(?P<ind> *)(?:(?P<dash>-)(?:(?P<dsp> +)|$))?"
+    r"(?:(?P<key>[^\s#'\"\[\]{}&*!|>%@`,?:-][^:#\n]*?|-[^\s:#][^:#\n]*?) *:(?: +|$))?"
+    r"(?P<rest>[^\n]*)$",
+    re.M,
+)
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_PLAIN_BAD_START = frozenset("&*!|>%@`{?#")
+_FAST_BAD = frozenset("&*!|>%@`{?#'\"[-")
+
+
+class _Unsupported(Exception):
+    """Raised by the fast reader for anything outside its subset: PyYAML takes over."""
+
+
+class _Open:
+    """A container still receiving lines, with the column its entries align at."""
+
+    __slots__ = ("col", "is_map", "node", "pending_item", "pending_key")
+
+    def __init__(self, col: int, node: Mapping | Sequence) -> None:
+        self.col = col
+        self.node = node
+        self.is_map = isinstance(node, Mapping)
+        self.pending_key: Scalar | None = None  # "key:" waiting for a block value
+        self.pending_item: tuple[int, int] | None = None  # "-" waiting: (line, col)
+
+
+class FastReader:
+    """Stack-based reader for block YAML; raises _Unsupported outside its subset."""
+
+    def __init__(self, text: str) -> None:
+        if "\t" in text or "\r" in text.replace("\r\n", ""):
+            raise _Unsupported
+        self.text = text.replace("\r\n", "\n") if "\r" in text else text
+
+    def read(self) -> Node:
+        text = self.text
+        stack: list[_Open] = []
+        root: Node | None = None
+        line_no = 1
+        last = 0
+        count = 0
+        for m in _LINE.finditer(text):
+            start = m.start()
+            line_no += text.count("\n", last, start)
+            last = start
+            ind, dash, dsp, key, rest = m.group("ind", "dash", "dsp", "key", "rest")
+            if not dash and not key and (not rest or rest[0] == "#"):
+                continue  # blank or comment line
+            col = len(ind)
+            count += 1
+            # The common line, "key: plain value" inside the open mapping, costs one branch.
+            if key and not dash and stack:
+                top = stack[-1]
+                if top.col == col and top.pending_key is None and top.is_map and rest:
+                    ch = rest[0]
+                    if ch not in _FAST_BAD and " #" not in rest and ": " not in rest:
+                        value = rest.rstrip(" ") if rest[-1] == " " else rest
+                        if value[-1] != ":":
+                            vcol = m.start("rest") - start + 1
+                            top.node.items.append(  # type: ignore[union-attr]
+                                (
+                                    Scalar(key, line_no, col + 1, line_no, col + 1 + len(key), col + 1),
+                                    Scalar(
+                                        None if value in _NULLS else value,
+                                        line_no,
+                                        vcol,
+                                        line_no,
+                                        vcol + len(value),
+                                        vcol,
+                                    ),
+                                )
+                            )
+                            continue
+            if count > MAX_NODES or len(stack) > MAX_DEPTH:
+                raise _Unsupported
+            if not col and rest.startswith(("---", "...", "%")):
+                raise _Unsupported
+            if dash:
+                seq = self._sequence_for(stack, col, line_no)
+                if seq is None:
+                    if root is not None:
+                        raise _Unsupported
+                    seq = Sequence(line_no, col + 1)
+                    root = seq
+                    stack.append(_Open(col, seq))
+                top = stack[-1]
+                ccol = col + 1 + (len(dsp) if dsp else 0)
+                if key:
+                    mapping = Mapping(line_no, ccol + 1)
+                    seq.items.append(mapping)
+                    opened = _Open(ccol, mapping)
+                    stack.append(opened)
+                    self._key(opened, key, rest, line_no, ccol, m.start("rest") - start)
+                elif not rest or rest[0] == "#":
+                    top.pending_item = (line_no, ccol + 1)
+                elif rest == "-" or rest.startswith("- "):
+                    raise _Unsupported  # "- - x"
+                else:
+                    seq.items.append(self._value(rest, line_no, m.start("rest") - start))
+                continue
+            if key:
+                mapping_open = self._mapping_for(stack, col, line_no)
+                if mapping_open is None:
+                    if root is not None:
+                        raise _Unsupported
+                    root = Mapping(line_no, col + 1)
+                    mapping_open = _Open(col, root)
+                    stack.append(mapping_open)
+                self._key(mapping_open, key, rest, line_no, col, m.start("rest") - start)
+                continue
+            raise _Unsupported  # a continuation line of a multi-line scalar, or an error
+        while stack:
+            self._close(stack.pop())
+        if root is None:
+            raise _Unsupported
+        return root
+
+    @staticmethod
+    def _close(opened: _Open) -> None:
+        """Give a dangling "key:" or "-" its null value."""
+        if opened.pending_key is not None:
+            k = opened.pending_key
+            assert isinstance(opened.node, Mapping)
+            opened.node.items.append((k, Scalar(None, k.line, k.end_col + 1, k.line, k.end_col + 1)))
+            opened.pending_key = None
+        if opened.pending_item is not None:
+            line, col = opened.pending_item
+            assert isinstance(opened.node, Sequence)
+            opened.node.items.append(Scalar(None, line, col, line, col))
+            opened.pending_item = None
+
+    def _attach(self, stack: list[_Open], node: Mapping | Sequence, col: int) -> bool:
+        """Make `node` the block value of the top's pending key or item, if it has one."""
+        top = stack[-1]
+        if top.pending_key is not None and col >= top.col:
+            assert isinstance(top.node, Mapping)
+            top.node.items.append((top.pending_key, node))
+            top.pending_key = None
+        elif top.pending_item is not None and col > top.col:
+            assert isinstance(top.node, Sequence)
+            top.node.items.append(node)
+            top.pending_item = None
+        else:
+            return False
+        stack.append(_Open(col, node))
+        return True
+
+    def _sequence_for(self, stack: list[_Open], col: int, line_no: int) -> Sequence | None:
+        while stack and stack[-1].col > col:
+            self._close(stack.pop())
+        if not stack:
+            return None
+        top = stack[-1]
+        if top.col == col and isinstance(top.node, Sequence):
+            self._close(top)
+            return top.node
+        seq = Sequence(line_no, col + 1)
+        if self._attach(stack, seq, col):
+            return seq
+        raise _Unsupported
+
+    def _mapping_for(self, stack: list[_Open], col: int, line_no: int) -> _Open | None:
+        while stack and (
+            stack[-1].col > col or (stack[-1].col == col and isinstance(stack[-1].node, Sequence))
+        ):
+            self._close(stack.pop())
+        if not stack:
+            return None
+        top = stack[-1]
+        if top.col == col and isinstance(top.node, Mapping):
+            self._close(top)
+            return top
+        mapping = Mapping(line_no, col + 1)
+        if top.pending_key is not None and col == top.col:
+            raise _Unsupported
+        if self._attach(stack, mapping, col):
+            return stack[-1]
+        raise _Unsupported
+
+    def _key(self, opened: _Open, key: str, rest: str, line_no: int, col: int, rcol: int) -> None:
+        k = Scalar(key, line_no, col + 1, line_no, col + 1 + len(key), col + 1)
+        if not rest or rest[0] == "#":
+            opened.pending_key = k
+            return
+        assert isinstance(opened.node, Mapping)
+        opened.node.items.append((k, self._value(rest, line_no, rcol)))
+
+    def _value(self, rest: str, line_no: int, vcol: int) -> Node:
+        """An inline value: plain, single/double quoted, or a one-line flow list."""
+        ch = rest[0]
+        if ch == '"':
+            close = rest.find('"', 1)
+            if close < 0 or "\\" in rest[:close]:
+                raise _Unsupported
+            _only_comment_after(rest, close + 1)
+            return Scalar(rest[1:close], line_no, vcol + 1, line_no, vcol + close + 2, vcol + 2)
+        if ch == "'":
+            i = 1
+            while True:
+                close = rest.find("'", i)
+                if close < 0:
+                    raise _Unsupported
+                if rest.startswith("''", close):
+                    i = close + 2
+                    continue
+                break
+            _only_comment_after(rest, close + 1)
+            raw = rest[1:close]
+            value = raw.replace("''", "'")
+            base = vcol + 2 if value == raw else None
+            return Scalar(value, line_no, vcol + 1, line_no, vcol + close + 2, base)
+        if ch == "[":
+            return _flow_list(rest, line_no, vcol)
+        if ch in _PLAIN_BAD_START or rest.startswith("- ") or rest == "-":
+            raise _Unsupported
+        hash_at = rest.find(" #")
+        value = (rest if hash_at < 0 else rest[:hash_at]).rstrip(" ")
+        if ": " in value or value.endswith(":"):
+            raise _Unsupported  # let PyYAML report "mapping values are not allowed here"
+        return Scalar(
+            None if value in _NULLS else value,
+            line_no,
+            vcol + 1,
+            line_no,
+            vcol + 1 + len(value),
+            vcol + 1,
+        )
+
+
+def _only_comment_after(rest: str, i: int) -> None:
+    tail = rest[i:].lstrip(" ")
+    if tail and not tail.startswith("#"):
+        raise _Unsupported
+
+
+def _flow_list(rest: str, line_no: int, vcol: int) -> Sequence:
+    """[a, b, c] on one line, plain scalars only; anything richer goes to PyYAML."""
+    close = rest.find("]")
+    if close < 0:
+        raise _Unsupported
+    _only_comment_after(rest, close + 1)
+    inner = rest[1:close]
+    if any(c in inner for c in "[]{}\"'#&*!|>"):
+        raise _Unsupported
+    seq = Sequence(line_no, vcol + 1)
+    if not inner.strip():
+        return seq
+    i = vcol + 1
+    for part in inner.split(","):
+        lead = len(part) - len(part.lstrip(" "))
+        value = part.strip(" ")
+        start = i + lead
+        if not value or ": " in value or value.endswith(":"):
+            raise _Unsupported
+        seq.items.append(Scalar(value, line_no, start + 1, line_no, start + 1 + len(value), start + 1))
+        i += len(part) + 1
+    return seq
+
+
+# ---------------------------------------------------------------------------------------------
+# The PyYAML path
+
+
+def _load_with_pyyaml(text: str) -> Node:
+    import yaml  # lazy: most files never need it
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    _guard_flow_depth(text)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=loader_cls))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "无法解析"
+        raise SourceError(f"YAML 语法错误：{problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"YAML 语法错误：{exc}") from None
+    except RecursionError:
+        raise SourceError("YAML 嵌套过深") from None
+    docs = [n for n in nodes if n is not None]
+    if not docs:
+        raise SourceError("文件为空：没有任何内容")
+    if len(docs) > 1:
+        mark = docs[1].start_mark
+        raise SourceError("一个文件只能包含一个 YAML 文档", mark.line + 1, mark.column + 1)
+    return _Converter(text).convert(docs[0], 0)
+
+
+def _guard_flow_depth(text: str) -> None:
+    """Refuse absurd flow nesting before the composer recurses into it."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, i) + 1
+                col = i - (text.rfind("\n", 0, i) + 1) + 1
+                raise SourceError(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）", line, col)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            # flow collections rarely span lines in targets files; indentation depth is
+            # checked by the converter
+            continue
+
+
+class _Converter:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.count = 0
+
+    def convert(self, node: yaml.Node, depth: int) -> Node:
+        import yaml
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            m = node.start_mark
+            raise SourceError("YAML 别名展开过多（疑似“别名炸弹”）", m.line + 1, m.column + 1)
+        if depth > MAX_DEPTH:
+            m = node.start_mark
+            raise SourceError(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）", m.line + 1, m.column + 1)
+        start, end = node.start_mark, node.end_mark
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return Sequence(
+                start.line + 1,
+                start.column + 1,
+                [self.convert(child, depth + 1) for child in node.value],
+            )
+        if isinstance(node, yaml.MappingNode):
+            items: list[tuple[Scalar, Node]] = []
+            for k, v in node.value:
+                key = self.convert(k, depth + 1)
+                if not isinstance(key, Scalar) or key.value is None:
+                    m = k.start_mark
+                    raise SourceError("键必须是普通文字", m.line + 1, m.column + 1)
+                items.append((key, self.convert(v, depth + 1)))
+            return Mapping(start.line + 1, start.column + 1, items)
+        raise SourceError("无法识别的 YAML 节点", end.line + 1, end.column + 1)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Scalar:
+        start, end = node.start_mark, node.end_mark
+        value: str | None = node.value
+        if node.tag == "tag:yaml.org,2002:null":
+            value = None
+        base: int | None = None
+        if value is not None and start.line == end.line and node.style in (None, "'", '"'):
+            quote = 0 if node.style is None else 1
+            if self.text[start.index + quote : start.index + quote + len(value)] == value:
+                base = start.column + 1 + quote
+        return Scalar(value, start.line + 1, start.column + 1, end.line + 1, end.column + 1, base)
