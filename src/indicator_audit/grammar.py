@@ -81,7 +81,9 @@ def _fast_re() -> re.Pattern[str]:
     macros = _grammar()[1]
     return re.compile(
         rf"(?P<pre>>=|<=|=>|=<|==|[<>=≥≤≮≯]|{macros['CMP_WORD']}|控制在|在)?"
-        rf"(?P<num>\d+(?:\.\d+)?)(?P<unit>{macros['UNIT']})?"
+        rf"(?P<num>\d+(?:\.\d+)?)"
+        rf"(?:(?P<unit>{macros['UNIT']})(?P<per>/(?:{macros['UNIT']}))?)?"
+        rf"(?P<post>{macros['CMP_POST']})?"
     )
 
 
@@ -100,11 +102,14 @@ def _fast(compact: str) -> Parsed | None:
     if unit is not None and unit.startswith("年") and _YEARISH.fullmatch(num):
         return None
     pre = Tok(m["pre"], 0, m.end("pre")) if m["pre"] else None
+    post = Tok(m["post"], m.start("post"), m.end("post")) if m["post"] else None
     value = ValueP("number", Tok(num, m.start("num"), m.end("num")))
     unit_p = None
     if unit is not None:
-        unit_p = UnitP(Tok(unit, m.start("unit"), m.end("unit")), (), known=True)
-    return [QtyP(pre, AmountP(value, unit_p), None, None, 0, len(compact))]
+        per = m["per"]
+        pers = (Tok(per, m.start("per"), m.end("per")),) if per else ()
+        unit_p = UnitP(Tok(unit, m.start("unit"), m.end("unit")), pers, True)
+    return [QtyP(pre, AmountP(value, unit_p), None, post, 0, len(compact))]
 
 
 _SPACE = re.compile(r"\s")

@@ -513,8 +513,9 @@ class _Converter:
         if node.tag == "tag:yaml.org,2002:null":
             value = None
         base: int | None = None
-        if value is not None and start.line == end.line and node.style in (None, "'", '"'):
-            quote = 0 if node.style is None else 1
+        # the C loader reports a plain scalar's style as "", the Python one as None
+        if value is not None and start.line == end.line and node.style in (None, "", "'", '"'):
+            quote = 1 if node.style in ("'", '"') else 0
             if self.text[start.index + quote : start.index + quote + len(value)] == value:
                 base = start.column + 1 + quote
         return Scalar(value, start.line + 1, start.column + 1, end.line + 1, end.column + 1, base)

@@ -507,12 +507,22 @@ class Context:
 
     def span(self, start: int, end: int) -> Span:
         if self.pos is None:
-            return Span(start, end)
+            return _span(start, end)
         pos = self.pos
         if end <= start:
             at = pos[start] if start < len(pos) else len(self.original)
-            return Span(at, at)
-        return Span(pos[start], pos[end - 1] + 1)
+            return _span(at, at)
+        return _span(pos[start], pos[end - 1] + 1)
+
+
+# The model is frozen, so equal parts can be shared between cells: fetching a cached Span, Unit
+# or Comparator costs a fraction of building one, and the hot path builds several per cell.
+_span = lru_cache(maxsize=1 << 16)(Span)
+
+
+@lru_cache(maxsize=1 << 14)
+def _comparator_obj(op: str, direction: Direction, text: str, start: int, end: int) -> Comparator:
+    return Comparator(op, direction, text, _span(start, end))
 
     def written(self, start: int, end: int) -> str:
         """The original text of a compact range, whitespace dropped (as written, minus OCR gaps)."""
@@ -568,7 +578,7 @@ def _comparator(ctx: Context, pre: Tok | None, post: Tok | None) -> Comparator |
         span = ctx.span(post.start, post.end)
     if meaning is None:
         return None
-    return Comparator(meaning[0], meaning[1], text, span)
+    return _comparator_obj(meaning[0], meaning[1], text, span.start, span.end)
 
 
 @lru_cache(maxsize=4096)
@@ -586,10 +596,16 @@ def unit_from_text(text: str, span: Span, *, known: bool = True) -> Unit:
     return Unit(text, canonical, dimension, scale, per, span)
 
 
+@lru_cache(maxsize=1 << 14)
+def _unit_obj(text: str, known: bool, start: int, end: int) -> Unit:
+    return unit_from_text(text, _span(start, end), known=known)
+
+
 def _unit(ctx: Context, unit: UnitP) -> Unit:
     end = unit.pers[-1].end if unit.pers else unit.base.end
     text = unit.base.text if not unit.pers else ctx.compact[unit.base.start : end]
-    return unit_from_text(text, ctx.span(unit.base.start, end), known=unit.known)
+    span = ctx.span(unit.base.start, end)
+    return _unit_obj(text, unit.known, span.start, span.end)
 
 
 _PERCENT_UNIT = "百分之"

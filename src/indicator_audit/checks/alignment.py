@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..clauses import clauses
 from ..engine import DocumentContext
 from ..findings import Finding, Severity
 from ..grammar import parse_cell
@@ -23,7 +24,6 @@ SRC_ALIGN = (
     "应在指标中出现，每个目标分句和预算内容都应有指标衡量）"
 )
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-_CLAUSE = re.compile(r"[；;。！!？?\n]|(?<!\d)[，,](?!\d)|\d+[.、．）)](?!\d)")
 
 
 def terms(text: str, packs: Packs) -> set[str]:
@@ -45,6 +45,20 @@ class _Matcher:
         self.packs = packs
         project = ctx.document.model.project.name or ""
         self.context = {t for t in terms(project, packs) if not t.startswith("#")}
+        # A word shared by several goal clauses or content items frames them all ("系统" in
+        # "信息系统" and "应用系统"): it cannot show that one particular clause is measured.
+        texts = [
+            cell.text[a:b]
+            for cell in ctx.goal_cells() + ctx.document.value_cells("project.content")
+            for a, b in clauses(cell.text)
+        ]
+        if len(texts) >= 3:
+            counts: dict[str, int] = {}
+            for text in texts:
+                for t in terms(text, packs):
+                    if not t.startswith("#"):
+                        counts[t] = counts.get(t, 0) + 1
+            self.context |= {t for t, n in counts.items() if n >= 2}
         fields = packs.concepts.indicator_fields
         self.indicator_terms: list[set[str]] = []
         for f in ctx.facts:
@@ -59,15 +73,6 @@ class _Matcher:
         if not wanted:
             return True  # nothing specific to look for: not our call
         return any(wanted & have for have in self.indicator_terms)
-
-
-def _clauses(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for m in [*_CLAUSE.finditer(text), None]:
-        end = m.start() if m else len(text)
-        if text[start:end].strip():
-            yield start, end
-        start = m.end() if m else len(text)
 
 
 @document_rule(
@@ -89,7 +94,7 @@ def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
         return
     matcher = _Matcher(ctx)
     for cell in ctx.goal_cells():
-        for start, end in _clauses(cell.text):
+        for start, end in clauses(cell.text):
             clause = cell.text[start:end].strip()
             if len(clause) < 4 or matcher.covered(clause):
                 continue

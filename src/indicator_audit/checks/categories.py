@@ -109,8 +109,9 @@ def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
         return
     l2_cat, label, standard = known
     if level1_cat is not None and l2_cat != level1_cat:
-        # 成本指标 under 产出 is the classic framework; other cross-category labels are not
-        if not (level1_cat == "output" and label == "成本指标"):
+        # 成本指标 under 产出 is the classic framework; a satisfaction label follows its
+        # indicator, which satisfaction-misfiled reports
+        if not (level1_cat == "output" and label == "成本指标") and l2_cat != "satisfaction":
             parent = taxonomy.categories[l2_cat].label
             yield ctx.finding(
                 "level2",
@@ -226,7 +227,10 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     if not name:
         return
     label = name.replace(" ", "")
-    if label in ctx.packs.level2_index or label in ctx.packs.level1_index:
+    standard = {c.label for c in ctx.packs.taxonomy.categories.values()} | {
+        l2 for c in ctx.packs.taxonomy.categories.values() for l2 in c.level2
+    }
+    if label in standard:
         yield ctx.finding(
             "name",
             f"三级指标“{name}”是一个类别名称，不是具体指标",

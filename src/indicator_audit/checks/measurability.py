@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..clauses import clauses
 from ..engine import DocumentContext, IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import CellKind, ParsedCell, Span
@@ -12,7 +13,6 @@ from ..registry import document_rule, indicator_rule
 
 SRC_QUANTIFY = "财预〔2021〕101号《项目支出核心绩效目标和指标设置及取值指引》：指标应细化、量化"
 SRC_LOCAL = "地方绩效目标管理办法：绩效目标应指向明确、具体细化、合理可行，尽量定量表述"
-_CLAUSE_SPLIT = re.compile(r"[；;。！!？?\n]|(?<!\d)[，,](?!\d)|\d+[.、．）)](?!\d)")
 
 
 def has_number(parsed: ParsedCell) -> bool:
@@ -142,12 +142,8 @@ def vague_goal(ctx: DocumentContext) -> Iterator[Finding]:
     packs = ctx.packs
     for cell in ctx.goal_cells():
         text = cell.text
-        start = 0
-        for m in [*_CLAUSE_SPLIT.finditer(text), None]:
-            end = m.start() if m else len(text)
-            clause = text[start:end]
-            offset = start
-            start = m.end() if m else len(text)
+        for offset, end in clauses(text):
+            clause = text[offset:end]
             stripped = clause.strip()
             if len(stripped) < 4 or any(ch.isdigit() for ch in clause):
                 continue

@@ -279,9 +279,12 @@ def trivial_targets(ctx: DocumentContext) -> Iterator[Finding]:
         share = completion(f)
         if share is None or share < 1.0:
             return
+    first = outputs[0].indicator
     yield ctx.finding(
         f"全部 {len(outputs)} 个产出指标都是 100% 的比率，且全部达成",
-        indicator=outputs[0].indicator.index,
+        line=first.line,
+        column=first.col,
+        pointer=first.pointer,
         suggestion="增加反映工作量的数量指标和有挑战的质量、时效目标（参照合同 SLA 或上年实际值）",
     )
 

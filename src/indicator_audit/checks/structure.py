@@ -149,10 +149,12 @@ def no_absolute_quantity(ctx: DocumentContext) -> Iterator[Finding]:
         dim = f.dimension
         if f.value is not None and dim in _ABSOLUTE:
             return
-    first = outputs[0]
+    first = outputs[0].indicator
     yield ctx.finding(
         f"{len(outputs)} 个产出指标中没有一个绝对数量，全是比率或描述",
-        indicator=first.indicator.index,
+        line=first.line,
+        column=first.col,
+        pointer=first.pointer,
         suggestion="增加数量指标，写明完成了多少：如“维护信息系统数量 =N 个”“全年巡检次数 ≥N 次”",
     )
 

@@ -1,0 +1,227 @@
+"""The library API: audit a file or a string, get typed results. No printing, no exit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from . import __version__
+from .document import Document, DocumentError, build
+from .engine import RunOptions, run_rules
+from .findings import Finding, Severity
+from .packs import Packs, default_packs
+from .registry import Rule
+from .source import Source, SourceError, load_text, read_file
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FindingResult(_Out):
+    rule: str
+    name: str
+    kind: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    pointer: str
+    indicator: int | None
+    suggestion: str | None
+
+
+class FileError(_Out):
+    message: str
+    line: int
+    column: int
+
+
+class FileResult(_Out):
+    path: str
+    error: FileError | None
+    findings: list[FindingResult]
+
+
+class ToolInfo(_Out):
+    name: str = "indicator-audit"
+    version: str = __version__
+
+
+class Summary(_Out):
+    files: int
+    findings: int
+    errors: int
+    warnings: int
+    infos: int
+
+
+class Report(_Out):
+    version: int = 1
+    tool: ToolInfo = ToolInfo()
+    files: list[FileResult]
+    summary: Summary
+
+
+def to_result(f: Finding) -> FindingResult:
+    return FindingResult(
+        rule=f.rule,
+        name=f.name,
+        kind=f.kind,
+        severity=f.severity,
+        message=f.message,
+        line=f.line,
+        column=f.column,
+        end_line=f.end_line,
+        end_column=f.end_column,
+        pointer=f.pointer,
+        indicator=f.indicator,
+        suggestion=f.suggestion,
+    )
+
+
+class Audit:
+    """One audited input: the raw findings (with fix edits) and, when it loaded, the document."""
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding],
+        error: FileError | None = None,
+        document: Document | None = None,
+        source: Source | None = None,
+    ) -> None:
+        self.path = path
+        self.findings = findings
+        self.error = error
+        self.document = document
+        self.source = source
+
+    def result(self) -> FileResult:
+        return FileResult(
+            path=self.path,
+            error=self.error,
+            findings=[to_result(f) for f in self.findings],
+        )
+
+
+def _builtin_rules() -> tuple[Rule, ...]:
+    from .checks import BUILTIN_RULES
+
+    return BUILTIN_RULES
+
+
+def _schema_findings(exc: DocumentError) -> list[Finding]:
+    return [
+        Finding(
+            rule="IA001",
+            name="schema-invalid",
+            kind="schema",
+            severity=Severity.ERROR,
+            message=p.message,
+            line=p.line,
+            column=p.col,
+            end_line=p.line,
+            end_column=p.col + 1,
+            pointer=p.pointer,
+            indicator=None,
+        )
+        for p in exc.problems
+    ]
+
+
+def audit_source(
+    source: Source,
+    rules: Sequence[Rule] | None = None,
+    packs: Packs | None = None,
+    options: RunOptions | None = None,
+) -> Audit:
+    try:
+        document = build(source)
+    except DocumentError as exc:
+        first = exc.problems[0]
+        more = f"（另有 {len(exc.problems) - 1} 处问题）" if len(exc.problems) > 1 else ""
+        return Audit(
+            source.path,
+            _schema_findings(exc),
+            FileError(message=first.message + more, line=first.line, column=first.col),
+            source=source,
+        )
+    findings = run_rules(
+        document,
+        rules if rules is not None else _builtin_rules(),
+        packs or default_packs(),
+        options,
+    )
+    findings = sorted(set(findings), key=Finding.sort_key)
+    return Audit(source.path, findings, document=document, source=source)
+
+
+def _audit_loaded(
+    load: object,
+    path: str,
+    rules: Sequence[Rule] | None,
+    packs: Packs | None,
+    options: RunOptions | None,
+) -> Audit:
+    try:
+        source = load() if callable(load) else None
+    except SourceError as exc:
+        return Audit(path, [], FileError(message=exc.message, line=exc.line, column=exc.column))
+    assert isinstance(source, Source)
+    return audit_source(source, rules, packs, options)
+
+
+def audit_text_full(
+    text: str,
+    path: str = "<text>",
+    rules: Sequence[Rule] | None = None,
+    packs: Packs | None = None,
+    options: RunOptions | None = None,
+) -> Audit:
+    return _audit_loaded(lambda: load_text(text, path), path, rules, packs, options)
+
+
+def audit_file_full(
+    path: str | Path,
+    rules: Sequence[Rule] | None = None,
+    packs: Packs | None = None,
+    options: RunOptions | None = None,
+) -> Audit:
+    from .readers import read_any
+
+    return _audit_loaded(lambda: read_any(path), str(path), rules, packs, options)
+
+
+def audit_text(text: str, path: str = "<text>", options: RunOptions | None = None) -> FileResult:
+    """Audit the text of a targets document."""
+    return audit_text_full(text, path, options=options).result()
+
+
+def audit_file(path: str | Path, options: RunOptions | None = None) -> FileResult:
+    """Audit a targets file (YAML; other formats where a reader is available)."""
+    return audit_file_full(path, options=options).result()
+
+
+def summarize(results: Sequence[FileResult]) -> Summary:
+    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    total = 0
+    for r in results:
+        for f in r.findings:
+            counts[f.severity] += 1
+            total += 1
+    return Summary(
+        files=len(results),
+        findings=total,
+        errors=counts[Severity.ERROR],
+        warnings=counts[Severity.WARNING],
+        infos=counts[Severity.INFO],
+    )
+
+
+def make_report(results: Sequence[FileResult]) -> Report:
+    return Report(files=list(results), summary=summarize(results))

@@ -1,0 +1,160 @@
+"""Command line: arguments → audits → reporter → exit code. Nothing else lives here.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+_FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"indicator-audit: 参数错误：{message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="indicator-audit",
+        description="审核预算绩效目标表（绩效目标申报表、绩效自评表）中的指标。",
+    )
+    p.add_argument("--version", action="version", version=f"indicator-audit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="检查一个或多个绩效目标文件（文件或目录）")
+    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument(
+        "--format", "-f", choices=["rich", "json", "sarif", "github"], default="rich"
+    )
+    c.add_argument(
+        "--fail-on",
+        choices=list(_FAIL_ON),
+        default="error",
+        help="达到该级别的问题使退出码为 1（默认 error；never 表示总是 0）",
+    )
+    c.add_argument("--output", "-o", metavar="FILE", help="把报告写入文件")
+    c.add_argument("--preset", help="权重与类别约定（rules/conventions.yaml 中的 presets）")
+    c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+    q = sub.add_parser("parse", help="解析指标文字，显示解析结构")
+    q.add_argument("texts", nargs="+", metavar="TEXT")
+    q.add_argument("--format", "-f", choices=["rich", "json"], default="rich")
+    q.add_argument(
+        "--mode",
+        choices=["target", "sentence"],
+        default="sentence",
+        help="sentence：整句指标（默认）；target：指标值单元格",
+    )
+
+    sub.add_parser("rules", help="列出全部规则")
+    r = sub.add_parser("rule", help="显示一条规则的说明")
+    r.add_argument("code", metavar="CODE_OR_NAME")
+    return p
+
+
+def _collect(paths: Sequence[str]) -> list[Path]:
+    from .readers import is_supported
+
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_supported(q)))
+        else:
+            out.append(p)
+    return out
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .api import audit_file_full
+    from .engine import RunOptions
+    from .packs import default_packs
+    from .reporters import get_reporter
+
+    packs = default_packs()
+    if args.preset and args.preset not in packs.conventions.presets:
+        names = "、".join(packs.conventions.presets)
+        sys.stderr.write(f"indicator-audit: 未知的 preset“{args.preset}”；可选：{names}\n")
+        return EXIT_INPUT
+    options = RunOptions(preset=args.preset)
+    files = _collect(args.paths)
+    if not files:
+        sys.stderr.write("indicator-audit: 没有找到可检查的文件（.yaml/.yml/.json）\n")
+        return EXIT_INPUT
+    audits = [audit_file_full(path, options=options) for path in files]
+    color = args.color == "always" or (
+        args.color == "auto" and args.output is None and sys.stdout.isatty()
+    )
+    text = get_reporter(args.format)(audits, color=color)
+    if args.output:
+        from .atomic import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    if any(a.error is not None for a in audits):
+        return EXIT_INPUT
+    threshold = _FAIL_ON[args.fail_on]
+    worst = max((f.severity.rank for a in audits for f in a.findings), default=0)
+    return EXIT_FINDINGS if worst >= threshold else EXIT_OK
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from .grammar import parse_cell
+    from .parse_view import as_json, render_rich
+
+    results = [parse_cell(t, args.mode) for t in args.texts]
+    if args.format == "json":
+        sys.stdout.write(json.dumps([as_json(r) for r in results], ensure_ascii=False, indent=2))
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_rich(results, color=sys.stdout.isatty()))
+    return EXIT_INPUT if any(r.error is not None for r in results) else EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .ruledocs import render_rule, render_rules
+
+    if args.command == "rules":
+        sys.stdout.write(render_rules(color=sys.stdout.isatty()))
+        return EXIT_OK
+    text = render_rule(args.code)
+    if text is None:
+        sys.stderr.write(f"indicator-audit: 没有规则“{args.code}”\n")
+        return EXIT_INPUT
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "parse":
+            return _parse(args)
+        return _rules(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # never a traceback for users
+        sys.stderr.write(
+            f"indicator-audit: 内部错误：{type(exc).__name__}: {exc}\n请报告此问题并附上输入文件。\n"
+        )
+        return EXIT_INPUT
+
+
+def run() -> None:
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""SARIF 2.1.0, for code-scanning dashboards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .. import __version__
+from ..api import Audit
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _rules() -> list[dict[str, Any]]:
+    from ..checks import BUILTIN_RULES
+
+    out = []
+    for rule in sorted(BUILTIN_RULES, key=lambda r: r.meta.code):
+        m = rule.meta
+        out.append(
+            {
+                "id": m.code,
+                "name": m.name,
+                "shortDescription": {"text": m.summary},
+                "fullDescription": {"text": m.doc or m.summary},
+                "defaultConfiguration": {"level": _LEVEL[m.severity.value]},
+                "properties": {"kind": m.kind, "source": m.source, "scope": m.scope},
+            }
+        )
+    return out
+
+
+def render(audits: Sequence[Audit], *, color: bool = False) -> str:
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for audit in audits:
+        if audit.error is not None:
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": audit.error.message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": audit.path},
+                                "region": {
+                                    "startLine": audit.error.line,
+                                    "startColumn": audit.error.column,
+                                },
+                            }
+                        }
+                    ],
+                }
+            )
+        for f in audit.findings:
+            result: dict[str, Any] = {
+                "ruleId": f.rule,
+                "level": _LEVEL[f.severity.value],
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": audit.path},
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "endLine": f.end_line,
+                                "endColumn": f.end_column,
+                            },
+                        },
+                        "logicalLocations": [{"fullyQualifiedName": f.pointer or "/"}],
+                    }
+                ],
+                "properties": {"kind": f.kind, "indicator": f.indicator},
+            }
+            if f.suggestion:
+                result["properties"]["suggestion"] = f.suggestion
+            results.append(result)
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "indicator-audit",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/indicator-audit/",
+                "rules": _rules(),
+            }
+        },
+        "results": results,
+    }
+    if notifications:
+        run["invocations"] = [
+            {"executionSuccessful": False, "toolExecutionNotifications": notifications}
+        ]
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
