@@ -22,17 +22,19 @@ __all__ = [
     "RunOptions",
     "__version__",
     "audit_file",
+    "audit_paths",
     "audit_text",
     "parse_cell",
 ]
 
 if TYPE_CHECKING:
-    from .api import FileResult, FindingResult, Report, audit_file, audit_text
+    from .api import FileResult, FindingResult, Report, audit_file, audit_paths, audit_text
     from .engine import RunOptions
     from .grammar import parse_cell
 
 _LAZY = {
     "audit_file": "api",
+    "audit_paths": "api",
     "audit_text": "api",
     "FileResult": "api",
     "FindingResult": "api",

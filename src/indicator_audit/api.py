@@ -161,21 +161,6 @@ def audit_source(
     return Audit(source.path, findings, document=document, source=source)
 
 
-def _audit_loaded(
-    load: object,
-    path: str,
-    rules: Sequence[Rule] | None,
-    packs: Packs | None,
-    options: RunOptions | None,
-) -> Audit:
-    try:
-        source = load() if callable(load) else None
-    except SourceError as exc:
-        return Audit(path, [], FileError(message=exc.message, line=exc.line, column=exc.column))
-    assert isinstance(source, Source)
-    return audit_source(source, rules, packs, options)
-
-
 def audit_text_full(
     text: str,
     path: str = "<text>",
@@ -183,28 +168,52 @@ def audit_text_full(
     packs: Packs | None = None,
     options: RunOptions | None = None,
 ) -> Audit:
-    return _audit_loaded(lambda: load_text(text, path), path, rules, packs, options)
+    try:
+        source = load_text(text, path)
+    except SourceError as exc:
+        return Audit(path, [], FileError(message=exc.message, line=exc.line, column=exc.column))
+    return audit_source(source, rules, packs, options)
 
 
-def audit_file_full(
+def audit_path_full(
     path: str | Path,
     rules: Sequence[Rule] | None = None,
     packs: Packs | None = None,
     options: RunOptions | None = None,
-) -> Audit:
-    from .readers import read_any
+) -> list[Audit]:
+    """Every project in a file (a workbook may hold several)."""
+    from .readers import read_sources
 
-    return _audit_loaded(lambda: read_any(path), str(path), rules, packs, options)
+    try:
+        sources = read_sources(path)
+    except SourceError as exc:
+        return [
+            Audit(str(path), [], FileError(message=exc.message, line=exc.line, column=exc.column))
+        ]
+    return [audit_source(s, rules, packs, options) for s in sources]
+
+
+class MultipleProjectsError(ValueError):
+    """audit_file() was given a file with several projects: use audit_paths()."""
 
 
 def audit_text(text: str, path: str = "<text>", options: RunOptions | None = None) -> FileResult:
-    """Audit the text of a targets document."""
+    """Audit the text of a targets document (YAML or JSON)."""
     return audit_text_full(text, path, options=options).result()
 
 
 def audit_file(path: str | Path, options: RunOptions | None = None) -> FileResult:
-    """Audit a targets file (YAML; other formats where a reader is available)."""
-    return audit_file_full(path, options=options).result()
+    """Audit a file that holds one project. For workbooks with several, use audit_paths()."""
+    audits = audit_path_full(path, options=options)
+    if len(audits) != 1:
+        raise MultipleProjectsError(f"{path} 含有 {len(audits)} 个项目，请使用 audit_paths()")
+    return audits[0].result()
+
+
+def audit_paths(paths: Sequence[str | Path], options: RunOptions | None = None) -> Report:
+    """Audit files (every project in each) and return the whole report."""
+    results = [a.result() for p in paths for a in audit_path_full(p, options=options)]
+    return make_report(results)
 
 
 def summarize(results: Sequence[FileResult]) -> Summary:

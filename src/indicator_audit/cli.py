@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .reporters import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
@@ -34,9 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="检查一个或多个绩效目标文件（文件或目录）")
     c.add_argument("paths", nargs="+", metavar="PATH")
-    c.add_argument(
-        "--format", "-f", choices=["rich", "json", "sarif", "github"], default="rich"
-    )
+    c.add_argument("--format", "-f", choices=list(FORMATS), default="rich")
     c.add_argument(
         "--fail-on",
         choices=list(_FAIL_ON),
@@ -77,7 +76,7 @@ def _collect(paths: Sequence[str]) -> list[Path]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .api import audit_file_full
+    from .api import audit_path_full
     from .engine import RunOptions
     from .packs import default_packs
     from .reporters import get_reporter
@@ -92,7 +91,7 @@ def _check(args: argparse.Namespace) -> int:
     if not files:
         sys.stderr.write("indicator-audit: 没有找到可检查的文件（.yaml/.yml/.json）\n")
         return EXIT_INPUT
-    audits = [audit_file_full(path, options=options) for path in files]
+    audits = [a for path in files for a in audit_path_full(path, options=options)]
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
     )

@@ -21,6 +21,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
@@ -72,11 +73,13 @@ Node = Union[Scalar, Mapping, Sequence]
 
 @dataclass(slots=True)
 class Source:
-    path: str
-    text: str
+    path: str  # what reports call it: the file, or "book.xlsx#Sheet1" for a workbook project
+    text: str  # the YAML text ("" for sources that are not text, such as a workbook)
     encoding: str  # "utf-8", "utf-8-sig" or "gb18030": fixes write back what was read
     root: Node
-    loader: str  # "fast" or "pyyaml"
+    loader: str  # "fast", "pyyaml", or the reader that built the tree ("xlsx", "csv" …)
+    # For tabular sources: (line, column) → a cell reference such as "Sheet1!D7".
+    cell_ref: Callable[[int, int], str] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,8 +174,10 @@ _LINE = re.compile(
     re.M,
 )
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_PLAIN_BAD_START = frozenset("&*!|>%@`{?#")
-_FAST_BAD = frozenset("&*!|>%@`{?#'\"[-")
+# Characters a plain scalar may not start with (YAML indicators), and for the one-branch path
+# also quotes, "[" and "-", which have their own handling.
+_PLAIN_BAD_START = frozenset("&*!|>%@`{}]?#,:")
+_FAST_BAD = _PLAIN_BAD_START | frozenset("'\"[-")
 
 
 class _Unsupported(Exception):
@@ -346,6 +351,8 @@ class FastReader:
         raise _Unsupported
 
     def _key(self, opened: _Open, key: str, rest: str, line_no: int, col: int, rcol: int) -> None:
+        if key in _NULLS:
+            raise _Unsupported  # a null key: let PyYAML's composer say what it is
         k = Scalar(key, line_no, col + 1, line_no, col + 1 + len(key), col + 1)
         if not rest or rest[0] == "#":
             opened.pending_key = k

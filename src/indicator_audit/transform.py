@@ -498,6 +498,16 @@ def _amount_end(amount: AmountP) -> int:
 # Assembly: pieces → ParsedCell.
 
 
+# The model is frozen, so equal parts can be shared between cells: fetching a cached Span, Unit
+# or Comparator costs a fraction of building one, and the hot path builds several per cell.
+_span = lru_cache(maxsize=1 << 16)(Span)
+
+
+@lru_cache(maxsize=1 << 14)
+def _comparator_obj(op: str, direction: Direction, text: str, start: int, end: int) -> Comparator:
+    return Comparator(op, direction, text, _span(start, end))
+
+
 @dataclass(slots=True)
 class Context:
     original: str
@@ -514,15 +524,6 @@ class Context:
             return _span(at, at)
         return _span(pos[start], pos[end - 1] + 1)
 
-
-# The model is frozen, so equal parts can be shared between cells: fetching a cached Span, Unit
-# or Comparator costs a fraction of building one, and the hot path builds several per cell.
-_span = lru_cache(maxsize=1 << 16)(Span)
-
-
-@lru_cache(maxsize=1 << 14)
-def _comparator_obj(op: str, direction: Direction, text: str, start: int, end: int) -> Comparator:
-    return Comparator(op, direction, text, _span(start, end))
 
     def written(self, start: int, end: int) -> str:
         """The original text of a compact range, whitespace dropped (as written, minus OCR gaps)."""
@@ -805,9 +806,18 @@ def assemble(ctx: Context, parsed: Parsed) -> ParsedCell:
     drafts: list[tuple[QtyP | DateP, list[TextP], list[TextP]]] = []
     pending: list[TextP] = []  # text waiting for the value it qualifies
     segment_start = 0  # index into drafts of the first clause of the current segment
-    for piece in parsed:
+    for i, piece in enumerate(parsed):
         if isinstance(piece, TextP):
             if piece.phrase_only:  # "不低于上年": a comparator without a value
+                after = parsed[i + 1] if i + 1 < len(parsed) else None
+                if not (isinstance(after, TextP) and not after.phrase_only) and any(
+                    isinstance(p, QtyP | DateP) for p in parsed
+                ):
+                    # "≥≥90%", "90%≥": a comparator beside a value, not in front of it
+                    at = ctx.span(piece.start, piece.end).start
+                    message = f"比较符“{piece.text}”的位置不对：“{ctx.compact[piece.start : piece.end + 4]}”"
+                    error = ParseError("misplaced-comparator", message, at)
+                    return ParsedCell(ctx.original, CellKind.PHRASE, error=error)
                 return _phrase(ctx, parsed)
             pending.append(piece)
         elif isinstance(piece, SepP):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from indicator_audit.api import audit_file_full
+from indicator_audit.api import audit_path_full
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTATIONS = sorted((ROOT / "tests" / "expectations").glob("*.yaml"))
@@ -41,7 +41,7 @@ def _pairs() -> tuple[set[Pair], set[Pair]]:
         for row, kinds in (spec.get("rows") or {}).items():
             expected |= {(doc_id, int(row), k) for k in kinds}
         expected |= {(doc_id, "doc", k) for k in spec.get("doc") or []}
-        audit = audit_file_full(ROOT / spec["document"])
+        (audit,) = audit_path_full(ROOT / spec["document"])
         assert audit.error is None, f"{doc_id}: {audit.error}"
         for f in audit.findings:
             found.add((doc_id, f.indicator if f.indicator is not None else "doc", f.kind))

@@ -50,11 +50,14 @@ def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
     """上限类指标（时长、成本、故障次数）只写一个数字，读者和评分人无法判断是上限还是要求。
 
     数量、比率、满意度写“90%”通常被理解为“至少”，本规则不报；但“25分钟”“2小时”“1600元/亩”
-    必须写成“≤25分钟”，否则超时 1 分钟是否达标说不清。
+    必须写成“≤25分钟”，否则超时 1 分钟是否达标说不清。“0次”、补助标准“260元/辆”（定额）不报；
+    单位与指标不符（成本写成“100%”）或本身是预算过程指标时，由单位、过程规则报告，本规则不重复。
     """
     f = ctx.facts
-    if f.wanted_direction != "max" or f.comparator is not None:
+    if f.comparator is not None or not _wants_cap(ctx):
         return
+    if ctx.packs.process_re.search(f.subject):
+        return  # a budget figure restated (支出安排金额): the fix is to replace it, not to cap it
     parsed = f.target_parsed
     clauses = parsed.clauses
     if parsed.error is not None or not clauses:
@@ -65,6 +68,12 @@ def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
     if not bare or all(c.value == 0 for c in bare):
         return  # "0次" is exact and unambiguous
     first = bare[0]
+    fam = f.family
+    dims = fam.dimensions if fam is not None and fam.direction == "max" else ["money"]
+    if any(c.unit is not None and c.unit.dimension not in dims for c in bare) or (
+        f.unit is not None and f.unit[0].dimension not in dims
+    ):
+        return  # "100%" on a cost: the unit is wrong, and ≤ would not make it a cap
     text = f.target.strip()
     fixed = None
     edit = None
@@ -72,7 +81,7 @@ def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
         at = first.value_span.start
         fixed = f.target[:at] + "≤" + f.target[at:]
         edit = ctx.edit("target", at, at, "≤")
-    family = _FAMILY_TEXT.get(f.family.name if f.family else "", "上限类")
+    family = _FAMILY_TEXT.get(fam.name if fam is not None else "", "成本")
     yield ctx.finding(
         "target",
         f"“{f.subject}”是{family}指标，指标值“{text}”缺少方向（应为 ≤ 上限）",
@@ -80,6 +89,17 @@ def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
         suggestion=f"写成“{fixed.strip()}”" if fixed else "每个数值前加“≤”",
         edit=edit,
     )
+
+
+def _wants_cap(ctx: IndicatorContext) -> bool:
+    """An upper-bound indicator: its family says so, or it is an amount filed as a cost."""
+    f = ctx.facts
+    if f.wanted_direction is not None:
+        return f.wanted_direction == "max"
+    if f.family is not None and f.family.direction != "none":
+        return False
+    # 成本指标 “财政资金补助 1600元/亩”: an amount under the cost category is a cost cap
+    return f.subcategory == "成本指标" or f.category == "cost"
 
 
 @indicator_rule(
@@ -142,6 +162,9 @@ def impossible_rate(ctx: IndicatorContext) -> Iterator[Finding]:
     if f.family is not None and f.family.name in ("income", "count", "people"):
         return  # a growth percentage, not a share
     text = f.target.strip()
+    if field == "comparator":
+        unit = f.unit[0].text if f.unit is not None and f.unit[1] == "unit" else ""
+        text = f"{comparator.text}{text}{unit}"
     if f.value > 100:
         return  # reported by value-out-of-range
     edit = ctx.edit(field, comparator.span.start, comparator.span.end, "=")

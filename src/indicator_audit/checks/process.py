@@ -72,9 +72,10 @@ def cost_not_capped(ctx: IndicatorContext) -> Iterator[Finding]:
     “成本控制率 100%”“控制在预算内”都只是重复预算本身。
     """
     f = ctx.facts
-    is_cost = f.subcategory == "成本指标" or f.category == "cost"
-    if not is_cost:
-        return
+    if not _is_cost(ctx) or not names_a_cost(ctx):
+        return  # a rate or a standard filed under 成本指标 is reported by not-a-cost
+    if ctx.packs.process_re.search(f.subject):
+        return  # 成本控制率: process-indicator already says it is no cap
     found = f.unit
     if found is not None and found[0].dimension == "money":
         return
@@ -85,4 +86,56 @@ def cost_not_capped(ctx: IndicatorContext) -> Iterator[Finding]:
         "target",
         f"成本指标“{f.subject}”的指标值是{what}，没有写出成本金额上限",
         suggestion="写成“≤__万元”（总成本）或“≤__元/单位”（单位成本），数值取自预算明细或合同",
+    )
+
+
+def _is_cost(ctx: IndicatorContext) -> bool:
+    f = ctx.facts
+    return f.subcategory == "成本指标" or f.category == "cost"
+
+
+def names_a_cost(ctx: IndicatorContext) -> bool:
+    """The name speaks of money spent: a cost family word, or a category label (社会成本指标)."""
+    f = ctx.facts
+    cost_words = [
+        w for fam in ctx.packs.families.families if fam.name in ("cost", "unit-cost") for w in fam.words
+    ]
+    return any(w in f.subject for w in cost_words) or "money" in (
+        f.family.dimensions if f.family is not None else []
+    )
+
+
+@indicator_rule(
+    code="IA408",
+    name="not-a-cost",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source="财预〔2021〕101号：成本指标写总成本、单位成本或分项成本控制数；GUIDE §3.2、§3.9",
+    summary="成本指标下放的不是成本：达标率、覆盖率等比率或其他非金额指标",
+    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 生均补助标准达标率, "
+    "target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 生均营养餐补助标准, "
+    "target: =4元/生·日}",
+    packs=("families", "taxonomy"),
+)
+def not_a_cost(ctx: IndicatorContext) -> Iterator[Finding]:
+    """成本指标衡量花了多少钱（总成本、单位成本）；“补助标准达标率 100%”衡量的是执行情况，不是成本。
+
+    名称里没有成本、费用、单价、补助标准等金额含义，指标值也不是金额时，说明指标放错了类别：
+    要么移到质量指标，要么改写成“生均补助 ≤__元/生·日”这样的成本上限。
+    """
+    f = ctx.facts
+    if not _is_cost(ctx) or names_a_cost(ctx):
+        return
+    found = f.unit
+    if found is not None and found[0].dimension in ("money", "magnitude"):
+        return  # an amount: whatever its name, it is a cost figure
+    if not f.target.strip() or (found is None and f.is_quantity):
+        return  # empty or bare: empty-target / missing-unit say it
+    if ctx.packs.process_re.search(f.subject):
+        return  # process-indicator says it
+    yield ctx.finding(
+        "name",
+        f"“{f.subject}”（{f.target.strip()}）放在成本指标下，但它衡量的不是成本",
+        suggestion="移到合适的类别（如质量指标）；成本指标写“总成本 ≤__万元”或“单位成本 ≤__元/单位”",
     )

@@ -1,0 +1,127 @@
+"""`indicator-audit check`: exit codes, formats, and bad input that never shows a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indicator_audit.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+GUANGZHOU = ROOT / "examples" / "guangzhou-2021-it-ops.yaml"
+WELL_FORMED = ROOT / "examples" / "well-formed.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_guangzhou_fails_on_errors_and_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(GUANGZHOU), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["version"] == 1 and data["tool"]["name"] == "indicator-audit"
+    (file,) = data["files"]
+    assert file["error"] is None
+    keys = {
+        "rule", "name", "kind", "severity", "message", "line", "column",
+        "end_line", "end_column", "pointer", "indicator", "suggestion",
+    }  # fmt: skip
+    assert all(keys <= set(f) for f in file["findings"])
+    s = data["summary"]
+    assert s["findings"] == len(file["findings"]) == s["errors"] + s["warnings"] + s["infos"]
+    pointers = {f["pointer"] for f in file["findings"] if f["indicator"] == 4}
+    assert "/indicators/4/target" in pointers
+
+
+def test_output_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
+    _, first, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")
+    _, second, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")
+    assert first == second
+
+
+def test_fail_on_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "check", str(GUANGZHOU), "--fail-on", "never")[0] == 0
+    assert run(capsys, "check", str(WELL_FORMED), "--fail-on", "warning")[0] == 0
+
+
+def test_well_formed_example_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(WELL_FORMED), "-f", "json")
+    findings = json.loads(out)["files"][0]["findings"]
+    assert [f for f in findings if f["severity"] != "info"] == [], findings
+    assert code == 0
+
+
+def test_rich_output_has_carets_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(GUANGZHOU))
+    assert code == 1
+    assert "IA403" in out and "^" in out and "汇总" in out
+
+
+def test_sarif_and_github(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", str(GUANGZHOU), "-f", "sarif")
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    assert sarif["runs"][0]["results"]
+    _, out, _ = run(capsys, "check", str(GUANGZHOU), "-f", "github")
+    assert out.startswith("::") and "file=" in out and "line=" in out
+
+
+BAD_INPUTS = {
+    "missing": None,
+    "invalid.yaml": b"project:\n  name: [x\nindicators: []\n",
+    "empty.yaml": b"",
+    "wrong-type.yaml": "indicators:\n  - name: 巡检次数\n    target: ≥12次\n    weight: 很多\n".encode(),
+    "unknown-key.yaml": "indicators:\n  - name: 巡检次数\n    tagret: ≥12次\n".encode(),
+    "top-level-list.yaml": b"- a\n- b\n",
+    "binary.yaml": b"\x00\x01\x02\xff\xfe\xfd\x80\x81",
+    "alias-bomb.yaml": (
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+    ).encode(),
+    "deep.yaml": b"a: " + b"[" * 3000 + b"]" * 3000 + b"\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_a_located_error(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / name
+    data = BAD_INPUTS[name]
+    if data is not None:
+        path.write_bytes(data)
+    code, out, err = run(capsys, "check", str(path), "-f", "json")
+    assert code == 2
+    assert "Traceback" not in out + err
+    error = json.loads(out)["files"][0]["error"]
+    assert error["message"] and error["line"] >= 1 and error["column"] >= 1
+
+
+def test_unknown_key_names_the_key_and_hints(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("indicators:\n  - name: 巡检次数\n    tagret: ≥12次\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(path), "-f", "json")
+    error = json.loads(out)["files"][0]["error"]
+    assert code == 2 and "tagret" in error["message"] and "target" in error["message"]
+    assert (error["line"], error["column"]) == (3, 5)
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check"])
+    assert info.value.code == 2
+
+
+def test_folder_is_checked_recursively(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(ROOT / "examples" / "small"), "-f", "json")
+    data = json.loads(out)
+    assert data["summary"]["files"] >= 4
+    assert code in (0, 1)
