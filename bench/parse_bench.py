@@ -88,8 +88,10 @@ def main() -> None:
     t_warm = best(warm_all, a.repeat)
     t_simple = best(simple, a.repeat)
     us = 1e6
-    print(f"indicators {a.n}, distinct targets {len(distinct_targets)}, "
-          f"distinct names {len(distinct_names)}")
+    print(
+        f"indicators {a.n}, distinct targets {len(distinct_targets)}, "
+        f"distinct names {len(distinct_names)}"
+    )
     print(f"cold target parse   {t_cold / len(distinct_targets) * us:8.1f} us/cell")
     print(f"cold name parse     {t_names / len(distinct_names) * us:8.1f} us/cell")
     print(f"warm (memoised)     {t_warm / len(targets) * us:8.2f} us/cell")

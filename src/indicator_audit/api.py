@@ -11,6 +11,7 @@ from . import __version__
 from .document import Document, DocumentError, build
 from .engine import RunOptions, run_rules
 from .findings import Finding, Severity
+from .gcpause import gc_paused
 from .packs import Packs, default_packs
 from .registry import Rule
 from .source import Source, SourceError, load_text, read_file
@@ -139,6 +140,16 @@ def audit_source(
     rules: Sequence[Rule] | None = None,
     packs: Packs | None = None,
     options: RunOptions | None = None,
+) -> Audit:
+    with gc_paused():
+        return _audit_source(source, rules, packs, options)
+
+
+def _audit_source(
+    source: Source,
+    rules: Sequence[Rule] | None,
+    packs: Packs | None,
+    options: RunOptions | None,
 ) -> Audit:
     try:
         document = build(source)

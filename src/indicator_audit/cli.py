@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--output", "-o", metavar="FILE", help="把报告写入文件")
     c.add_argument("--preset", help="权重与类别约定（rules/conventions.yaml 中的 presets）")
+    c.add_argument("--config", metavar="FILE", help="配置文件（默认：从文件所在目录向上查找）")
+    c.add_argument("--select", action="append", default=[], metavar="RULE", help="只报这些规则/类型")
+    c.add_argument("--ignore", action="append", default=[], metavar="RULE", help="不报这些规则/类型")
+    c.add_argument("--baseline", metavar="FILE", help="只报基线中没有的新问题")
+    c.add_argument("--write-baseline", metavar="FILE", help="把当前全部问题写为基线")
+    c.add_argument("--fix", action="store_true", help="就地修正机械性问题（符号、全角、类别名称）")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
 
     q = sub.add_parser("parse", help="解析指标文字，显示解析结构")
@@ -75,23 +81,43 @@ def _collect(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _check(args: argparse.Namespace) -> int:
-    from .api import audit_path_full
-    from .engine import RunOptions
-    from .packs import default_packs
-    from .reporters import get_reporter
+def _split(values: list[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
-    packs = default_packs()
-    if args.preset and args.preset not in packs.conventions.presets:
-        names = "、".join(packs.conventions.presets)
-        sys.stderr.write(f"indicator-audit: 未知的 preset“{args.preset}”；可选：{names}\n")
-        return EXIT_INPUT
-    options = RunOptions(preset=args.preset)
+
+def _check(args: argparse.Namespace) -> int:
+    from .config import ConfigError
+    from .reporters import get_reporter
+    from .runner import Runner, RunSettings, write_baseline
+
     files = _collect(args.paths)
     if not files:
-        sys.stderr.write("indicator-audit: 没有找到可检查的文件（.yaml/.yml/.json）\n")
+        sys.stderr.write("indicator-audit: 没有找到可检查的文件\n")
         return EXIT_INPUT
-    audits = [a for path in files for a in audit_path_full(path, options=options)]
+    settings = RunSettings(
+        config_path=Path(args.config) if args.config else None,
+        preset=args.preset,
+        select=_split(args.select),
+        ignore=_split(args.ignore),
+        baseline=Path(args.baseline) if args.baseline else None,
+        fix=args.fix,
+    )
+    try:
+        result = Runner(settings).run(files)
+    except ConfigError as exc:
+        sys.stderr.write(f"indicator-audit: {exc.path}:{exc.line}:{exc.column}: {exc.message}\n")
+        return EXIT_INPUT
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"indicator-audit: {exc}\n")
+        return EXIT_INPUT
+    audits = result.audits
+    if args.write_baseline:
+        count = write_baseline(audits, Path(args.write_baseline))
+        sys.stderr.write(f"indicator-audit: 已把 {count} 个问题写入基线 {args.write_baseline}\n")
+    if result.fixed_files:
+        sys.stderr.write(
+            f"indicator-audit: 已修正 {result.fixes_applied} 处，文件：{'、'.join(result.fixed_files)}\n"
+        )
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
     )

@@ -27,17 +27,35 @@ from .parsed import Span
 from .source import Mapping, Node, Scalar, Sequence, Source
 
 
-@dataclass(frozen=True, slots=True)
 class Cell:
-    """A value's text and where it stands in the file (1-based, end exclusive)."""
+    """A value's text and where it stands in the file (1-based, end exclusive).
 
-    text: str
-    pointer: str
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    base_col: int | None  # column of text[0] when the text stands verbatim on one line
+    A plain slotted class rather than a frozen dataclass: one is made per value of every
+    indicator, and a frozen dataclass's __init__ costs several times more. Treat as immutable.
+    """
+
+    __slots__ = ("base_col", "col", "end_col", "end_line", "line", "pointer", "text")
+
+    def __init__(
+        self,
+        text: str,
+        pointer: str,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        base_col: int | None,  # column of text[0] when the text stands verbatim on one line
+    ) -> None:
+        self.text = text
+        self.pointer = pointer
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.base_col = base_col
+
+    def __repr__(self) -> str:
+        return f"Cell({self.text!r}, {self.pointer!r}, {self.line}:{self.col})"
 
     def locate(self, span: Span | None) -> tuple[int, int, int, int]:
         """File position of a span inside the text; the whole cell when it cannot be mapped."""

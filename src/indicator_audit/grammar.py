@@ -161,7 +161,9 @@ def _error(ctx: Context, exc: UnexpectedInput) -> ParseError:
     if ch in "<>=≥≤≮≯":
         return ParseError("misplaced-comparator", f"比较符“{ch}”的位置不对：“{snippet}”", position)
     if isinstance(exc, UnexpectedCharacters | UnexpectedToken):
-        return ParseError("unreadable", f"无法识别“{snippet}”（第{position + 1}个字符起）", position)
+        return ParseError(
+            "unreadable", f"无法识别“{snippet}”（第{position + 1}个字符起）", position
+        )
     return ParseError("unreadable", "无法识别该内容", position)
 
 
@@ -254,4 +256,3 @@ def parse_unit(text: str) -> Unit | None:
 def _token_types() -> frozenset[str]:
     """Terminal names, for tests that check the grammar builds (and stays free of typos)."""
     return frozenset(t.name for t in _parser().terminals)
-

@@ -12,23 +12,14 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
 
-def _text(value: Any) -> Any:
-    # A YAML number in a text field ("100", 2021) is still the text the user wrote.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
 def _text_list(value: Any) -> Any:
     if isinstance(value, str):
         return [value]
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-TextList = Annotated[list[Text], BeforeValidator(_text_list)]
+Text = str
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
 
 
 def _alias(*names: str) -> Any:
@@ -36,7 +27,11 @@ def _alias(*names: str) -> Any:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Numbers in text fields are kept as the text written (coerce_numbers_to_str): validated
+    # in pydantic-core, with no Python call per field.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+    )
 
 
 class Project(_Strict):

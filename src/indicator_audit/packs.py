@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .resources import read_resource
+
+if TYPE_CHECKING:
+    from .config import LexiconConfig
 
 
 class PackError(Exception):
@@ -148,7 +151,14 @@ class Match:
 
 
 class Packs:
-    """All built-in packs, loaded lazily: a rule that needs none pays for none."""
+    """All built-in packs, loaded lazily: a rule that needs none pays for none.
+
+    `lexicon_changes` (from configuration) adds and removes words: a department that accepts
+    a word the default lexicon calls vague says so without touching the packs.
+    """
+
+    def __init__(self, lexicon_changes: LexiconConfig | None = None) -> None:
+        self.lexicon_changes = lexicon_changes
 
     @cached_property
     def taxonomy(self) -> Taxonomy:
@@ -156,11 +166,53 @@ class Packs:
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        return _validate(Lexicon, "lexicon.yaml")
+        base = _validate(Lexicon, "lexicon.yaml")
+        changes = self.lexicon_changes
+        if changes is None:
+            return base
+        add, remove = changes.add, changes.remove
+        phrases = [p for p in base.vague_phrases if p.word not in remove.vague_phrases]
+        known = {p.word for p in phrases}
+        phrases += [
+            Phrase(word=w, suggestion="写出可衡量的数值、单位和方向")
+            for w in add.vague_phrases
+            if w not in known
+        ]
+
+        def edit(words: list[str], plus: list[str], minus: list[str]) -> list[str]:
+            return [w for w in words if w not in minus] + [w for w in plus if w not in words]
+
+        return base.model_copy(
+            update={
+                "vague_phrases": phrases,
+                "vague_modifiers": edit(
+                    base.vague_modifiers, add.vague_modifiers, remove.vague_modifiers
+                ),
+                "vague_verbs": edit(base.vague_verbs, add.vague_verbs, remove.vague_verbs),
+                "measurable_nouns": edit(
+                    base.measurable_nouns, add.measurable_nouns, remove.measurable_nouns
+                ),
+                "qualitative_values": edit(
+                    base.qualitative_values, add.qualitative_values, remove.qualitative_values
+                ),
+            }
+        )
 
     @cached_property
     def process(self) -> Process:
-        return _validate(Process, "process.yaml")
+        base = _validate(Process, "process.yaml")
+        changes = self.lexicon_changes
+        if changes is None:
+            return base
+        minus = set(changes.remove.process_words)
+        patterns = [p for p in base.patterns if p.word not in minus]
+        known = {p.word for p in patterns}
+        patterns += [
+            ProcessPattern(word=w, why="配置中列为过程或投入指标")
+            for w in changes.add.process_words
+            if w not in known
+        ]
+        return base.model_copy(update={"patterns": patterns})
 
     @cached_property
     def families(self) -> Families:

@@ -14,14 +14,18 @@ from .source import Source, SourceError, read_file
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 # suffix → module defining read(path) -> list[Source]; imported only when such a file is read
-TABULAR_READERS: dict[str, str] = {}
+TABULAR_READERS: dict[str, str] = {".xlsx": "read_xlsx", ".xlsm": "read_xlsx", ".csv": "read_csv"}
 
 
 def read_sources(path: str | Path) -> list[Source]:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in YAML_SUFFIXES or not suffix:
-        return [read_file(p)]
+        source = read_file(p)
+        from .read_table_json import from_rows, is_row_table
+
+        # a list of row objects is a table (JSON export), never a targets document
+        return [from_rows(source) if is_row_table(source) else source]
     module = TABULAR_READERS.get(suffix)
     if module is None:
         known = "、".join(sorted(YAML_SUFFIXES | set(TABULAR_READERS)))
@@ -35,4 +39,6 @@ def read_sources(path: str | Path) -> list[Source]:
 
 def is_supported(path: Path) -> bool:
     suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        return False  # the lock file Excel keeps beside an open workbook
     return suffix in YAML_SUFFIXES or suffix in TABULAR_READERS

@@ -17,12 +17,13 @@ character, so that offsets inside a cell map back to the file.
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Union
+
+from .gcpause import gc_paused
 
 if TYPE_CHECKING:
     import yaml
@@ -141,19 +142,13 @@ def load_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Sourc
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise SourceError("文件为空：没有任何内容")
-    # Hundreds of thousands of small objects and no cycles: the cyclic collector would only
-    # rescan them again and again (it doubles the load time of a large file).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        root = FastReader(text).read()
-        loader = "fast"
-    except _Unsupported:
-        root = _load_with_pyyaml(text)
-        loader = "pyyaml"
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    with gc_paused():
+        try:
+            root = FastReader(text).read()
+            loader = "fast"
+        except _Unsupported:
+            root = _load_with_pyyaml(text)
+            loader = "pyyaml"
     return Source(path=path, text=text, encoding=encoding, root=root, loader=loader)
 
 

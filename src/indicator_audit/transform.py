@@ -524,7 +524,6 @@ class Context:
             return _span(at, at)
         return _span(pos[start], pos[end - 1] + 1)
 
-
     def written(self, start: int, end: int) -> str:
         """The original text of a compact range, whitespace dropped (as written, minus OCR gaps)."""
         if self.pos is None:
@@ -542,6 +541,8 @@ def _tidy(text: str) -> str:
     if text.endswith("(") or (text.startswith(")") and "(" not in text):
         text = text.strip("()").strip(_EDGE)
     return text
+
+
 _CONJ = ("以及", "并且", "和", "及", "与", "或", "并", "且")
 _DATE_RE = re.compile(
     r"(?:(?P<y>\d{4})(?:年度?|[./]))?(?:(?P<m>\d{1,2})月?)?(?:[./]?(?P<d>\d{1,2})[日号]?)?"
@@ -645,12 +646,14 @@ def _date(ctx: Context, tok: Tok) -> DateValue:
         year = int(m["y"]) if m["y"] else None
         month = int(m["m"]) if m["m"] else None
         day = int(m["d"]) if m["d"] else None
-    return DateValue(year, month, day, ctx.written(tok.start, tok.end), ctx.span(tok.start, tok.end))
+    return DateValue(
+        year, month, day, ctx.written(tok.start, tok.end), ctx.span(tok.start, tok.end)
+    )
 
 
-def _leads(ctx: Context, leads: list[TextP], item: QtyP | DateP) -> tuple[
-    str | None, tuple[str, ...], str | None, bool
-]:
+def _leads(
+    ctx: Context, leads: list[TextP], item: QtyP | DateP
+) -> tuple[str | None, tuple[str, ...], str | None, bool]:
     """Subject (sentence mode) or qualifiers (target mode), the period word, and 截止 → deadline."""
     texts = [t for t in (_clean_lead(p.text) for p in leads) if t]
     deadline = False
@@ -815,7 +818,8 @@ def assemble(ctx: Context, parsed: Parsed) -> ParsedCell:
                 ):
                     # "≥≥90%", "90%≥": a comparator beside a value, not in front of it
                     at = ctx.span(piece.start, piece.end).start
-                    message = f"比较符“{piece.text}”的位置不对：“{ctx.compact[piece.start : piece.end + 4]}”"
+                    near = ctx.compact[piece.start : piece.end + 4]
+                    message = f"比较符“{piece.text}”的位置不对：“{near}”"
                     error = ParseError("misplaced-comparator", message, at)
                     return ParsedCell(ctx.original, CellKind.PHRASE, error=error)
                 return _phrase(ctx, parsed)

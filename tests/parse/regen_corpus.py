@@ -13,7 +13,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_parse_corpus import CORPUS, summarise_case  # noqa: E402
+from test_parse_corpus import CORPUS, summarise_case
 
 
 def main() -> None:
@@ -21,7 +21,8 @@ def main() -> None:
     for case in data["cases"]:
         case["expect"] = summarise_case(case)
     header = "".join(
-        line for line in CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)
+        line
+        for line in CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)
         if line.startswith("#")
     )
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

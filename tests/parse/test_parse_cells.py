@@ -225,7 +225,9 @@ def test_bare_number() -> None:
 # ---- ranges and dates ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["90%-95%", "90%～95%", "90%~95%", "90-95%", "90%—95%", "90%至95%"])
+@pytest.mark.parametrize(
+    "text", ["90%-95%", "90%～95%", "90%~95%", "90-95%", "90%—95%", "90%至95%"]
+)
 def test_ranges(text: str) -> None:
     cell = parse_cell(text)
     assert cell.kind == CellKind.RANGE, cell
@@ -480,8 +482,19 @@ def test_memoised() -> None:
 
 @pytest.mark.parametrize(
     ("text", "op"),
-    [("≧", ">="), ("═", "="), (">=", ">="), ("<=", "<="), ("≥", ">="), ("≤", "<="),
-     ("=", "="), ("不低于", ">="), (" ＞ ", ">"), ("以上", ">="), ("不超过", "<=")],
+    [
+        ("≧", ">="),
+        ("═", "="),
+        (">=", ">="),
+        ("<=", "<="),
+        ("≥", ">="),
+        ("≤", "<="),
+        ("=", "="),
+        ("不低于", ">="),
+        (" ＞ ", ">"),
+        ("以上", ">="),
+        ("不超过", "<="),
+    ],
 )
 def test_parse_comparator(text: str, op: str) -> None:
     cmp = parse_comparator(text)
@@ -496,9 +509,15 @@ def test_parse_comparator_rejects() -> None:
 
 @pytest.mark.parametrize(
     ("text", "canonical", "dimension", "per"),
-    [("%", "%", "rate", None), ("％", "%", "rate", None), ("人次", "人次", "people", None),
-     ("元/亩", "元", "money", "亩"), ("万元", "元", "money", None), ("台套", "台套", "count", None),
-     ("樽", "樽", "unknown", None)],
+    [
+        ("%", "%", "rate", None),
+        ("％", "%", "rate", None),
+        ("人次", "人次", "people", None),
+        ("元/亩", "元", "money", "亩"),
+        ("万元", "元", "money", None),
+        ("台套", "台套", "count", None),
+        ("樽", "樽", "unknown", None),
+    ],
 )
 def test_parse_unit(text: str, canonical: str, dimension: str, per: str | None) -> None:
     unit = parse_unit(text)

@@ -109,9 +109,7 @@ def load_cases() -> list[dict[str, Any]]:
 CASES = load_cases()
 
 
-@pytest.mark.parametrize(
-    "case", CASES, ids=[f"{c['id']}:{c['text'][:20]}" for c in CASES]
-)
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['id']}:{c['text'][:20]}" for c in CASES])
 def test_corpus_cell(case: dict[str, Any]) -> None:
     assert summarise_case(case) == case["expect"]
 

@@ -14,7 +14,8 @@ from indicator_audit.transform import COMPARATORS, POST_COMPARATORS, lexicon
 
 # Characters of comparator words, units, dates and placeholders, plus plain CJK, so that random
 # text keeps landing on the grammar's edges.
-CJK = "不低于少小高超过大多达到至控制在以内上下及之前底年月日号分钟秒小时次个人元万平方米亩百十两三一二零点"
+CJK = "不低于少小高超过大多达到至控制在以内上下及之前底年月日号"
+CJK += "分钟秒小时次个人元万平方米亩百十两三一二零点"
 CJK += "故障恢复时间满意度率系统巡检级是否合格有效较好待定每全季度周天项台套份公里吨"
 ASCII = "0123456789.,;:%()<>=-~/*+xXsmTBkg "
 WIDE = "０１２３４５６７８９％（）＜＞＝～；，：．／＊　"
@@ -58,10 +59,24 @@ def test_never_raises_and_spans_stay_inside(text: str, mode: Any) -> None:
 # ---- generated sentences parse back to their parts ----------------------------------------
 
 SUBJECTS = [
-    "平均故障恢复时间", "系统平均响应时间", "服务对象满意度", "全年巡检次数", "故障响应及时率",
-    "核心系统运维覆盖率", "学生受资助人数", "清扫保洁道路面积", "受益脱贫(监测)人口数",
-    "项目(工程)验收合格率", "灾备存储空间", "生均补助标准", "使用者满意度", "新建道路里程",
-    "xx系统异常运行时间", "人工成本", "培训学员对培训效果满意度", "勒索病毒导致系统中断",
+    "平均故障恢复时间",
+    "系统平均响应时间",
+    "服务对象满意度",
+    "全年巡检次数",
+    "故障响应及时率",
+    "核心系统运维覆盖率",
+    "学生受资助人数",
+    "清扫保洁道路面积",
+    "受益脱贫(监测)人口数",
+    "项目(工程)验收合格率",
+    "灾备存储空间",
+    "生均补助标准",
+    "使用者满意度",
+    "新建道路里程",
+    "xx系统异常运行时间",
+    "人工成本",
+    "培训学员对培训效果满意度",
+    "勒索病毒导致系统中断",
 ]
 PRE_WORDS = sorted(COMPARATORS)
 POST_WORDS = sorted(POST_COMPARATORS)
@@ -123,9 +138,12 @@ def test_sentence_round_trip(
         assert c.comparator is None
     else:
         assert c.comparator is not None
-        word = pre if pre is not None else post
-        assert word is not None
-        meaning = COMPARATORS.get(word) if pre is not None else POST_COMPARATORS[word]
+        # a prefix decides, except a framing 控制在 (…以上/以下/以内), where the post word does
+        if pre is not None and not (pre == "控制在" and post is not None):
+            meaning = COMPARATORS.get(pre)
+        else:
+            assert post is not None
+            meaning = POST_COMPARATORS[post]
         assert meaning is not None
         assert c.comparator.op == meaning[0]
     assert c.value_span is not None
@@ -134,8 +152,26 @@ def test_sentence_round_trip(
 
 # ---- the fast path gives exactly the grammar's result --------------------------------------
 
-FAST_PRE = ["", ">=", "<=", "≥", "≤", "≧", "═", "=", ">", "<", "＞＝", "不低于", "不超过", "达到",
-            "在", "控制在", "大于等于", "≥≥"]
+FAST_PRE = [
+    "",
+    ">=",
+    "<=",
+    "≥",
+    "≤",
+    "≧",
+    "═",
+    "=",
+    ">",
+    "<",
+    "＞＝",
+    "不低于",
+    "不超过",
+    "达到",
+    "在",
+    "控制在",
+    "大于等于",
+    "≥≥",
+]
 
 
 @settings(suppress_health_check=[HealthCheck.filter_too_much])

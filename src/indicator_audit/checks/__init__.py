@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from ..registry import Rule
-from . import alignment, categories, direction, measurability, process, selfeval, structure, units
+from . import (
+    alignment,
+    categories,
+    direction,
+    measurability,
+    normalize,
+    process,
+    selfeval,
+    structure,
+    units,
+)
 
 BUILTIN_RULES: tuple[Rule, ...] = (
     measurability.vague_target,
@@ -17,6 +27,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     direction.missing_comparator,
     direction.comparator_against_meaning,
     direction.impossible_rate,
+    normalize.comparator_spelling,
+    normalize.fullwidth_digits,
     units.missing_unit,
     units.unit_mismatch,
     units.value_out_of_range,
@@ -27,8 +39,10 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     categories.quality_under_outcome,
     categories.cost_subcategory_misplaced,
     categories.name_not_an_indicator,
+    categories.period_not_deadline,
     process.process_indicator,
     process.cost_not_capped,
+    process.not_a_cost,
     structure.missing_category,
     structure.missing_satisfaction,
     structure.missing_cost,

@@ -75,6 +75,33 @@ class _Matcher:
         return any(wanted & have for have in self.indicator_terms)
 
 
+# Verbs that open a new aim after a comma ("…,改善学生体质"); vague_verbs from the lexicon too.
+_ACTION_VERBS = ("扩大", "建设", "新建", "改造", "开展", "降低", "减少", "增加", "杜绝", "解决")
+_COMMA = re.compile(r"[,，]")
+
+
+def sub_goals(text: str, start: int, end: int, packs: Packs) -> Iterator[tuple[int, int]]:
+    """Split a goal clause at commas that open a new aim with its own verb.
+
+    A comma that only continues a list of objects ("各基础设施、设备，办公网络，应用系统") stays
+    inside the clause: the part after it does not start with a verb.
+    """
+    modifiers = packs.lexicon.vague_modifiers
+    cut = start
+    for m in _COMMA.finditer(text, start, end):
+        rest = text[m.end() : end].lstrip()
+        for mod in sorted(modifiers, key=len, reverse=True):
+            if rest.startswith(mod):
+                rest = rest[len(mod) :]
+                break
+        opens = packs.vague_verb_re.match(rest) is not None or rest.startswith(_ACTION_VERBS)
+        if opens and text[cut : m.start()].strip():
+            yield cut, m.start()
+            cut = m.end()
+    if text[cut:end].strip():
+        yield cut, end
+
+
 @document_rule(
     code="IA601",
     name="goal-not-measured",
@@ -89,12 +116,16 @@ class _Matcher:
     packs=("concepts",),
 )
 def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
-    """目标写了要做的事，指标里却找不到衡量它的一项：这个目标完成与否无从评价。"""
+    """目标写了要做的事，指标里却找不到衡量它的一项：这个目标完成与否无从评价。
+
+    一个句子里用逗号隔开、各有动词的几个目标（“……办学条件,扩大基础教育资源”）分别检查。
+    """
     if not ctx.facts:
         return
     matcher = _Matcher(ctx)
     for cell in ctx.goal_cells():
-        for start, end in clauses(cell.text):
+        pieces = [p for a, b in clauses(cell.text) for p in sub_goals(cell.text, a, b, ctx.packs)]
+        for start, end in pieces:
             clause = cell.text[start:end].strip()
             if len(clause) < 4 or matcher.covered(clause):
                 continue
@@ -200,17 +231,21 @@ def name_value_conflict(ctx: DocumentContext) -> Iterator[Finding]:
         if not named or target is None or target.value is None:
             continue
         n = named[-1]
-        same_dim = (
-            n.unit is None
-            or target.unit is None
-            or n.unit.dimension == target.unit.dimension
-            or f.unit is None
-        )
-        if not same_dim:
+        vague_units = ("unknown", "magnitude")
+        if (n.unit is not None and n.unit.dimension in vague_units) or (
+            target.unit is not None and target.unit.dimension in vague_units
+        ):
             continue
+        # “新建水泥路1条” against “2km”: a different kind of quantity is a different target too
+        other_kind = (
+            n.unit is not None
+            and target.unit is not None
+            and n.unit.dimension != target.unit.dimension
+            and {n.unit.dimension, target.unit.dimension} != {"count", "people"}
+        )
         nv = n.value * (n.unit.scale if n.unit else 1.0)
         tv = target.value * (target.unit.scale if target.unit else 1.0)
-        if n.value == target.value or abs(nv - tv) < 1e-9:
+        if not other_kind and (n.value == target.value or abs(nv - tv) < 1e-9):
             continue
         shown = f.name[n.span.start : n.span.end] if n.span.end <= len(f.name) else f.name
         yield ctx.finding(

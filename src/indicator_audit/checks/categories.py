@@ -31,6 +31,7 @@ def nonstandard_level1(ctx: IndicatorContext) -> Iterator[Finding]:
     """一级指标应使用标准名称，汇总、比较和评分都依赖它。
 
     “产出”“效益”“产出目标”“结果目标”等写法能看懂但不标准，可以自动改正（`check --fix`）。
+    “投入目标”“预算执行”不是绩效指标的类别：预算执行率在自评表中单独计分。
     """
     f = ctx.facts
     raw = f.indicator.fields.level1
@@ -52,8 +53,16 @@ def nonstandard_level1(ctx: IndicatorContext) -> Iterator[Finding]:
         )
         return
     key, standard = known
-    if standard or key == "input":
-        return  # an input block is named in several ways; what sits in it is checked elsewhere
+    if key == "input":
+        # 投入/预算执行 is no category of the framework: 预算执行率 is scored on its own line
+        yield ctx.finding(
+            "level1",
+            f"一级指标“{raw.strip()}”不属于绩效指标框架（产出、效益、满意度、成本）",
+            suggestion="预算执行率在自评表中单独填报计分；投入类内容不作为绩效指标",
+        )
+        return
+    if standard:
+        return
     label = ctx.packs.taxonomy.categories[key].label
     yield ctx.finding(
         "level1",
@@ -251,3 +260,35 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
             f"三级指标“{name}”是一个数值，不是指标名称",
             suggestion="名称写所衡量的量，数值写在指标值中",
         )
+
+
+@indicator_rule(
+    code="IA407",
+    name="period-not-deadline",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source="GUIDE §3.10：时效指标是完成时限（2025年12月底前）或带 ≤ 的时长，不是一段期间；"
+    "效益指标应写可衡量的效果",
+    summary="指标值是一段起止期间（2020年1月--2020年11月），既不是完成时限，也不是效果",
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 各项费用使用周期, "
+    "target: 2020年1月--2020年11月}",
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
+    "target: 2020年11月底前}",
+)
+def period_not_deadline(ctx: IndicatorContext) -> Iterator[Finding]:
+    """“2020年1月--2020年11月”只说明钱或服务覆盖哪段时间，不说明什么时候完成什么，也不是效果。
+
+    时效指标写完成时限（“2020年11月底前完成验收”）或时长上限（“≤30天”）；期间本身不是绩效。
+    """
+    f = ctx.facts
+    if f.category not in ("output", "outcome", "cost"):
+        return
+    if not any(c.date is not None and c.date_end is not None for c in f.target_parsed.clauses):
+        return
+    if ctx.packs.process_re.search(f.subject):
+        return  # 费用使用周期: process-indicator says what it is
+    yield ctx.finding(
+        "target",
+        f"“{f.subject}”的指标值“{f.target.strip()}”是一段起止期间，不是完成时限或效果",
+        suggestion="写成完成时限，如“____年__月底前完成……”，或改为衡量效果的指标",
+    )

@@ -163,10 +163,12 @@ def vague_goal(ctx: DocumentContext) -> Iterator[Finding]:
 
 
 _NUMBER_WORD = re.compile(r"[一二两三四五六七八九十百千万]+[个项次台套人所家条座批期场门篇份]")
+# 每一个学生 / 每个 / 一个都不能少 say "all", not how many
+_QUANTIFIER = re.compile(r"每一?[个位名所户]|一个(?:都|也)")
 
 
 def _has_number_word(text: str) -> bool:
-    return _NUMBER_WORD.search(text) is not None
+    return _NUMBER_WORD.search(_QUANTIFIER.sub("", text)) is not None
 
 
 @indicator_rule(
@@ -190,8 +192,13 @@ def satisfaction_group_unnamed(ctx: IndicatorContext) -> Iterator[Finding]:
     if not f.is_satisfaction:
         return
     subject = f.subject.strip()
-    groups = ctx.packs.satisfaction_group_re.findall(subject)
-    if any(g != "服务对象" for g in groups):
+    # 服务对象、社会公众 name no one in particular: take them out before looking for a group
+    bare = subject
+    for generic in ctx.packs.families.satisfaction_generic:
+        stem = generic.removesuffix("满意度")
+        if stem:
+            bare = bare.replace(stem, "")
+    if ctx.packs.satisfaction_group_re.search(bare):
         return
     yield ctx.finding(
         "name",
@@ -215,7 +222,8 @@ def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:
     """指标值没有数字，无法计算完成程度和得分。
 
     “是”“合格”“完成”“优良”只能判断有或无；请改为比率（合格率 =100%）、数量（≥N 台）或时限
-    （2025年12月底前）。确属定性指标的，写出分级分档标准并标明“定性”。
+    （2025年12月底前）。确属定性指标的，写出分级分档标准并标明“定性”：标明定性的不报（其中的
+    含糊短语由 vague-target 报告），只有“是”“合格”这类单字判断仍报。
     """
     f = ctx.facts
     text = f.target.strip()
@@ -227,8 +235,8 @@ def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:
     if has_number(parsed) or has_placeholder(parsed) or parsed.kind == CellKind.FORMULA:
         return
     value_type = (f.indicator.fields.value_type or "").strip()
-    if value_type == "定性" and len(text) > 6:
-        return  # a graded qualitative standard written out (分级分档)
+    if value_type == "定性" and text not in ctx.packs.qualitative_set:
+        return  # declared qualitative (allowed when it cannot be quantified); 是/合格 still is not
     yield ctx.finding(
         "target",
         f"指标值“{text}”没有数值，无法衡量完成程度",
@@ -260,7 +268,10 @@ def empty_target(ctx: IndicatorContext) -> Iterator[Finding]:
     )
 
 
-_RESIDUE = re.compile(r"\*{2,}|＊{2,}|(?<![A-Za-z])[xX]{1,3}(?![A-Za-z])|…{1,}|\.{3,}|待定|未定")
+# a lone X that starts a word (X光机, X射线) is a name, not residue
+_RESIDUE = re.compile(
+    r"\*{2,}|＊{2,}|(?<![A-Za-z])(?:[xX]{2,3}|[xX](?![光射线]))(?![A-Za-z])|…{1,}|\.{3,}|待定|未定"
+)
 
 
 @indicator_rule(

@@ -134,8 +134,10 @@ def not_a_cost(ctx: IndicatorContext) -> Iterator[Finding]:
         return  # empty or bare: empty-target / missing-unit say it
     if ctx.packs.process_re.search(f.subject):
         return  # process-indicator says it
+    fields = f.indicator.fields
+    shown = f"{fields.comparator or ''}{f.target.strip()}{fields.unit or ''}"
     yield ctx.finding(
         "name",
-        f"“{f.subject}”（{f.target.strip()}）放在成本指标下，但它衡量的不是成本",
+        f"“{f.subject}”（{shown}）放在成本指标下，但它衡量的不是成本",
         suggestion="移到合适的类别（如质量指标）；成本指标写“总成本 ≤__万元”或“单位成本 ≤__元/单位”",
     )

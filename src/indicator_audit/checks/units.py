@@ -75,6 +75,20 @@ def unit_mismatch(ctx: IndicatorContext) -> Iterator[Finding]:
     clause = f.clause
     in_target = clause.unit if clause is not None else None
     column = f.unit_column
+    parsed = f.target_parsed
+    if (
+        column is not None
+        and f.target.strip()
+        and parsed.kind in (CellKind.PHRASE, CellKind.QUALITATIVE)
+        and not any(c.value is not None or c.placeholder for c in parsed.clauses)
+    ):
+        # 定性 “应保尽保” with 度量单位 “%”: the unit has no value to measure
+        yield ctx.finding(
+            "unit",
+            f"度量单位栏写的是“{column.text}”，而指标值“{f.target.strip()}”不是数值",
+            suggestion="定量指标填写数值；定性指标不填度量单位",
+        )
+        return
     if in_target is not None and column is not None:
         a, b = in_target.dimension, column.dimension
         if a != b and "unknown" not in (a, b) and {a, b} != {"count", "people"}:

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from ..api import Audit, summarize
 from ..findings import Finding
+from .common import KIND_LABEL, batch_summary, cell_texts
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -31,14 +32,23 @@ def _caret(line_text: str, column: int, end_column: int, end_line: int, line: in
     return Text(" " * pad + "^" * width, style="bold magenta")
 
 
-def _finding(f: Finding, lines: list[str]) -> list[RenderableType]:
+def _finding(
+    f: Finding, lines: list[str], audit: Audit, cells: dict[tuple[int, int], str]
+) -> list[RenderableType]:
+    ref = audit.source.cell_ref if audit.source is not None else None
     head = Text()
-    head.append(f"  {f.line}:{f.column} ", style="dim")
+    head.append(f"  {ref(f.line, f.column) if ref else f'{f.line}:{f.column}'} ", style="dim")
     head.append(f"{_LABEL[f.severity.value]} ", style=_STYLE[f.severity.value])
     head.append(f"{f.rule} {f.name} ", style="bold")
     head.append(f.message)
     out: list[RenderableType] = [head]
-    if 1 <= f.line <= len(lines):
+    if ref is not None:
+        # a table has no source line to quote: quote the cell instead
+        text = cells.get((f.line, f.column))
+        if text is not None:
+            gutter = "  单元格 │ "
+            out.append(Text(gutter, style="dim") + Text(text.replace("\n", " ")))
+    elif 1 <= f.line <= len(lines):
         src = lines[f.line - 1]
         gutter = f"{f.line:>6} │ "
         out.append(Text(gutter, style="dim") + Text(src))
@@ -65,14 +75,16 @@ def _title(audit: Audit, index: int) -> Text:
 
 def _file(audit: Audit) -> list[RenderableType]:
     out: list[RenderableType] = [Text(audit.path, style="bold underline")]
+    ref = audit.source.cell_ref if audit.source is not None else None
     if audit.error is not None:
         e = audit.error
         out.append(
-            Text(f"  {e.line}:{e.column} ", style="dim")
+            Text(f"  {ref(e.line, e.column) if ref else f'{e.line}:{e.column}'} ", style="dim")
             + Text("无法检查 ", style="bold red")
             + Text(e.message)
         )
     lines = audit.source.text.splitlines() if audit.source is not None else []
+    cells = cell_texts(audit.source.root) if ref is not None and audit.source is not None else {}
     doc_level = [f for f in audit.findings if f.indicator is None]
     by_indicator: dict[int, list[Finding]] = {}
     for f in audit.findings:
@@ -81,11 +93,11 @@ def _file(audit: Audit) -> list[RenderableType]:
     if doc_level:
         out.append(Text(" 整表", style="bold"))
         for f in doc_level:
-            out.extend(_finding(f, lines))
+            out.extend(_finding(f, lines, audit, cells))
     for index in sorted(by_indicator):
         out.append(_title(audit, index))
         for f in by_indicator[index]:
-            out.extend(_finding(f, lines))
+            out.extend(_finding(f, lines, audit, cells))
     if not audit.findings and audit.error is None:
         out.append(Text("  没有发现问题", style="green"))
     out.append(Text(""))
@@ -124,4 +136,42 @@ def render(audits: Sequence[Audit], *, color: bool = False) -> str:
         parts.extend(_file(audit))
     console.print(Group(*parts))
     console.print(_summary(audits))
+    if len(audits) > 1:
+        for part in _batch(audits):
+            console.print(part)
     return buffer.getvalue()
+
+
+def _batch(audits: Sequence[Audit]) -> list[RenderableType]:
+    """Many projects (a folder, a workbook): counts by kind and severity, the worst projects."""
+    b = batch_summary(audits)
+    head = Text("批量汇总：", style="bold")
+    head.append(
+        f"{b.projects} 个项目，{b.clean} 个无问题，{b.unreadable} 个无法检查；共 {b.findings} 个问题"
+        f"（错误 {b.by_severity['error']}，警告 {b.by_severity['warning']}，"
+        f"提示 {b.by_severity['info']}）"
+    )
+    out: list[RenderableType] = [head]
+    if b.by_kind:
+        kinds = Table(title="按问题类型", show_lines=False)
+        kinds.add_column("类型")
+        for label, style in (("错误", "red"), ("警告", "yellow"), ("提示", "cyan")):
+            kinds.add_column(label, justify="right", style=style)
+        for kind, counts in b.by_kind.items():
+            kinds.add_row(
+                Text(f"{KIND_LABEL.get(kind, kind)}（{kind}）"),
+                str(counts["error"]),
+                str(counts["warning"]),
+                str(counts["info"]),
+            )
+        out.append(kinds)
+    if b.worst:
+        worst = Table(title="问题最多的项目", show_lines=False)
+        worst.add_column("项目")
+        for label, style in (("错误", "red"), ("警告", "yellow"), ("提示", "cyan")):
+            worst.add_column(label, justify="right", style=style)
+        for pc in b.worst:
+            note = "（无法检查）" if pc.unreadable else ""
+            worst.add_row(Text(pc.path + note), str(pc.errors), str(pc.warnings), str(pc.infos))
+        out.append(worst)
+    return out

@@ -1,0 +1,216 @@
+"""Configuration: `.indicator-audit.yaml`, or `[tool.indicator-audit]` in pyproject.toml.
+
+Found by walking up from the checked file; `extends` pulls in other config files (relative to
+the one that names them). Validated with pydantic; every mistake is reported with its file,
+line and column, and a misspelled rule name gets the closest real one as a hint.
+
+```yaml
+extends: ../bureau.yaml
+preset: sichuan                  # weight/category convention (rules/conventions.yaml)
+select: [vague, IA3, missing-unit]   # kinds, code prefixes or names (default: all)
+ignore: [IA104]
+severity: {IA301: error, vague-goal: info}
+per-path-ignores: {"legacy/*.yaml": [IA5]}
+packs: [province-pack.yaml]      # extra declarative rule packs
+lexicon:
+  add: {vague_phrases: [基本完成], vague_verbs: [强化]}
+  remove: {vague_verbs: [维护]}
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .findings import KINDS, Severity
+from .source import Mapping, Node, Scalar, Sequence, SourceError, read_file
+
+CONFIG_NAMES = (".indicator-audit.yaml", ".indicator-audit.yml")
+
+
+class ConfigError(Exception):
+    def __init__(self, path: str, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class LexiconChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    vague_phrases: list[str] = []
+    vague_modifiers: list[str] = []
+    vague_verbs: list[str] = []
+    measurable_nouns: list[str] = []
+    qualitative_values: list[str] = []
+    process_words: list[str] = []
+
+
+class LexiconConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    add: LexiconChanges = LexiconChanges()
+    remove: LexiconChanges = LexiconChanges()
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    extends: list[str] = []
+    preset: str | None = None
+    select: list[str] = []
+    ignore: list[str] = []
+    severity: dict[str, Severity] = {}
+    per_path_ignores: dict[str, list[str]] = Field(default={}, alias="per-path-ignores")
+    packs: list[str] = []
+    lexicon: LexiconConfig = LexiconConfig()
+    # where it came from, for messages and relative paths
+    origin: str = Field(default="", exclude=True)
+
+    def merged_over(self, base: Config) -> Config:
+        """This config's settings on top of `base` (what `extends` means)."""
+        return Config(
+            preset=self.preset or base.preset,
+            select=self.select or base.select,
+            ignore=base.ignore + self.ignore,
+            severity={**base.severity, **self.severity},
+            per_path_ignores={**base.per_path_ignores, **self.per_path_ignores},
+            packs=base.packs + self.packs,
+            lexicon=LexiconConfig(
+                add=_merge_changes(base.lexicon.add, self.lexicon.add),
+                remove=_merge_changes(base.lexicon.remove, self.lexicon.remove),
+            ),
+            origin=self.origin,
+        )
+
+
+def _merge_changes(a: LexiconChanges, b: LexiconChanges) -> LexiconChanges:
+    return LexiconChanges(
+        **{name: getattr(a, name) + getattr(b, name) for name in LexiconChanges.model_fields}
+    )
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Sequence):
+        return [_plain(x) for x in node.items]
+    return {k.value: _plain(v) for k, v in node.items}
+
+
+def _locate(node: Node, loc: tuple[Any, ...]) -> tuple[int, int]:
+    current: Node = node
+    for part in loc:
+        if isinstance(current, Mapping):
+            for k, v in current.items:
+                if k.value == part or k.value == str(part).replace("_", "-"):
+                    if part == loc[-1]:
+                        return k.line, k.col
+                    current = v
+                    break
+            else:
+                break
+        elif isinstance(current, Sequence) and isinstance(part, int):
+            if part < len(current.items):
+                current = current.items[part]
+            else:
+                break
+    if isinstance(current, Scalar):
+        return current.line, current.col
+    return current.line, current.col
+
+
+def _validate(data: Any, root: Node | None, origin: str) -> Config:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(origin, "配置应为键值映射")
+    if isinstance(data.get("extends"), str):
+        data = {**data, "extends": [data["extends"]]}
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = tuple(err["loc"])
+        line, col = _locate(root, loc) if root is not None else (1, 1)
+        key = str(loc[-1]) if loc else ""
+        if err["type"] == "extra_forbidden":
+            names = list(Config.model_fields) + ["per-path-ignores"]
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"；是否想写“{close[0]}”？" if close else ""
+            raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col) from None
+        where = ".".join(str(p) for p in loc)
+        raise ConfigError(origin, f"配置项“{where}”无效：{err['msg']}", line, col) from None
+    config.origin = origin
+    return config
+
+
+def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:
+    path = path.resolve()
+    if path in seen:
+        raise ConfigError(str(path), "extends 形成了循环")
+    if path.name == "pyproject.toml":
+        config = _from_pyproject(path)
+        if config is None:
+            return Config(origin=str(path))
+    else:
+        try:
+            source = read_file(path)
+        except SourceError as exc:
+            raise ConfigError(str(path), exc.message, exc.line, exc.column) from None
+        config = _validate(_plain(source.root), source.root, str(path))
+    base = Config()
+    for parent in config.extends:
+        target = (path.parent / parent).resolve()
+        if not target.is_file():
+            raise ConfigError(str(path), f"extends 指向的文件不存在：{parent}")
+        base = load_config_file(target, seen | {path}).merged_over(base)
+    return config.merged_over(base)
+
+
+def _from_pyproject(path: Path) -> Config | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"TOML 语法错误：{exc}") from None
+    section = data.get("tool", {}).get("indicator-audit")
+    if section is None:
+        return None
+    return _validate(section, None, f"{path} [tool.indicator-audit]")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above `start` (a file or a folder)."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for directory in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "[tool.indicator-audit]" in pyproject.read_text(
+            encoding="utf-8", errors="replace"
+        ):
+            return pyproject
+    return None
+
+
+def check_names(config: Config, codes: dict[str, str], names: dict[str, str]) -> None:
+    """Every selector names a real rule, kind or code prefix; else a hint to the closest."""
+    known = set(codes) | set(names) | set(KINDS)
+    selectors = config.select + config.ignore + list(config.severity)
+    for ignores in config.per_path_ignores.values():
+        selectors += ignores
+    for sel in selectors:
+        if sel in known or (sel.upper().startswith("IA") and any(c.startswith(sel.upper()) for c in codes)):
+            continue
+        close = difflib.get_close_matches(sel, sorted(known), n=1)
+        hint = f"；是否想写“{close[0]}”？" if close else ""
+        raise ConfigError(config.origin, f"没有这条规则或类型：“{sel}”{hint}")
