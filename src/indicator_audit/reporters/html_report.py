@@ -73,14 +73,13 @@ def _summary(audits: Sequence[Audit]) -> str:
             '<table class="worst"><tr><th>问题最多的项目</th><th>错误</th><th>警告</th>'
             "<th>提示</th></tr>"
         )
-        for i, pc in enumerate(b.worst):
+        for pc in b.worst:
             note = "（无法检查）" if pc.unreadable else ""
             index = next(j for j, a in enumerate(audits) if a.path == pc.path)
             parts.append(
                 f'<tr><td><a href="#p{index + 1}">{_e(pc.path)}</a>{note}</td>'
                 f"<td>{pc.errors}</td><td>{pc.warnings}</td><td>{pc.infos}</td></tr>"
             )
-            del i
         parts.append("</table>")
     parts.append("</section>")
     return "".join(parts)
