@@ -37,12 +37,28 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 
 DECLARATION = ["level1", "level2", "name", "comparator", "target", "unit", "weight", "basis"]
 SELF_EVAL = [
-    "level1", "level2", "name", "formula", "target", "actual", "weight", "score", "explanation"
+    "level1",
+    "level2",
+    "name",
+    "formula",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "explanation",
 ]
 HEADERS = {
-    "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "comparator": "指标性质",
-    "target": "指标值", "unit": "度量单位", "weight": "分值", "basis": "指标值设定依据",
-    "formula": "计算公式", "actual": "实际完成值", "score": "得分",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "comparator": "指标性质",
+    "target": "指标值",
+    "unit": "度量单位",
+    "weight": "分值",
+    "basis": "指标值设定依据",
+    "formula": "计算公式",
+    "actual": "实际完成值",
+    "score": "得分",
     "explanation": "偏差原因分析及改进措施",
 }
 
@@ -86,7 +102,13 @@ def put(ws: Worksheet, row: int, col: int, value: str, bold: bool = False) -> No
         cell.font = Font(bold=True)
 
 
-def merge_runs(ws: Worksheet, first: int, rows: list[list[str]], col: int, key: Callable[[list[str]], tuple[str, ...]]) -> None:
+def merge_runs(
+    ws: Worksheet,
+    first: int,
+    rows: list[list[str]],
+    col: int,
+    key: Callable[[list[str]], tuple[str, ...]],
+) -> None:
     """Merge equal consecutive category cells, as the forms do."""
     start = 0
     for i in range(1, len(rows) + 1):
@@ -94,7 +116,9 @@ def merge_runs(ws: Worksheet, first: int, rows: list[list[str]], col: int, key: 
             if i - start > 1:
                 for r in range(first + start + 1, first + i):
                     ws.cell(r, col).value = None
-                ws.merge_cells(start_row=first + start, end_row=first + i - 1, start_column=col, end_column=col)
+                ws.merge_cells(
+                    start_row=first + start, end_row=first + i - 1, start_column=col, end_column=col
+                )
             start = i
 
 
@@ -121,9 +145,25 @@ def write_project(ws: Worksheet, row: int, doc: Document, self_eval: bool, two_r
     if self_eval:
         be = doc.model.budget_execution
         assert be is not None
-        heads = ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+        heads = [
+            "项目资金（万元）",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ]
         rate = f"{(be.spent or 0) / (be.planned or 1):.0%}"
-        values = ["年度资金总额", "350", text(be.planned), text(be.spent), text(be.weight), rate, text(be.score)]
+        values = [
+            "年度资金总额",
+            "350",
+            text(be.planned),
+            text(be.spent),
+            text(be.weight),
+            rate,
+            text(be.score),
+        ]
         for r, line in ((row, heads), (row + 1, values)):
             for c, v in enumerate(line, 1):
                 put(ws, r, c, v, bold=r == row)
@@ -145,7 +185,13 @@ def write_project(ws: Worksheet, row: int, doc: Document, self_eval: bool, two_r
             if name in ("comparator", "target", "unit"):
                 put(ws, header + 1, c, HEADERS[name], bold=True)
             else:
-                put(ws, header, c, HEADERS[name].replace("指标", "\n指标", 1) if c == 3 else HEADERS[name], bold=True)
+                put(
+                    ws,
+                    header,
+                    c,
+                    HEADERS[name].replace("指标", "\n指标", 1) if c == 3 else HEADERS[name],
+                    bold=True,
+                )
                 ws.merge_cells(start_row=header, end_row=header + 1, start_column=c, end_column=c)
         put(ws, header, 4, "年度指标值", bold=True)
         ws.merge_cells(start_row=header, end_row=header, start_column=4, end_column=6)
@@ -200,7 +246,9 @@ def main() -> None:
     wb.properties.modified = fixed
     wb.save(HERE / "绩效目标表.xlsx")
     write_csv(HERE / "培训项目-gbk.csv", load("small/chinese-keys.yaml"), DECLARATION, "gbk")
-    write_csv(HERE / "干部学院-utf8-bom.csv", load("small/self-eval-scores.yaml"), SELF_EVAL, "utf-8-sig")
+    write_csv(
+        HERE / "干部学院-utf8-bom.csv", load("small/self-eval-scores.yaml"), SELF_EVAL, "utf-8-sig"
+    )
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .reporters import FORMATS
+from .reporters import BINARY_FORMATS, FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
@@ -45,8 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--output", "-o", metavar="FILE", help="把报告写入文件")
     c.add_argument("--preset", help="权重与类别约定（rules/conventions.yaml 中的 presets）")
     c.add_argument("--config", metavar="FILE", help="配置文件（默认：从文件所在目录向上查找）")
-    c.add_argument("--select", action="append", default=[], metavar="RULE", help="只报这些规则/类型")
-    c.add_argument("--ignore", action="append", default=[], metavar="RULE", help="不报这些规则/类型")
+    c.add_argument(
+        "--select", action="append", default=[], metavar="RULE", help="只报这些规则/类型"
+    )
+    c.add_argument(
+        "--ignore", action="append", default=[], metavar="RULE", help="不报这些规则/类型"
+    )
     c.add_argument("--baseline", metavar="FILE", help="只报基线中没有的新问题")
     c.add_argument("--write-baseline", metavar="FILE", help="把当前全部问题写为基线")
     c.add_argument("--fix", action="store_true", help="就地修正机械性问题（符号、全角、类别名称）")
@@ -65,6 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("rules", help="列出全部规则")
     r = sub.add_parser("rule", help="显示一条规则的说明")
     r.add_argument("code", metavar="CODE_OR_NAME")
+
+    v = sub.add_parser("convert", help="把 Excel/CSV/JSON 表格（或 YAML）转换为 targets.yaml")
+    v.add_argument("input", metavar="FILE")
+    v.add_argument(
+        "--output",
+        "-o",
+        metavar="OUT",
+        help="输出文件；多个项目时加数字后缀（OUT-1.yaml …），或给一个目录（以 / 结尾）",
+    )
+    sub.add_parser("schema", help="输出 targets.yaml 的 JSON Schema（供编辑器补全）")
     return p
 
 
@@ -87,12 +102,16 @@ def _split(values: list[str]) -> list[str]:
 
 def _check(args: argparse.Namespace) -> int:
     from .config import ConfigError
-    from .reporters import get_reporter
     from .runner import Runner, RunSettings, write_baseline
 
     files = _collect(args.paths)
     if not files:
         sys.stderr.write("indicator-audit: 没有找到可检查的文件\n")
+        return EXIT_INPUT
+    if args.format in BINARY_FORMATS and not args.output and sys.stdout.isatty():
+        sys.stderr.write(
+            f"indicator-audit: {args.format} 报告是二进制文件，请用 -o FILE 写入文件\n"
+        )
         return EXIT_INPUT
     settings = RunSettings(
         config_path=Path(args.config) if args.config else None,
@@ -121,18 +140,57 @@ def _check(args: argparse.Namespace) -> int:
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
     )
-    text = get_reporter(args.format)(audits, color=color)
-    if args.output:
-        from .atomic import write_text_atomic
-
-        write_text_atomic(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    _write_report(args.format, audits, color, args.output)
     if any(a.error is not None for a in audits):
         return EXIT_INPUT
     threshold = _FAIL_ON[args.fail_on]
     worst = max((f.severity.rank for a in audits for f in a.findings), default=0)
     return EXIT_FINDINGS if worst >= threshold else EXIT_OK
+
+
+def _write_report(fmt: str, audits: Sequence[Any], color: bool, output: str | None) -> None:
+    from .atomic import write_bytes_atomic, write_text_atomic
+    from .reporters import get_binary_reporter, get_reporter
+
+    if fmt in BINARY_FORMATS:
+        data = get_binary_reporter(fmt)(audits, color=False)
+        if output:
+            write_bytes_atomic(Path(output), data)
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    text = get_reporter(fmt)(audits, color=color)
+    if output:
+        write_text_atomic(Path(output), text)
+    else:
+        sys.stdout.write(text)
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from .convert import ConvertError, convert
+    from .source import SourceError
+
+    try:
+        converted = convert(args.input, args.output)
+    except SourceError as exc:
+        sys.stderr.write(f"indicator-audit: {args.input}:{exc.line}:{exc.column}: {exc.message}\n")
+        return EXIT_INPUT
+    except ConvertError as exc:
+        sys.stderr.write(f"indicator-audit: {exc}\n")
+        return EXIT_INPUT
+    for c in converted:
+        if c.path is None:
+            sys.stdout.write(c.text)
+        else:
+            sys.stderr.write(f"indicator-audit: {c.project} → {c.path}\n")
+    return EXIT_OK
+
+
+def _schema() -> int:
+    from .schema import targets_schema
+
+    sys.stdout.write(json.dumps(targets_schema(), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -169,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "parse":
             return _parse(args)
+        if args.command == "convert":
+            return _convert(args)
+        if args.command == "schema":
+            return _schema()
         return _rules(args)
     except KeyboardInterrupt:
         return 130

@@ -46,7 +46,9 @@ def read(path: Path) -> list[TableSource]:
             "CSV 中没有找到指标表：需要一行含“三级指标”（或“指标名称”）、“指标值”等列标题的表头"
         )
     if len(sources) > 1:
-        raise SourceError("一个 CSV 文件只能包含一个项目；多个项目请使用 Excel 工作簿或分成多个文件")
+        raise SourceError(
+            "一个 CSV 文件只能包含一个项目；多个项目请使用 Excel 工作簿或分成多个文件"
+        )
     for s in sources:
         s.encoding = encoding
     return sources

@@ -1,6 +1,6 @@
 """JSON (or YAML) tables: a file whose root is a list of row objects keyed by column names.
 
-    [{"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "培训人次", "指标值": "≥300人次"}, …]
+    [{"一级指标": "产出指标", "三级指标": "培训人次", "指标值": "≥300人次"}, …]
 
 `readers.read_sources` routes a YAML/JSON file here when its root is a list of mappings (a
 targets document always has a mapping at the root, so the two cannot be confused). The rows

@@ -1,9 +1,9 @@
 """Finding the indicator table in a grid of cells and building the targets node tree from it.
 
 Budget staff fill 绩效目标申报表 / 绩效自评表 in Excel: a title row, a project block (项目名称,
-主管部门, 预算, 年度目标 …), then the indicator table under a header row — often two header rows
-("年度指标值" over 指标性质 / 指标值 / 度量单位), with the 一级 / 二级 cells merged down. A sheet may hold
-several projects one after another. The Excel and CSV readers turn a sheet into a `Grid`; this
+主管部门, 预算, 年度目标 …), then the indicator table under a header row — often two header
+rows ("年度指标值" over 指标性质 / 指标值 / 度量单位), with the 一级 / 二级 cells merged down.
+A sheet may hold several projects one after another. The Excel and CSV readers turn a sheet into a `Grid`; this
 module finds each project in it and builds the same tree the YAML loader would produce
 (project / goals / budget_execution / indicators), every scalar at its row (line) and column.
 
@@ -61,7 +61,8 @@ _EXTRA_LABELS: dict[str, tuple[str, str]] = {
     "项目年度绩效目标": ("goals", "annual"),
 }
 _EXTRA_BUDGET: dict[str, str] = {"年度支出预算完成数": "spent", "全年预算执行数": "spent"}
-# Column heads beside a goal label ("年度总体目标 | 预期目标 | 实际完成情况"): the goal is below them.
+# Column heads beside a goal label ("年度总体目标 | 预期目标 | 实际完成情况"): the goal is
+# written below them.
 _SUB_LABELS = frozenset({"预期目标", "年度预期目标", "实际完成情况", "全年实际完成情况"})
 # First cell of a row that ends the indicator table.
 _FOOTERS = (
@@ -351,9 +352,7 @@ def _mapping(pairs: dict[str, tuple[Scalar, Scalar]], row: int, col: int) -> Map
     return Mapping(row, col, [(k, v) for k, v in pairs.values()])
 
 
-def _indicators(
-    grid: Grid, header: _Header, stop: int
-) -> tuple[Sequence, int]:
+def _indicators(grid: Grid, header: _Header, stop: int) -> tuple[Sequence, int]:
     """The indicator rows under a header, up to the first row that ends the table."""
     seq = Sequence(header.last + 1, 1)
     first_col = min(col for col, _, _ in header.columns.values())
@@ -375,9 +374,7 @@ def _indicators(
         last = row
         # Blank or merged 一级 / 二级 carry down; 二级 only within the same 一级 group.
         level1 = values.get("level1")
-        same_group = level1 is None or (
-            "level1" in prev and level1[1:] == prev["level1"][1:]
-        )
+        same_group = level1 is None or ("level1" in prev and level1[1:] == prev["level1"][1:])
         for name in _LEVELS:
             if name not in values and name in prev and (name == "level1" or same_group):
                 values[name] = prev[name]
@@ -389,7 +386,7 @@ def _indicators(
         if not values.keys() & {"name", "target", "actual"}:
             continue  # a category row ("产出指标 | | | 50"): it only sets the carried levels
         item = Mapping(row, first_col)
-        for name, (col, hr, hc) in sorted(header.columns.items(), key=lambda x: x[1][0]):
+        for name, (_col, hr, hc) in sorted(header.columns.items(), key=lambda x: x[1][0]):
             if name in values:
                 text, r, c = values[name]
                 item.items.append((_scalar(name, hr, hc), _scalar(text, r, c)))
@@ -471,11 +468,11 @@ def rows_to_tree(rows: Sequence, line: int, col: int) -> Node:
     project: dict[str, tuple[Scalar, Scalar]] = {}
     goals: dict[str, tuple[Scalar, Scalar]] = {}
     seq = Sequence(rows.line, rows.col)
-    prev: dict[str, tuple[Scalar, Scalar]] = {}
+    prev: dict[str, tuple[Scalar, Node]] = {}
     for row in rows.items:
         assert isinstance(row, Mapping)
         item = Mapping(row.line, row.col)
-        levels: dict[str, tuple[Scalar, Scalar]] = {}
+        levels: dict[str, tuple[Scalar, Node]] = {}
         for key, value in row.items:
             assert key.value is not None
             name = header_field(key.value)
@@ -501,11 +498,11 @@ def rows_to_tree(rows: Sequence, line: int, col: int) -> Node:
         prev = levels
         seq.items.append(item)
     root = Mapping(line, col)
-    for key, pairs in (("project", project), ("goals", goals)):
+    for block, pairs in (("project", project), ("goals", goals)):
         if pairs:
-            first = next(iter(pairs.values()))[0]
+            head = next(iter(pairs.values()))[0]
             root.items.append(
-                (_scalar(key, first.line, first.col), _mapping(pairs, first.line, first.col))
+                (_scalar(block, head.line, head.col), _mapping(pairs, head.line, head.col))
             )
     root.items.append((_scalar("indicators", rows.line, rows.col), seq))
     return root

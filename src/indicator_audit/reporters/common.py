@@ -46,7 +46,7 @@ FIELD_LABEL = {
 
 
 def cell_of(audit: Audit, line: int, column: int) -> str | None:
-    """"Sheet1!D7" when the audit comes from a table, else None."""
+    """ "Sheet1!D7" when the audit comes from a table, else None."""
     ref = audit.source.cell_ref if audit.source is not None else None
     return ref(line, column) if ref is not None else None
 

@@ -20,7 +20,8 @@ from .common import (
 )
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
+margin:2em;color:#222}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #bbb;padding:.3em .5em;
 vertical-align:top;text-align:left}th{background:#f1f3f5}
@@ -149,7 +150,9 @@ def _table(audit: Audit) -> str:
             cls = f' class="{marks[name]}"' if name in marks else ""
             parts.append(f"<td{cls}>{_e(text)}</td>")
         items = "".join(_finding_item(audit, f) for f in found)
-        parts.append(f'<td><ul class="findings">{items}</ul></td></tr>' if items else "<td></td></tr>")
+        parts.append(
+            f'<td><ul class="findings">{items}</ul></td></tr>' if items else "<td></td></tr>"
+        )
     parts.append("</table>")
     return "".join(parts)
 

@@ -147,7 +147,8 @@ def _batch(audits: Sequence[Audit]) -> list[RenderableType]:
     b = batch_summary(audits)
     head = Text("批量汇总：", style="bold")
     head.append(
-        f"{b.projects} 个项目，{b.clean} 个无问题，{b.unreadable} 个无法检查；共 {b.findings} 个问题"
+        f"{b.projects} 个项目，{b.clean} 个无问题，{b.unreadable} 个无法检查；"
+        f"共 {b.findings} 个问题"
         f"（错误 {b.by_severity['error']}，警告 {b.by_severity['warning']}，"
         f"提示 {b.by_severity['info']}）"
     )
