@@ -8,7 +8,7 @@ cell each part came from so findings point at the right place.
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from .lazy import lazy
 
 from .document import Cell, Indicator
 from .grammar import parse_cell, parse_comparator, parse_unit
@@ -39,24 +39,24 @@ class IndicatorFacts:
 
     # -- categories -------------------------------------------------------------------------
 
-    @cached_property
+    @lazy
     def level1_label(self) -> str:
         return clean_label(self.indicator.fields.level1, self.packs)
 
-    @cached_property
+    @lazy
     def level2_label(self) -> str:
         return clean_label(self.indicator.fields.level2, self.packs)
 
-    @cached_property
+    @lazy
     def level1(self) -> tuple[str, bool] | None:
         """(category key, standard spelling) of the 一级 label; None when unknown."""
         return self.packs.level1_index.get(self.level1_label)
 
-    @cached_property
+    @lazy
     def level2(self) -> tuple[str, str, bool] | None:
         return self.packs.level2_index.get(self.level2_label)
 
-    @cached_property
+    @lazy
     def category(self) -> str | None:
         """output / outcome / satisfaction / cost / input, from 一级, else from 二级."""
         if self.level1 is not None:
@@ -65,37 +65,37 @@ class IndicatorFacts:
             return self.level2[0]
         return None
 
-    @cached_property
+    @lazy
     def subcategory(self) -> str | None:
         """The standard 二级 label, when the 二级 cell is recognisable."""
         return self.level2[1] if self.level2 is not None else None
 
     # -- parsed cells ------------------------------------------------------------------------
 
-    @cached_property
+    @lazy
     def name_parsed(self) -> ParsedCell:
         return parse_cell(self.name, "sentence")
 
-    @cached_property
+    @lazy
     def target_parsed(self) -> ParsedCell:
         return parse_cell(self.target, "target")
 
-    @cached_property
+    @lazy
     def actual_parsed(self) -> ParsedCell | None:
         actual = self.indicator.fields.actual
         return parse_cell(actual, "target") if actual else None
 
-    @cached_property
+    @lazy
     def comparator_column(self) -> Comparator | None:
         text = self.indicator.fields.comparator
         return parse_comparator(text) if text else None
 
-    @cached_property
+    @lazy
     def unit_column(self) -> Unit | None:
         text = self.indicator.fields.unit
         return parse_unit(text) if text else None
 
-    @cached_property
+    @lazy
     def clause(self) -> Clause | None:
         """The target's clause when it has exactly one (multi-level cells have several)."""
         parsed = self.target_parsed
@@ -103,7 +103,7 @@ class IndicatorFacts:
             return None
         return parsed.clauses[0]
 
-    @cached_property
+    @lazy
     def comparator(self) -> tuple[Comparator, str] | None:
         """The effective comparator and the field it was written in."""
         clause = self.clause
@@ -113,7 +113,7 @@ class IndicatorFacts:
             return self.comparator_column, "comparator"
         return None
 
-    @cached_property
+    @lazy
     def unit(self) -> tuple[Unit, str] | None:
         clause = self.clause
         if clause is not None and clause.unit is not None:
@@ -127,25 +127,25 @@ class IndicatorFacts:
         clause = self.clause
         return clause.value if clause is not None else None
 
-    @cached_property
+    @lazy
     def is_quantity(self) -> bool:
         return self.target_parsed.kind in (CellKind.QUANTITY, CellKind.RANGE) and (
             self.value is not None
         )
 
-    @cached_property
+    @lazy
     def dimension(self) -> str | None:
         u = self.unit
         return u[0].dimension if u is not None else None
 
-    @cached_property
+    @lazy
     def is_percent(self) -> bool:
         u = self.unit
         return u is not None and u[0].dimension == "rate" and u[0].canonical == "%"
 
     # -- meaning -----------------------------------------------------------------------------
 
-    @cached_property
+    @lazy
     def subject(self) -> str:
         """The name without embedded targets: what the indicator measures."""
         first = self.name_parsed.first
@@ -153,7 +153,7 @@ class IndicatorFacts:
             return first.subject
         return self.name
 
-    @cached_property
+    @lazy
     def family(self) -> Family | None:
         subject = self.subject
         for regex, fam in self.packs.family_table:
@@ -161,7 +161,7 @@ class IndicatorFacts:
                 return fam
         return None
 
-    @cached_property
+    @lazy
     def wanted_direction(self) -> str | None:
         """min / max / exact when the family says so confidently, else None."""
         fam = self.family
@@ -169,7 +169,7 @@ class IndicatorFacts:
             return None
         return fam.direction
 
-    @cached_property
+    @lazy
     def is_satisfaction(self) -> bool:
         fam = self.family
         return fam is not None and fam.name == "satisfaction"

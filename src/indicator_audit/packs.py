@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from .lazy import lazy
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -160,11 +160,11 @@ class Packs:
     def __init__(self, lexicon_changes: LexiconConfig | None = None) -> None:
         self.lexicon_changes = lexicon_changes
 
-    @cached_property
+    @lazy
     def taxonomy(self) -> Taxonomy:
         return _validate(Taxonomy, "taxonomy.yaml")
 
-    @cached_property
+    @lazy
     def lexicon(self) -> Lexicon:
         base = _validate(Lexicon, "lexicon.yaml")
         changes = self.lexicon_changes
@@ -198,7 +198,7 @@ class Packs:
             }
         )
 
-    @cached_property
+    @lazy
     def process(self) -> Process:
         base = _validate(Process, "process.yaml")
         changes = self.lexicon_changes
@@ -214,69 +214,69 @@ class Packs:
         ]
         return base.model_copy(update={"patterns": patterns})
 
-    @cached_property
+    @lazy
     def families(self) -> Families:
         return _validate(Families, "families.yaml")
 
-    @cached_property
+    @lazy
     def conventions(self) -> Conventions:
         return _validate(Conventions, "conventions.yaml")
 
-    @cached_property
+    @lazy
     def concepts(self) -> Concepts:
         return _validate(Concepts, "concepts.yaml")
 
     # -- compiled views ---------------------------------------------------------------------
 
-    @cached_property
+    @lazy
     def vague_phrase_re(self) -> re.Pattern[str]:
         return _words_regex([p.word for p in self.lexicon.vague_phrases])
 
-    @cached_property
+    @lazy
     def vague_phrase_map(self) -> dict[str, Phrase]:
         return {p.word: p for p in self.lexicon.vague_phrases}
 
-    @cached_property
+    @lazy
     def vague_word_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.vague_modifiers + self.lexicon.vague_verbs)
 
-    @cached_property
+    @lazy
     def vague_verb_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.vague_verbs)
 
-    @cached_property
+    @lazy
     def measurable_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.measurable_nouns)
 
-    @cached_property
+    @lazy
     def qualitative_set(self) -> frozenset[str]:
         return frozenset(self.lexicon.qualitative_values)
 
-    @cached_property
+    @lazy
     def incomparable_set(self) -> frozenset[str]:
         return frozenset(self.lexicon.incomparable_actuals)
 
-    @cached_property
+    @lazy
     def process_re(self) -> re.Pattern[str]:
         return _words_regex([p.word for p in self.process.patterns])
 
-    @cached_property
+    @lazy
     def process_map(self) -> dict[str, ProcessPattern]:
         return {p.word: p for p in self.process.patterns}
 
-    @cached_property
+    @lazy
     def family_table(self) -> list[tuple[re.Pattern[str], Family]]:
         return [(_words_regex(f.words), f) for f in self.families.families]
 
-    @cached_property
+    @lazy
     def satisfaction_group_re(self) -> re.Pattern[str]:
         return _words_regex(self.families.satisfaction_groups)
 
-    @cached_property
+    @lazy
     def quality_re(self) -> re.Pattern[str]:
         return _words_regex(self.families.quality_words)
 
-    @cached_property
+    @lazy
     def level1_index(self) -> dict[str, tuple[str, bool]]:
         """Label → (category key, is the standard spelling)."""
         out: dict[str, tuple[str, bool]] = {}
@@ -286,7 +286,7 @@ class Packs:
                 out.setdefault(variant, (key, False))
         return out
 
-    @cached_property
+    @lazy
     def level2_index(self) -> dict[str, tuple[str, str, bool]]:
         """Label → (category key, standard label, is the standard spelling)."""
         out: dict[str, tuple[str, str, bool]] = {}
@@ -299,7 +299,7 @@ class Packs:
                     out.setdefault(variant, (key, label, False))
         return out
 
-    @cached_property
+    @lazy
     def concept_index(self) -> tuple[re.Pattern[str], dict[str, str]]:
         word_to_concept: dict[str, str] = {}
         for concept, words in self.concepts.concepts.items():
@@ -307,7 +307,7 @@ class Packs:
                 word_to_concept[w] = concept
         return _words_regex(list(word_to_concept)), word_to_concept
 
-    @cached_property
+    @lazy
     def stopword_re(self) -> re.Pattern[str]:
         return _words_regex(self.concepts.stopwords)
 

@@ -24,3 +24,19 @@ def read_resource(kind: str, name: str) -> str:
         pass  # not installed, or a namespace package without that folder: use the checkout
     repo = Path(__file__).resolve().parents[2] / kind / name
     return repo.read_text(encoding="utf-8")
+
+
+def list_resources(kind: str, folder: str, suffix: str = ".yaml") -> list[str]:
+    """Sorted names (relative to `kind`, e.g. "templates/it-operations.yaml") in a folder."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown resource kind: {kind!r}")
+    try:
+        packaged = files("indicator_audit") / kind / folder
+        if packaged.is_dir():
+            return sorted(
+                f"{folder}/{p.name}" for p in packaged.iterdir() if p.name.endswith(suffix)
+            )
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, TypeError):
+        pass  # same fallback as read_resource
+    repo = Path(__file__).resolve().parents[2] / kind / folder
+    return sorted(f"{folder}/{p.name}" for p in repo.glob(f"*{suffix}"))

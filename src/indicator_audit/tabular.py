@@ -3,9 +3,10 @@
 Budget staff fill 绩效目标申报表 / 绩效自评表 in Excel: a title row, a project block (项目名称,
 主管部门, 预算, 年度目标 …), then the indicator table under a header row — often two header
 rows ("年度指标值" over 指标性质 / 指标值 / 度量单位), with the 一级 / 二级 cells merged down.
-A sheet may hold several projects one after another. The Excel and CSV readers turn a sheet into a `Grid`; this
-module finds each project in it and builds the same tree the YAML loader would produce
-(project / goals / budget_execution / indicators), every scalar at its row (line) and column.
+A sheet may hold several projects one after another. The Excel and CSV readers turn a sheet
+into a `Grid`; this module finds each project in it and builds the same tree the YAML
+loader would produce (project / goals / budget_execution / indicators), every scalar at its
+row (line) and column.
 
 Column names are matched through `model.alias_table` (the single list of accepted spellings)
 plus the header variants below, after removing spaces and line breaks and a trailing note in

@@ -29,7 +29,9 @@ def _cases() -> list[Any]:
         for kind in ("fail", "pass"):
             for case in data.get(kind) or []:
                 out.append(
-                    pytest.param(data["rule"], kind, case, id=f"{data['rule']}-{kind}-{case['name']}")
+                    pytest.param(
+                        data["rule"], kind, case, id=f"{data['rule']}-{kind}-{case['name']}"
+                    )
                 )
     return out
 

@@ -147,7 +147,8 @@ def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
     bad="project: {name: 信息化运维项目, content: [政务云平台资源续租]}\n"
     "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 全年巡检次数, target: ≥12次}",
     good="project: {name: 信息化运维项目, content: [政务云平台资源续租]}\n"
-    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 政务云资源续租时长, target: =12个月}",
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 政务云资源续租时长, "
+    "target: =12个月}",
     packs=("concepts",),
 )
 def content_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
@@ -196,14 +197,13 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
                         values.add(round(clause.value * clause.unit.scale, 6))
     for cell in ctx.goal_cells():
         for m in _GOAL_QUANTITY.finditer(cell.text):
-            piece = parse_cell(m.group(0), "target")
-            clause = piece.first
-            if clause is None or clause.value is None or clause.date is not None:
+            goal = parse_cell(m.group(0), "target").first
+            if goal is None or goal.value is None or goal.date is not None:
                 continue
-            if clause.unit is None or clause.unit.dimension in ("unknown", "date"):
+            if goal.unit is None or goal.unit.dimension in ("unknown", "date"):
                 continue
-            scaled = round(clause.value * clause.unit.scale, 6)
-            if round(clause.value, 6) in values or scaled in values:
+            scaled = round(goal.value * goal.unit.scale, 6)
+            if round(goal.value, 6) in values or scaled in values:
                 continue
             yield ctx.finding(
                 f"目标中的“{m.group(0).strip()}”没有在任何指标中出现",
@@ -220,8 +220,10 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source="GUIDE §3.13：名称不应写出与指标值不同的目标（“新建水泥路1条”而指标值为“2km”）",
     summary="指标名称里写的数值与指标值不一致",
-    bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 建设质量达标率100%, target: ≥98%}",
-    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 建设质量达标率, target: ≥98%}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 建设质量达标率100%, "
+    "target: ≥98%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 建设质量达标率, "
+    "target: ≥98%}",
 )
 def name_value_conflict(ctx: DocumentContext) -> Iterator[Finding]:
     """名称说一个数、指标值说另一个数，评价时不知道以哪个为准。"""
@@ -243,6 +245,7 @@ def name_value_conflict(ctx: DocumentContext) -> Iterator[Finding]:
             and n.unit.dimension != target.unit.dimension
             and {n.unit.dimension, target.unit.dimension} != {"count", "people"}
         )
+        assert n.value is not None
         nv = n.value * (n.unit.scale if n.unit else 1.0)
         tv = target.value * (target.unit.scale if target.unit else 1.0)
         if not other_kind and (n.value == target.value or abs(nv - tv) < 1e-9):

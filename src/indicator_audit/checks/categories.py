@@ -11,7 +11,8 @@ from ..parsed import CellKind
 from ..registry import indicator_rule
 
 SRC_FRAMEWORK = (
-    "财预〔2020〕10号 附件 自评表指标体系（产出：数量/质量/时效/成本；效益：经济/社会/生态/可持续影响；"
+    "财预〔2020〕10号 附件 自评表指标体系（产出：数量/质量/时效/成本；"
+    "效益：经济/社会/生态/可持续影响；"
     "满意度：服务对象满意度）；财预〔2021〕101号（成本指标为一级指标）"
 )
 
@@ -81,7 +82,8 @@ def nonstandard_level1(ctx: IndicatorContext) -> Iterator[Finding]:
     summary="二级指标缺失、不是标准名称，或不属于它的一级指标",
     bad="indicators:\n  - {level1: 产出指标, level2: 故障响应及时率, name: 故障响应及时率, "
     "target: =100%}",
-    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, "
+    "target: =100%}",
     packs=("taxonomy",),
 )
 def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -112,7 +114,9 @@ def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
         yield ctx.finding(
             "level2",
             f"二级指标“{raw}”不是标准类别"
-            + ("（二级栏填的是指标名称）" if raw == (f.indicator.fields.name or "").strip() else ""),
+            + (
+                "（二级栏填的是指标名称）" if raw == (f.indicator.fields.name or "").strip() else ""
+            ),
             suggestion=f"在 {options} 中选择" if options else None,
         )
         return
@@ -124,7 +128,8 @@ def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
             parent = taxonomy.categories[l2_cat].label
             yield ctx.finding(
                 "level2",
-                f"二级指标“{raw}”属于{parent}，却放在“{(f.indicator.fields.level1 or '').strip()}”下",
+                f"二级指标“{raw}”属于{parent}，"
+                f"却放在“{(f.indicator.fields.level1 or '').strip()}”下",
                 suggestion=f"移到“{parent}”下，或改用“{f.indicator.fields.level1}”的二级指标",
             )
         return
@@ -144,8 +149,10 @@ def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.ERROR,
     source=SRC_FRAMEWORK + "；GUIDE §3.2（满意度调查属满意度指标，不属效益）",
     summary="满意度指标放在了效益或产出下",
-    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 服务对象满意度, target: ≥90%}",
-    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 系统使用人员满意度, "
+    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 服务对象满意度, "
+    "target: ≥90%}",
+    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, "
+    "name: 系统使用人员满意度, "
     "target: ≥90%}",
     packs=("families", "taxonomy"),
 )
@@ -197,8 +204,10 @@ def quality_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source="财预〔2021〕101号：经济成本、社会成本、生态环境成本属成本指标（一级）",
     summary="经济/社会/生态环境成本指标放在了产出或效益下",
-    bad="indicators:\n  - {level1: 产出指标, level2: 经济成本指标, name: 项目总成本, target: ≤300万元}",
-    good="indicators:\n  - {level1: 成本指标, level2: 经济成本指标, name: 项目总成本, target: ≤300万元}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 经济成本指标, name: 项目总成本, "
+    "target: ≤300万元}",
+    good="indicators:\n  - {level1: 成本指标, level2: 经济成本指标, name: 项目总成本, "
+    "target: ≤300万元}",
     packs=("taxonomy",),
 )
 def cost_subcategory_misplaced(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -225,8 +234,10 @@ _FORMULA_CHARS = re.compile(r"[÷×]|/.*\*\s*100|\*\s*100\s*[%％]")
     severity=Severity.WARNING,
     source="practice（三级指标应是一个具体的量）；GUIDE §3.2",
     summary="三级指标名称是一个公式、一个数值，或一个类别名称",
-    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 社会成本指标, target: ≤10万元}",
-    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 运维服务总成本, target: ≤10万元}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 社会成本指标, "
+    "target: ≤10万元}",
+    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 运维服务总成本, "
+    "target: ≤10万元}",
     packs=("taxonomy",),
 )
 def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -270,7 +281,7 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     source="GUIDE §3.10：时效指标是完成时限（2025年12月底前）或带 ≤ 的时长，不是一段期间；"
     "效益指标应写可衡量的效果",
     summary="指标值是一段起止期间（2020年1月--2020年11月），既不是完成时限，也不是效果",
-    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 各项费用使用周期, "
+    bad="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, name: 保障期限, "
     "target: 2020年1月--2020年11月}",
     good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
     "target: 2020年11月底前}",

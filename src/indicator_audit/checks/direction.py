@@ -109,8 +109,10 @@ def _wants_cap(ctx: IndicatorContext) -> bool:
     severity=Severity.ERROR,
     source=SRC_DIRECTION,
     summary="比较方向与指标含义相反：时长/成本/故障用了 ≥，人数/覆盖率/满意度用了 ≤",
-    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 故障响应时间, target: ≥30分钟}",
-    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 故障响应时间, target: ≤30分钟}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 故障响应时间, "
+    "target: ≥30分钟}",
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 故障响应时间, "
+    "target: ≤30分钟}",
     packs=("families",),
 )
 def comparator_against_meaning(ctx: IndicatorContext) -> Iterator[Finding]:

@@ -52,8 +52,10 @@ def template_suggestion(ctx: IndicatorContext) -> str:
     severity=Severity.WARNING,
     source=SRC_QUANTIFY + "；GUIDE §3.7（“有效”“效果明显”等短语不是目标）",
     summary="指标值是无法衡量的描述（有效、效果明显、稳步提高、应保尽保…）",
-    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 群众知晓率, target: 明显提升}",
-    good="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 群众知晓率, target: ≥90%}",
+    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 群众知晓率, "
+    "target: 明显提升}",
+    good="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 群众知晓率, "
+    "target: ≥90%}",
     packs=("lexicon",),
 )
 def vague_target(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -90,7 +92,8 @@ def vague_target(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source=SRC_LOCAL + "；GUIDE §3.7（提升、促进、保障等动词须有可衡量对象）",
     summary="指标名称只是意图（促进…发展、保障…运转），没有可衡量的对象",
-    bad="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, name: 促进学校教育事业健康发展, "
+    bad="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, "
+    "name: 促进学校教育事业健康发展, "
     "target: 有效}",
     good="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, name: 义务教育巩固率, "
     "target: ≥98%}",
@@ -178,8 +181,10 @@ def _has_number_word(text: str) -> bool:
     severity=Severity.INFO,
     source="GUIDE §3.12：满意度指标应写明被调查群体（学生、家长、受益户、系统使用人员…）",
     summary="满意度指标没有写明调查的是谁",
-    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 满意度, target: ≥90%}",
-    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 系统使用人员满意度, "
+    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 满意度, "
+    "target: ≥90%}",
+    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, "
+    "name: 系统使用人员满意度, "
     "target: ≥90%}",
     packs=("families",),
 )
@@ -215,7 +220,8 @@ def satisfaction_group_unnamed(ctx: IndicatorContext) -> Iterator[Finding]:
     source=SRC_QUANTIFY + "；GUIDE §3.4、§3.11（是/否、合格、完成不是数值目标）",
     summary="指标值没有数字：是/否、合格、完成、优良或一段文字",
     bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收, target: 合格}",
-    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收合格率, target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收合格率, "
+    "target: =100%}",
     packs=("lexicon",),
 )
 def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:

@@ -48,8 +48,10 @@ _VALUE_FIELDS = ("target", "comparator", "unit", "actual")
     severity=Severity.INFO,
     source="practice（预算系统按 ≥ ≤ = 识别指标性质；≧、═、>= 等写法常被误读）",
     summary="比较符号写成了形近字符或两个字符（≧ ≦ ═ >= <=），可自动改为 ≥ ≤ =",
-    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 受资助学生人数, target: '>=735人'}",
-    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 受资助学生人数, target: ≥735人}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 受资助学生人数, "
+    "target: '>=735人'}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 受资助学生人数, "
+    "target: ≥735人}",
 )
 def comparator_spelling(ctx: IndicatorContext) -> Iterator[Finding]:
     """“≧”“═”“>=”看起来对，导入预算系统或按指标性质统计时却不被识别。改为 ≥、≤、=。"""
@@ -84,8 +86,10 @@ def _is_comparator_position(text: str, at: int) -> bool:
     severity=Severity.INFO,
     source="practice（全角数字和“％”在导入、汇总时常被当作文字）",
     summary="数值中有全角数字或全角“％”，可自动改为半角",
-    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, target: ≥９５％}",
-    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, target: ≥95%}",
+    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, "
+    "target: ≥９５％}",
+    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, "
+    "target: ≥95%}",
 )
 def fullwidth_digits(ctx: IndicatorContext) -> Iterator[Finding]:
     """全角的“９５％”人能读懂，表格软件和预算系统却不把它当数字。"""

@@ -22,8 +22,10 @@ SRC_PROCESS = (
     severity=Severity.WARNING,
     source=SRC_PROCESS,
     summary="把预算执行、资金到位、合规性等过程或投入指标当作产出、效益",
-    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金到位及时率, target: =100%}",
-    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目按期完成率, target: =100%}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金到位及时率, "
+    "target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目按期完成率, "
+    "target: =100%}",
     packs=("process",),
 )
 def process_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -62,14 +64,16 @@ def process_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     source="财预〔2021〕101号：成本指标写总成本 ≤X 万元、单位成本 ≤X 元/单位或分项成本控制数；"
     "GUIDE §3.9",
     summary="成本指标写成百分比或“控制在预算内”，没有金额上限",
-    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 建设项目成本控制率, target: 100%}",
-    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 单位运维成本, target: ≤12万元/系统}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 运维服务总成本, target: 100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 单位运维成本, "
+    "target: ≤12万元/系统}",
     packs=("families", "taxonomy"),
 )
 def cost_not_capped(ctx: IndicatorContext) -> Iterator[Finding]:
     """成本指标要给出金额上限，才能说明花同样的钱是否办了更多的事。
 
-    “成本控制率 100%”“控制在预算内”都只是重复预算本身。
+    “总成本 100%”“控制在预算内”都只是重复预算本身。名称是“成本控制率”的由 process-indicator
+    报告，名称根本不是成本（“补助标准达标率”）的由 not-a-cost 报告。
     """
     f = ctx.facts
     if not _is_cost(ctx) or not names_a_cost(ctx):
@@ -98,7 +102,10 @@ def names_a_cost(ctx: IndicatorContext) -> bool:
     """The name speaks of money spent: a cost family word, or a category label (社会成本指标)."""
     f = ctx.facts
     cost_words = [
-        w for fam in ctx.packs.families.families if fam.name in ("cost", "unit-cost") for w in fam.words
+        w
+        for fam in ctx.packs.families.families
+        if fam.name in ("cost", "unit-cost")
+        for w in fam.words
     ]
     return any(w in f.subject for w in cost_words) or "money" in (
         f.family.dimensions if f.family is not None else []
@@ -139,5 +146,6 @@ def not_a_cost(ctx: IndicatorContext) -> Iterator[Finding]:
     yield ctx.finding(
         "name",
         f"“{f.subject}”（{shown}）放在成本指标下，但它衡量的不是成本",
-        suggestion="移到合适的类别（如质量指标）；成本指标写“总成本 ≤__万元”或“单位成本 ≤__元/单位”",
+        suggestion="移到合适的类别（如质量指标）；"
+        "成本指标写“总成本 ≤__万元”或“单位成本 ≤__元/单位”",
     )

@@ -95,9 +95,11 @@ def score_above_weight(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source=SRC_SCORING,
     summary="得分与完成情况不符：达标却扣分，或未达标却得满分/高于按比例应得分",
-    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金拨付完成率, target: =100%, "
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金拨付完成率, "
+    "target: =100%, "
     "actual: 100%, weight: 10, score: 7}",
-    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金拨付完成率, target: =100%, "
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金拨付完成率, "
+    "target: =100%, "
     "actual: 100%, weight: 10, score: 10}",
 )
 def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -134,9 +136,11 @@ def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source=SRC_SCORING,
     summary="未达到目标，却没有填写偏差原因分析",
-    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 补贴发放人次, target: ≥180人次, "
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 补贴发放人次, "
+    "target: ≥180人次, "
     "actual: 164人次}",
-    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 补贴发放人次, target: ≥180人次, "
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 补贴发放人次, "
+    "target: ≥180人次, "
     "actual: 164人次, explanation: 符合条件的申请人少于预期，已调整下年目标}",
 )
 def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -162,9 +166,11 @@ def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source=SRC_SCORING + "；GUIDE §4（实际值应可与目标比较，不能是“完成”“达成预期指标”）",
     summary="实际完成值是“完成”“达成预期”之类的描述，无法与数值目标比较",
-    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, target: 2023年12月底, "
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
+    "target: 2023年12月底, "
     "actual: 实际在规定时间内完成}",
-    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, target: 2023年12月底, "
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
+    "target: 2023年12月底, "
     "actual: 2023年11月20日}",
     packs=("lexicon",),
 )
@@ -235,8 +241,10 @@ def overachievement(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source="GUIDE §3.12：满意度目标实际多在 85–95%，100% 不可信",
     summary="满意度目标定为 100%（或高于可信上限）",
-    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, target: =100%}",
-    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, target: ≥90%}",
+    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, "
+    "target: =100%}",
+    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, "
+    "target: ≥90%}",
     packs=("families",),
 )
 def satisfaction_target_100(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -263,7 +271,8 @@ def satisfaction_target_100(ctx: IndicatorContext) -> Iterator[Finding]:
     summary="产出指标全是 100% 比率，且全部“达标”：目标说明不了做得多好",
     bad="indicators:\n"
     "  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, target: 100%, actual: 100%}\n"
-    "  - {level1: 产出指标, level2: 数量指标, name: 核心系统运维覆盖率, target: 100%, actual: 100%}",
+    "  - {level1: 产出指标, level2: 数量指标, name: 核心系统运维覆盖率, target: 100%, "
+    "actual: 100%}",
     good="indicators:\n"
     "  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, target: ≥98%, actual: 99%}\n"
     "  - {level1: 产出指标, level2: 数量指标, name: 维护信息系统数量, target: =12个, actual: 12个}",
@@ -294,7 +303,8 @@ def trivial_targets(ctx: DocumentContext) -> Iterator[Finding]:
     name="budget-execution-score",
     kind="self-eval",
     severity=Severity.WARNING,
-    source="财预〔2020〕10号 自评表：预算执行率得分 = 分值 × 执行率（湖北等地同）；执行率低于 90% 须说明",
+    source="财预〔2020〕10号 自评表：预算执行率得分 = 分值 × 执行率（湖北等地同）；"
+    "执行率低于 90% 须说明",
     summary="预算执行得分与执行率不符，或执行率过低",
     bad="budget_execution: {planned: 100, spent: 80, weight: 10, score: 10}\nindicators: []",
     good="budget_execution: {planned: 100, spent: 98, weight: 10, score: 9.8}\nindicators: []",

@@ -75,8 +75,10 @@ def missing_category(ctx: DocumentContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source=SRC_COMPLETE + "；财预〔2020〕10号 自评表（满意度指标 10 分）",
     summary="没有满意度指标（或满意度只放在了效益下）",
-    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 服务对象满意度, target: ≥90%}",
-    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 系统使用人员满意度, "
+    bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 服务对象满意度, "
+    "target: ≥90%}",
+    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, "
+    "name: 系统使用人员满意度, "
     "target: ≥90%}",
     packs=("taxonomy",),
 )
@@ -131,10 +133,13 @@ def missing_cost(ctx: DocumentContext) -> Iterator[Finding]:
     name="no-absolute-quantity",
     kind="structure",
     severity=Severity.WARNING,
-    source="GUIDE §3.3：产出应至少有一个绝对数量指标（台、次、项、人次、公里…），不能只有 100% 比率",
+    source="GUIDE §3.3：产出应至少有一个绝对数量指标（台、次、项、人次、公里…），"
+    "不能只有 100% 比率",
     summary="产出指标全是比率，没有一个绝对数量（台、次、项、人次…）",
-    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 系统运维覆盖率, target: =100%}",
-    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 维护信息系统数量, target: =12个}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 系统运维覆盖率, "
+    "target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 维护信息系统数量, "
+    "target: =12个}",
     packs=("units",),
 )
 def no_absolute_quantity(ctx: DocumentContext) -> Iterator[Finding]:
@@ -219,11 +224,13 @@ def weight_total(ctx: DocumentContext) -> Iterator[Finding]:
     bad="indicators:\n"
     "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, weight: 70}\n"
     "  - {level1: 效益指标, level2: 社会效益指标, name: 系统可用率, target: ≥99%, weight: 10}\n"
-    "  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 用户满意度, target: ≥90%, weight: 10}",
+    "  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 用户满意度, target: ≥90%, "
+    "weight: 10}",
     good="indicators:\n"
     "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, weight: 30}\n"
     "  - {level1: 效益指标, level2: 社会效益指标, name: 系统可用率, target: ≥99%, weight: 30}\n"
-    "  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 用户满意度, target: ≥90%, weight: 30}",
+    "  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 用户满意度, target: ≥90%, "
+    "weight: 30}",
     packs=("conventions",),
 )
 def dominant_weight(ctx: DocumentContext) -> Iterator[Finding]:
@@ -288,9 +295,11 @@ _RESTATE = re.compile(r"(完成率|达标率|完成比例|执行率)$")
     severity=Severity.INFO,
     source="practice（同一产出既按数量又按“完成率”计分，等于重复计分）",
     summary="“××完成率”只是把另一个数量指标换成了比率",
-    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 主体班培训人次, target: 280人次}\n"
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 主体班培训人次, "
+    "target: 280人次}\n"
     "  - {level1: 产出指标, level2: 质量指标, name: 主体班培训完成率, target: =100%}",
-    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 主体班培训人次, target: 280人次}\n"
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 主体班培训人次, "
+    "target: 280人次}\n"
     "  - {level1: 产出指标, level2: 质量指标, name: 培训考核合格率, target: ≥95%}",
 )
 def rate_restates_quantity(ctx: DocumentContext) -> Iterator[Finding]:
@@ -360,6 +369,7 @@ def multi_target_cell(ctx: IndicatorContext) -> Iterator[Finding]:
     )
     yield ctx.finding(
         "target",
-        f"指标值中写了 {len(parsed.clauses)} 个目标（{'、'.join(parts)}），应拆成 {len(parsed.clauses)} 个指标",
+        f"指标值中写了 {len(parsed.clauses)} 个目标（{'、'.join(parts)}），"
+        f"应拆成 {len(parsed.clauses)} 个指标",
         suggestion=f"拆分为：{split}",
     )

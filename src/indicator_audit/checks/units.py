@@ -65,8 +65,10 @@ def missing_unit(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source=SRC_UNITS,
     summary="单位与指标名称不符：率用了分钟、金额用了 %、指标值与“度量单位”栏矛盾",
-    bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 故障修复及时率, target: 30分钟}",
-    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 故障修复及时率, target: ≥95%}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 故障修复及时率, "
+    "target: 30分钟}",
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 故障修复及时率, "
+    "target: ≥95%}",
     packs=("units", "families"),
 )
 def unit_mismatch(ctx: IndicatorContext) -> Iterator[Finding]:
@@ -168,7 +170,8 @@ def value_out_of_range(ctx: IndicatorContext) -> Iterator[Finding]:
     source=SRC_UNITS,
     summary="数值后只有“万”“亿”，没有写清是万元、万人还是万平方米",
     bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 人工成本, target: ≤620万/月}",
-    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 人工成本, target: ≤620万元/月}",
+    good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 人工成本, "
+    "target: ≤620万元/月}",
     packs=("units",),
 )
 def magnitude_without_unit(ctx: IndicatorContext) -> Iterator[Finding]:

@@ -198,9 +198,11 @@ def _document_sheet(book: _Book, audit: Audit, doc: Document) -> None:
         if not cells:
             continue
         ws.cell(row, 1, label).font = Font(bold=True)
-        ws.cell(row, 2, _clean("；".join(c.text for c in cells)))
-        for c in cells:
-            doc_cells.append((c.line, c.col, c.end_col if c.end_line == c.line else 10**6, row))
+        ws.cell(row, 2, _clean("；".join(x.text for x in cells)))
+        for cell in cells:
+            doc_cells.append(
+                (cell.line, cell.col, cell.end_col if cell.end_line == cell.line else 10**6, row)
+            )
         row += 1
     row += 1
     fields = [
@@ -218,8 +220,8 @@ def _document_sheet(book: _Book, audit: Audit, doc: Document) -> None:
         row += 1
         rows[ind.index] = row
         for c, n in enumerate(fields, 1):
-            cell = ind.cells.get(n)
-            text = cell.text if cell is not None else field_text(getattr(ind.fields, n))
+            found = ind.cells.get(n)
+            text = found.text if found is not None else field_text(getattr(ind.fields, n))
             if text:
                 ws.cell(row, c, _clean(text))
     notes: dict[int, list[str]] = {}
