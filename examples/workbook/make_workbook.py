@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -227,6 +228,23 @@ def write_csv(path: Path, doc: Document, columns: list[str], encoding: str) -> N
     path.write_bytes(buffer.getvalue().encode(encoding))
 
 
+def _fix_zip_times(path: Path) -> None:
+    """openpyxl stamps every zip member with the current time: fix it, so output is stable."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        members = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":  # openpyxl writes the save time here
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", data
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+
+
 def main() -> None:
     wb = Workbook()
     ws = wb.active
@@ -245,6 +263,7 @@ def main() -> None:
     wb.properties.created = fixed
     wb.properties.modified = fixed
     wb.save(HERE / "绩效目标表.xlsx")
+    _fix_zip_times(HERE / "绩效目标表.xlsx")
     write_csv(HERE / "培训项目-gbk.csv", load("small/chinese-keys.yaml"), DECLARATION, "gbk")
     write_csv(
         HERE / "干部学院-utf8-bom.csv", load("small/self-eval-scores.yaml"), SELF_EVAL, "utf-8-sig"

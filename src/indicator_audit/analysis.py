@@ -8,10 +8,10 @@ cell each part came from so findings point at the right place.
 from __future__ import annotations
 
 import re
-from .lazy import lazy
 
 from .document import Cell, Indicator
 from .grammar import parse_cell, parse_comparator, parse_unit
+from .lazy import lazy
 from .packs import Family, Packs
 from .parsed import CellKind, Clause, Comparator, Direction, ParsedCell, Unit
 
@@ -155,11 +155,7 @@ class IndicatorFacts:
 
     @lazy
     def family(self) -> Family | None:
-        subject = self.subject
-        for regex, fam in self.packs.family_table:
-            if regex.search(subject):
-                return fam
-        return None
+        return self.packs.family_of(self.subject)
 
     @lazy
     def wanted_direction(self) -> str | None:

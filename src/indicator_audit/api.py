@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,7 +15,10 @@ from .findings import Finding, Severity
 from .gcpause import gc_paused
 from .packs import Packs, default_packs
 from .registry import Rule
-from .source import Source, SourceError, load_text, read_file
+from .source import Source, SourceError, load_text
+
+if TYPE_CHECKING:
+    from .suggest import Suggestion, SuggestionSet
 
 
 class _Out(BaseModel):
@@ -42,10 +46,27 @@ class FileError(_Out):
     column: int
 
 
+class SuggestionResult(_Out):
+    """One row of the revised indicator table (see suggest.py)."""
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    formula: str | None
+    basis: str | None
+    reason: str
+    replaces: int | None  # index of the indicator it rewrites; null for an added one
+    status: str  # kept / changed / added / removed
+    codes: list[str]  # finding codes that motivated the row
+    answers: str | None  # the goal clause, content item or finding an added row answers
+
+
 class FileResult(_Out):
     path: str
     error: FileError | None
     findings: list[FindingResult]
+    suggestions: list[SuggestionResult] = []  # additive to v1: filled by the JSON report
 
 
 class ToolInfo(_Out):
@@ -102,12 +123,38 @@ class Audit:
         self.document = document
         self.source = source
 
-    def result(self) -> FileResult:
+    def suggest(self) -> SuggestionSet | None:
+        """The revised indicator table; None when the document did not load."""
+        if self.document is None:
+            return None
+        from .suggest import suggest
+
+        return suggest(self.document, self.findings)
+
+    def result(self, suggestions: bool = False) -> FileResult:
+        rows = self.suggest() if suggestions else None
         return FileResult(
             path=self.path,
             error=self.error,
             findings=[to_result(f) for f in self.findings],
+            suggestions=[_suggestion_result(r) for r in rows.rows] if rows is not None else [],
         )
+
+
+def _suggestion_result(r: Suggestion) -> SuggestionResult:
+    return SuggestionResult(
+        level1=r.level1,
+        level2=r.level2,
+        name=r.name,
+        target=r.target,
+        formula=r.formula,
+        basis=r.basis,
+        reason=r.reason,
+        replaces=r.replaces,
+        status=r.status,
+        codes=list(r.codes),
+        answers=r.answers,
+    )
 
 
 def _builtin_rules() -> tuple[Rule, ...]:
@@ -168,8 +215,18 @@ def _audit_source(
         packs or default_packs(),
         options,
     )
-    findings = sorted(set(findings), key=Finding.sort_key)
+    findings = _dedupe(sorted(findings, key=Finding.sort_key))
     return Audit(source.path, findings, document=document, source=source)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Drop exact repeats (two rules may not, but a plugin might)."""
+    out: list[Finding] = []
+    for f in findings:
+        if out and out[-1] == f:
+            continue
+        out.append(f)
+    return out
 
 
 def audit_text_full(

@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         help="输出文件；多个项目时加数字后缀（OUT-1.yaml …），或给一个目录（以 / 结尾）",
     )
     sub.add_parser("schema", help="输出 targets.yaml 的 JSON Schema（供编辑器补全）")
+
+    g = sub.add_parser("suggest", help="给出修订后的指标表（保留 / 修改 / 新增，并说明理由）")
+    g.add_argument("path", metavar="PATH")
+    g.add_argument("--format", "-f", choices=["rich", "json"], default="rich")
+    g.add_argument("--write", "-w", metavar="OUT.yaml", help="把完整的修订稿写入文件")
+    g.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     return p
 
 
@@ -231,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _convert(args)
         if args.command == "schema":
             return _schema()
+        if args.command == "suggest":
+            from .suggest_view import run_suggest
+
+            return run_suggest(args.path, args.format, args.write, args.color)
         return _rules(args)
     except KeyboardInterrupt:
         return 130

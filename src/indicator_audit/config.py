@@ -138,7 +138,7 @@ def _validate(data: Any, root: Node | None, origin: str) -> Config:
         line, col = _locate(root, loc) if root is not None else (1, 1)
         key = str(loc[-1]) if loc else ""
         if err["type"] == "extra_forbidden":
-            names = list(Config.model_fields) + ["per-path-ignores"]
+            names = [*Config.model_fields, "per-path-ignores"]
             close = difflib.get_close_matches(key, names, n=1)
             hint = f"；是否想写“{close[0]}”？" if close else ""
             raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col) from None
@@ -209,7 +209,9 @@ def check_names(config: Config, codes: dict[str, str], names: dict[str, str]) ->
     for ignores in config.per_path_ignores.values():
         selectors += ignores
     for sel in selectors:
-        if sel in known or (sel.upper().startswith("IA") and any(c.startswith(sel.upper()) for c in codes)):
+        if sel in known or (
+            sel.upper().startswith("IA") and any(c.startswith(sel.upper()) for c in codes)
+        ):
             continue
         close = difflib.get_close_matches(sel, sorted(known), n=1)
         hint = f"；是否想写“{close[0]}”？" if close else ""

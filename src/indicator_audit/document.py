@@ -10,6 +10,7 @@ each field, a `Cell` with the file position of its text.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +80,9 @@ class Cell:
                 None,
             )
         col = self.base_col + start
-        return Cell(piece, pointer or self.pointer, self.line, col, self.line, col + len(piece), col)
+        return Cell(
+            piece, pointer or self.pointer, self.line, col, self.line, col + len(piece), col
+        )
 
 
 @dataclass(slots=True)
@@ -165,8 +168,8 @@ def _cell(node: Scalar, pointer: str) -> Cell:
     )
 
 
-def _hint(key: str, table: dict[str, str]) -> str:
-    close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.6)
+def _hint(key: str, spellings: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(spellings), n=1, cutoff=0.6)
     return f"；是否想写“{close[0]}”？" if close else ""
 
 
@@ -342,7 +345,7 @@ def build(source: Source) -> Document:
             continue
         if field is None:
             b.problem(
-                f"未知的顶层键“{key.value}”{_hint(key.value, {**_TOP, **_LIFTED})}",
+                f"未知的顶层键“{key.value}”{_hint(key.value, [*_TOP, *_LIFTED])}",
                 key.line,
                 key.col,
                 kp,
@@ -410,5 +413,3 @@ def _schema_problem(b: _Builder, root: Mapping, err: Any) -> None:
     base = _TYPE_MESSAGES.get(kind, err["msg"])
     got = f"，实际为“{value}”" if value is not None else ""
     b.problem(f"{where or '/'}：{base}{got}", line, col, where)
-
-

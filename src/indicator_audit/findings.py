@@ -45,8 +45,12 @@ class Edit:
     replacement: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
+    """One finding. Not frozen only because a frozen dataclass's __init__ costs several times
+    more and a large file yields a hundred thousand of these: treat it as immutable (use
+    dataclasses.replace)."""
+
     rule: str
     name: str
     kind: str

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar, overload
 T = TypeVar("T")
 
 
-class lazy(Generic[T]):  # noqa: N801 - used like the decorator it replaces
+class lazy(Generic[T]):
     def __init__(self, func: Callable[[Any], T]) -> None:
         self.func = func
         self.name = func.__name__

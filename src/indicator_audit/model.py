@@ -88,9 +88,7 @@ class TargetsDocument(_Strict):
     project: Project = Field(
         default_factory=Project, validation_alias=AliasChoices("project", "项目")
     )
-    goals: Goals = Field(
-        default_factory=Goals, validation_alias=AliasChoices("goals", "绩效目标")
-    )
+    goals: Goals = Field(default_factory=Goals, validation_alias=AliasChoices("goals", "绩效目标"))
     budget_execution: BudgetExecution | None = _alias(
         "budget_execution", "预算执行", "预算执行情况", "项目资金"
     )

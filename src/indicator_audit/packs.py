@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from .lazy import lazy
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .lazy import lazy
 from .resources import read_resource
 
 if TYPE_CHECKING:
@@ -159,6 +159,7 @@ class Packs:
 
     def __init__(self, lexicon_changes: LexiconConfig | None = None) -> None:
         self.lexicon_changes = lexicon_changes
+        self._family_cache: dict[str, Family | None] = {}
 
     @lazy
     def taxonomy(self) -> Taxonomy:
@@ -268,6 +269,21 @@ class Packs:
     def family_table(self) -> list[tuple[re.Pattern[str], Family]]:
         return [(_words_regex(f.words), f) for f in self.families.families]
 
+    def family_of(self, subject: str) -> Family | None:
+        """The first family one of whose words the subject contains (memoised: tables repeat
+        the same names across projects)."""
+        cache = self._family_cache
+        if subject in cache:
+            return cache[subject]
+        found = None
+        for regex, fam in self.family_table:
+            if regex.search(subject):
+                found = fam
+                break
+        if len(cache) < 100_000:
+            cache[subject] = found
+        return found
+
     @lazy
     def satisfaction_group_re(self) -> re.Pattern[str]:
         return _words_regex(self.families.satisfaction_groups)
@@ -291,7 +307,7 @@ class Packs:
         """Label → (category key, standard label, is the standard spelling)."""
         out: dict[str, tuple[str, str, bool]] = {}
         for key, cat in self.taxonomy.categories.items():
-            for label, variants in cat.level2.items():
+            for label in cat.level2:
                 out[label] = (key, label, True)
         for key, cat in self.taxonomy.categories.items():
             for label, variants in cat.level2.items():

@@ -41,7 +41,11 @@ def render_rich(results: Sequence[ParsedCell], *, color: bool = False) -> str:
             tree.add(Text(f"error: {e.reason} @{e.position}: {e.message}", style="red"))
         if parsed.formula is not None:
             f = parsed.formula
-            tree.add(Text(f"formula: {f.numerator} ÷ {f.denominator}" + (" ×100%" if f.times_100 else "")))
+            tree.add(
+                Text(
+                    f"formula: {f.numerator} ÷ {f.denominator}" + (" ×100%" if f.times_100 else "")
+                )
+            )
         for i, clause in enumerate(parsed.clauses):
             node = tree.add(Text(f"clause {i + 1}", style="cyan"))
             for field in dataclasses.fields(clause):

@@ -53,8 +53,12 @@ class Comparator:
 class Unit:
     text: str  # as written (after 1:1 normalisation): "万平方米", "元/生/年", "次/月"
     canonical: str  # the base unit from rules/units.yaml: "平方米", "元", "次", "%"
-    dimension: str  # time, count, money, rate, area, length, mass, people, date, data, ... or "unknown"
-    scale: float  # multiplier to the canonical unit: 万平方米 → 10000, 小时 → 60 (if 分钟 canonical)
+    dimension: (
+        str  # time, count, money, rate, area, length, mass, people, date, data, ... or "unknown"
+    )
+    scale: (
+        float  # multiplier to the canonical unit: 万平方米 → 10000, 小时 → 60 (if 分钟 canonical)
+    )
     per: str | None  # denominator of a compound unit: "月" in 次/月, "生/年" in 元/生/年
     span: Span
 

@@ -66,9 +66,13 @@ class Runner:
         packs = self.packs_for(where, config)
         if config.preset and config.preset not in packs.conventions.presets:
             names = "、".join(packs.conventions.presets)
-            raise ConfigError(config.origin or "--preset", f"未知的 preset“{config.preset}”；可选：{names}")
+            raise ConfigError(
+                config.origin or "--preset", f"未知的 preset“{config.preset}”；可选：{names}"
+            )
         rules = _rules(config, packs)
-        audits = audit_path_full(path, rules=rules, packs=packs, options=RunOptions(preset=config.preset))
+        audits = audit_path_full(
+            path, rules=rules, packs=packs, options=RunOptions(preset=config.preset)
+        )
         for audit in audits:
             if audit.error is not None or audit.document is None:
                 continue
@@ -142,7 +146,9 @@ def _validate_names(config: Config) -> None:
     from .checks import BUILTIN_RULES
 
     codes = {r.meta.code: r.meta.name for r in BUILTIN_RULES}
-    codes.update({"IA001": "schema-invalid", "IA002": "internal-error", "IA003": "unused-suppression"})
+    codes.update(
+        {"IA001": "schema-invalid", "IA002": "internal-error", "IA003": "unused-suppression"}
+    )
     names = {v: k for k, v in codes.items()}
     for r in BUILTIN_RULES:
         for alias in r.meta.aliases:
@@ -151,8 +157,10 @@ def _validate_names(config: Config) -> None:
 
 
 def _packs(config: Config) -> Packs:
-    if not any(getattr(config.lexicon.add, f) or getattr(config.lexicon.remove, f)
-               for f in type(config.lexicon.add).model_fields):
+    if not any(
+        getattr(config.lexicon.add, f) or getattr(config.lexicon.remove, f)
+        for f in type(config.lexicon.add).model_fields
+    ):
         return default_packs()
     return Packs(lexicon_changes=config.lexicon)
 

@@ -14,6 +14,7 @@ of the cell — never line numbers or positions — so they survive reordering a
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import json
@@ -88,10 +89,8 @@ def _path_ignores(config: Config, path: str) -> list[str]:
     for pattern, selectors in config.per_path_ignores.items():
         candidates = [path, Path(path).name]
         if base is not None:
-            try:
+            with contextlib.suppress(ValueError):  # the file is outside the config's folder
                 candidates.append(Path(path).resolve().relative_to(base.resolve()).as_posix())
-            except ValueError:
-                pass
         if any(fnmatch.fnmatch(c, pattern) for c in candidates):
             out.extend(selectors)
     return out
@@ -167,7 +166,9 @@ class Baseline:
     def add(self, path: str, prints: Iterable[str]) -> None:
         self.entries.setdefault(path, Counter()).update(prints)
 
-    def filter(self, path: str, findings: Sequence[Finding], prints: Sequence[str]) -> list[Finding]:
+    def filter(
+        self, path: str, findings: Sequence[Finding], prints: Sequence[str]
+    ) -> list[Finding]:
         """Drop findings the baseline knows; a fingerprint seen twice hides two findings."""
         budget = Counter(self.entries.get(path, Counter()))
         out: list[Finding] = []

@@ -18,10 +18,10 @@ character, so that offsets inside a cell map back to the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .gcpause import gc_paused
 
@@ -69,7 +69,7 @@ class Sequence:
     items: list[Node] = field(default_factory=list)
 
 
-Node = Union[Scalar, Mapping, Sequence]
+Node = Scalar | Mapping | Sequence
 
 
 @dataclass(slots=True)
@@ -161,7 +161,7 @@ class _Unsupported(Exception):
 
 
 # One match per significant line: indent, "- " marker, plain key, and the rest. Blank and
-# comment-only lines never match, so the loop below only sees content.
+# comment-only lines match with empty groups and are skipped by the loop below.
 _LINE = re.compile(
     r"^(?P<ind> *)(?:(?P<dash>-)(?:(?P<dsp> +)|$))?"
     r"(?:(?P<key>[^\s#'\"\[\]{}&*!|>%@`,?:-][^:#\n]*?|-[^\s:#][^:#\n]*?) *:(?: +|$))?"
@@ -173,10 +173,6 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # also quotes, "[" and "-", which have their own handling.
 _PLAIN_BAD_START = frozenset("&*!|>%@`{}]?#,:")
 _FAST_BAD = _PLAIN_BAD_START | frozenset("'\"[-")
-
-
-class _Unsupported(Exception):
-    """Raised by the fast reader for anything outside its subset: PyYAML takes over."""
 
 
 class _Open:
@@ -225,9 +221,13 @@ class FastReader:
                         value = rest.rstrip(" ") if rest[-1] == " " else rest
                         if value[-1] != ":":
                             vcol = m.start("rest") - start + 1
-                            top.node.items.append(  # type: ignore[union-attr]
+                            node = top.node
+                            assert isinstance(node, Mapping)
+                            node.items.append(
                                 (
-                                    Scalar(key, line_no, col + 1, line_no, col + 1 + len(key), col + 1),
+                                    Scalar(
+                                        key, line_no, col + 1, line_no, col + 1 + len(key), col + 1
+                                    ),
                                     Scalar(
                                         None if value in _NULLS else value,
                                         line_no,
@@ -289,7 +289,9 @@ class FastReader:
         if opened.pending_key is not None:
             k = opened.pending_key
             assert isinstance(opened.node, Mapping)
-            opened.node.items.append((k, Scalar(None, k.line, k.end_col + 1, k.line, k.end_col + 1)))
+            opened.node.items.append(
+                (k, Scalar(None, k.line, k.end_col + 1, k.line, k.end_col + 1))
+            )
             opened.pending_key = None
         if opened.pending_item is not None:
             line, col = opened.pending_item
@@ -422,7 +424,9 @@ def _flow_list(rest: str, line_no: int, vcol: int) -> Sequence:
         start = i + lead
         if not value or ": " in value or value.endswith(":"):
             raise _Unsupported
-        seq.items.append(Scalar(value, line_no, start + 1, line_no, start + 1 + len(value), start + 1))
+        seq.items.append(
+            Scalar(value, line_no, start + 1, line_no, start + 1 + len(value), start + 1)
+        )
         i += len(part) + 1
     return seq
 

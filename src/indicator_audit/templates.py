@@ -45,7 +45,9 @@ class TemplateIndicator(_Data):
     @classmethod
     def _form(cls, value: str) -> str:
         if not _FORM.match(value):
-            raise ValueError(f"指标值形式“{value}”应为比较符 + __ + 单位（如 ≥__次）或 ____年__月底前")
+            raise ValueError(
+                f"指标值形式“{value}”应为比较符 + __ + 单位（如 ≥__次）或 ____年__月底前"
+            )
         return value
 
     @model_validator(mode="after")

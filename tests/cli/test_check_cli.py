@@ -105,7 +105,9 @@ def test_bad_input_is_a_located_error(
     assert error["message"] and error["line"] >= 1 and error["column"] >= 1
 
 
-def test_unknown_key_names_the_key_and_hints(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_unknown_key_names_the_key_and_hints(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "t.yaml"
     path.write_text("indicators:\n  - name: 巡检次数\n    tagret: ≥12次\n", encoding="utf-8")
     code, out, _ = run(capsys, "check", str(path), "-f", "json")

@@ -62,7 +62,9 @@ def test_select_and_ignore_by_kind_code_and_name(
     assert not {r for r in rules(some) if str(r).startswith("IA3")} and "IA401" not in rules(some)
 
 
-def test_config_file_is_found_walking_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_file_is_found_walking_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sub = tmp_path / "a" / "b"
     sub.mkdir(parents=True)
     (sub / "t.yaml").write_text(DOC, encoding="utf-8")
@@ -97,14 +99,18 @@ def test_misspelled_rule_name_gets_a_hint(
 
 
 def test_unknown_config_key_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / ".indicator-audit.yaml").write_text("preset: sichuan\nignroe: [IA1]\n", encoding="utf-8")
+    (tmp_path / ".indicator-audit.yaml").write_text(
+        "preset: sichuan\nignroe: [IA1]\n", encoding="utf-8"
+    )
     (tmp_path / "t.yaml").write_text(DOC, encoding="utf-8")
     code = main(["check", str(tmp_path / "t.yaml")])
     err = capsys.readouterr().err
     assert code == 2 and ":2:1:" in err and "ignore" in err
 
 
-def test_lexicon_removal_silences_a_word(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lexicon_removal_silences_a_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = "indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 群众知晓率, target: 较好}\n"
     (tmp_path / "t.yaml").write_text(doc, encoding="utf-8")
     _, before = check(capsys, str(tmp_path / "t.yaml"))
@@ -135,7 +141,8 @@ def test_inline_suppression_and_unused_suppression(
 
 def test_comment_line_above_suppresses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = DOC.replace(
-        "    target: 25分钟\n", "    # indicator-audit: ignore[missing-comparator] 合同约定\n    target: 25分钟\n"
+        "    target: 25分钟\n",
+        "    # indicator-audit: ignore[missing-comparator] 合同约定\n    target: 25分钟\n",
     )
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
@@ -170,7 +177,9 @@ def test_baseline_survives_reordering(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "IA201" in rules(new)
 
 
-def test_fix_is_idempotent_and_keeps_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_is_idempotent_and_keeps_comments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "t.yaml"
     path.write_text("# 说明：2025 年度\n" + DOC.replace("目标", "目标"), encoding="utf-8")
     check(capsys, str(path), "--fix")
@@ -181,7 +190,9 @@ def test_fix_is_idempotent_and_keeps_comments(tmp_path: Path, capsys: pytest.Cap
     assert path.read_text(encoding="utf-8") == once
 
 
-def test_fix_never_touches_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_never_touches_a_broken_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "t.yaml"
     broken = DOC + "  - name: [unclosed\n"
     path.write_text(broken, encoding="utf-8")
@@ -197,7 +208,9 @@ def _indicators(path: Path) -> list[dict[str, object]]:
 
 
 _FIXABLE = {
-    "target": st.sampled_from(["≧90%", "≥９０％", "=100%", ">=20平方米", "≤25分钟", "25分钟", "≦5次"]),
+    "target": st.sampled_from(
+        ["≧90%", "≥９０％", "=100%", ">=20平方米", "≤25分钟", "25分钟", "≦5次"]
+    ),
     "level1": st.sampled_from(["产出", "产出指标", "效益", "效益指标", "满意度"]),
 }
 

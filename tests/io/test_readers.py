@@ -15,7 +15,7 @@ from indicator_audit.document import Document, build
 from indicator_audit.readers import read_sources
 from indicator_audit.tabular import TableSource
 
-from .conftest import WORKBOOK_DIR
+WORKBOOK_DIR = Path(__file__).resolve().parents[2] / "examples" / "workbook"
 
 
 def _docs(path: Path) -> list[Document]:
@@ -220,14 +220,17 @@ def test_findings_located_by_cell(make_xlsx: Callable[..., Path], capsys: Any) -
 
 
 @pytest.mark.parametrize(
-    ("name", "encoding"),
-    [("培训项目-gbk.csv", "gb18030"), ("干部学院-utf8-bom.csv", "utf-8-sig")],
+    ("name", "encoding", "project"),
+    [
+        ("培训项目-gbk.csv", "gb18030", "2023年度基层财务人员业务培训"),
+        ("干部学院-utf8-bom.csv", "utf-8-sig", "2021年度干部网络学院平台运维项目"),
+    ],
 )
-def test_example_csv_encodings(name: str, encoding: str) -> None:
+def test_example_csv_encodings(name: str, encoding: str, project: str) -> None:
     (source,) = read_sources(WORKBOOK_DIR / name)
     assert source.encoding == encoding
     doc = build(source)
-    assert doc.model.project.name and "项目" in doc.model.project.name
+    assert doc.model.project.name == project
     assert doc.indicators[0].fields.level1 == "产出指标"
 
 
@@ -250,8 +253,20 @@ def test_csv_encodings_and_cell_refs(encoding: str, tmp_path: Path) -> None:
 
 def test_json_row_table(tmp_path: Path) -> None:
     rows = [
-        {"项目名称": "培训项目", "一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "期数", "指标值": "=4期"},
-        {"项目名称": "培训项目", "一级指标": "", "二级指标": "", "三级指标": "质量", "指标值": "有效"},
+        {
+            "项目名称": "培训项目",
+            "一级指标": "产出指标",
+            "二级指标": "数量指标",
+            "三级指标": "期数",
+            "指标值": "=4期",
+        },
+        {
+            "项目名称": "培训项目",
+            "一级指标": "",
+            "二级指标": "",
+            "三级指标": "质量",
+            "指标值": "有效",
+        },
     ]
     path = tmp_path / "rows.json"
     path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -125,7 +125,7 @@ def test_empty_and_comment_only(tmp_path: Path) -> None:
 
 
 def test_invalid_yaml_is_located(tmp_path: Path) -> None:
-    e = _error(tmp_path, "a: 1\nb: [x, y\nc: 2\n".encode())
+    e = _error(tmp_path, b"a: 1\nb: [x, y\nc: 2\n")
     assert "YAML" in e.message and e.line >= 2
 
 

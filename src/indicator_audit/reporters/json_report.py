@@ -9,7 +9,8 @@ from ..api import Audit, make_report
 
 
 def render(audits: Sequence[Audit], *, color: bool = False) -> str:
-    report = make_report([a.result() for a in audits]).model_dump(mode="json")
+    # "suggestions" (additive to v1): the revised indicator table of each file
+    report = make_report([a.result(suggestions=True) for a in audits]).model_dump(mode="json")
     # Additive to v1: findings (and the error) of a table source carry "cell": "Sheet1!D7".
     for audit, result in zip(audits, report["files"], strict=True):
         ref = audit.source.cell_ref if audit.source is not None else None

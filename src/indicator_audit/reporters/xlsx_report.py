@@ -148,17 +148,21 @@ def _table_sheets(book: _Book, audits: list[Audit]) -> None:
                         ws.cell(r, c, _clean(value))
         col = max(a.source.last_col for a in group if isinstance(a.source, TableSource)) + 1
         ws.column_dimensions[_letter(col)].width = 60
-        notes: dict[int, list[str]] = {}
+        # the header row's cell names the column; findings about the whole table follow it
+        notes: dict[int, list[str]] = {
+            a.source.header_row: ["审核意见"] for a in group if isinstance(a.source, TableSource)
+        }
         for a in group:
             assert isinstance(a.source, TableSource)
-            head = ws.cell(a.source.header_row, col, "审核意见")
-            head.font = Font(bold=True, color="FFB42318")
             for f in a.findings:
                 _mark(ws, f.line, f.column, f.severity.value, _note(f), book.ranks)
                 notes.setdefault(f.line, []).append(_note(f))
             if a.error is not None:
                 notes.setdefault(a.error.line, []).append(_clean(f"[无法检查] {a.error.message}"))
         _write_notes(ws, col, notes)
+        for row in notes:
+            if notes[row][0] == "审核意见":
+                ws.cell(row, col).font = Font(bold=True, color="FFB42318")
 
 
 def _letter(col: int) -> str:

@@ -1,0 +1,47 @@
+"""The engine: a crashing rule becomes IA002 and the others still report; order is irrelevant."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+from indicator_audit.api import audit_path_full, audit_text_full
+from indicator_audit.checks import BUILTIN_RULES
+from indicator_audit.engine import IndicatorContext
+from indicator_audit.findings import Finding, Severity
+from indicator_audit.registry import indicator_rule
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@indicator_rule(
+    code="IA998",
+    name="always-crashes",
+    kind="vague",
+    severity=Severity.WARNING,
+    source="practice",
+    summary="测试用",
+    bad="indicators: []",
+    good="indicators: []",
+)
+def always_crashes(ctx: IndicatorContext) -> Iterator[Finding]:
+    raise RuntimeError("boom")
+    yield  # pragma: no cover
+
+
+def test_crashing_rule_becomes_internal_error() -> None:
+    text = (ROOT / "examples" / "guangzhou-2021-it-ops.yaml").read_text(encoding="utf-8")
+    audit = audit_text_full(text, rules=(*BUILTIN_RULES, always_crashes))
+    internal = [f for f in audit.findings if f.rule == "IA002"]
+    assert len(internal) == 1 and "IA998" in internal[0].message
+    assert len(audit.findings) > 10  # the other rules still ran
+
+
+def test_rule_order_does_not_matter() -> None:
+    path = ROOT / "examples" / "guangzhou-2021-it-ops.yaml"
+    (first,) = audit_path_full(path)
+    shuffled = list(BUILTIN_RULES)
+    random.Random(7).shuffle(shuffled)
+    (second,) = audit_path_full(path, rules=shuffled)
+    assert first.findings == second.findings
