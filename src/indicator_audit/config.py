@@ -152,6 +152,7 @@ def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:
     path = path.resolve()
     if path in seen:
         raise ConfigError(str(path), "extends 形成了循环")
+    root: Node | None = None
     if path.name == "pyproject.toml":
         config = _from_pyproject(path)
         if config is None:
@@ -161,7 +162,9 @@ def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:
             source = read_file(path)
         except SourceError as exc:
             raise ConfigError(str(path), exc.message, exc.line, exc.column) from None
-        config = _validate(_plain(source.root), source.root, str(path))
+        root = source.root
+        config = _validate(_plain(source.root), root, str(path))
+    config.packs = _resolve_packs(config, path, root)
     base = Config()
     for parent in config.extends:
         target = (path.parent / parent).resolve()
@@ -169,6 +172,19 @@ def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:
             raise ConfigError(str(path), f"extends 指向的文件不存在：{parent}")
         base = load_config_file(target, seen | {path}).merged_over(base)
     return config.merged_over(base)
+
+
+def _resolve_packs(config: Config, path: Path, root: Node | None) -> list[str]:
+    """Pack paths made absolute against the file that names them, so that they survive
+    `extends` from another folder; a missing pack is an error at its entry."""
+    out: list[str] = []
+    for i, name in enumerate(config.packs):
+        target = (path.parent / name).resolve()
+        if not target.is_file():
+            line, col = _locate(root, ("packs", i)) if root is not None else (1, 1)
+            raise ConfigError(config.origin or str(path), f"packs 指向的规则包不存在：{name}", line, col)
+        out.append(str(target))
+    return out
 
 
 def _from_pyproject(path: Path) -> Config | None:

@@ -143,14 +143,13 @@ def write_baseline(audits: Sequence[Audit], target: Path) -> int:
 
 
 def _validate_names(config: Config) -> None:
-    from .checks import BUILTIN_RULES
-
-    codes = {r.meta.code: r.meta.name for r in BUILTIN_RULES}
+    every = _rule_set(config)  # user packs and plugins too: `select: [IA901]` is valid
+    codes = {r.meta.code: r.meta.name for r in every}
     codes.update(
         {"IA001": "schema-invalid", "IA002": "internal-error", "IA003": "unused-suppression"}
     )
     names = {v: k for k, v in codes.items()}
-    for r in BUILTIN_RULES:
+    for r in every:
         for alias in r.meta.aliases:
             names[alias] = r.meta.code
     check_names(config, codes, names)
@@ -166,10 +165,18 @@ def _packs(config: Config) -> Packs:
 
 
 def _rules(config: Config, packs: Packs) -> tuple[Rule, ...]:
-    """Built-in rules, then rules from installed plugins (entry-point group
-    `indicator_audit.rules`)."""
-    del config, packs
+    del packs
+    return _rule_set(config)
+
+
+def _rule_set(config: Config) -> tuple[Rule, ...]:
+    """Built-in rules (Python, then rules/declarative/*.yaml), rules from installed plugins
+    (entry-point group `indicator_audit.rules`), then the declarative packs named in the
+    config (`packs:`; a broken one raises declarative.PackError, a ConfigError)."""
     from .checks import BUILTIN_RULES
+    from .declarative import builtin_declarative_rules, load_packs
     from .plugins import plugin_rules
 
-    return BUILTIN_RULES + plugin_rules()
+    plugins = plugin_rules()
+    user = load_packs(config.packs, extra=plugins) if config.packs else ()
+    return BUILTIN_RULES + builtin_declarative_rules() + plugins + user

@@ -633,8 +633,10 @@ def _period_of_unit(unit: Unit | None) -> str | None:
 
 
 def _period_prefix(text: str) -> str | None:
+    # one-character periods (年, 月) only count as a whole word or a unit's denominator:
+    # as a prefix they are too often the start of another word (年增粮食, 月报)
     for word in lexicon().periods:
-        if text.startswith(word):
+        if text.startswith(word) and (len(word) > 1 or len(text) == 1):
             return word
     return None
 

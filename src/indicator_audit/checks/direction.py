@@ -76,18 +76,16 @@ def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
         return  # "100%" on a cost: the unit is wrong, and ≤ would not make it a cap
     text = f.target.strip()
     fixed = None
-    edit = None
+    # a suggestion, not a --fix edit: reading "25分钟" as a cap is a judgement the author makes
     if len(clauses) == 1 and first.value_span is not None:
         at = first.value_span.start
         fixed = f.target[:at] + "≤" + f.target[at:]
-        edit = ctx.edit("target", at, at, "≤")
     family = _FAMILY_TEXT.get(fam.name if fam is not None else "", "成本")
     yield ctx.finding(
         "target",
         f"“{f.subject}”是{family}指标，指标值“{text}”缺少方向（应为 ≤ 上限）",
         span=first.value_span,
         suggestion=f"写成“{fixed.strip()}”" if fixed else "每个数值前加“≤”",
-        edit=edit,
     )
 
 
