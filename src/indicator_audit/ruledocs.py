@@ -12,8 +12,9 @@ _SCOPE = {"indicator": "指标", "document": "整表"}
 
 def all_rules() -> list[Rule]:
     from .checks import BUILTIN_RULES
+    from .declarative import builtin_declarative_rules
 
-    return sorted(BUILTIN_RULES, key=lambda r: r.meta.code)
+    return sorted(BUILTIN_RULES + builtin_declarative_rules(), key=lambda r: r.meta.code)
 
 
 def find_rule(code_or_name: str) -> Rule | None:

@@ -568,10 +568,10 @@ class _Suggester:
             d.note("成本指标写金额上限", *sorted(codes & {"IA452", "IA406"}))
             return
         if "IA201" in codes or parsed.kind == CellKind.PLACEHOLDER:
-            filled = _RESIDUE.sub(BLANK, text)
-            if not re.match(r"^[≥≤=<>]", filled) or filled.endswith(BLANK):
-                filled = _blank_form(facts)
-            d.target = filled
+            residue = _RESIDUE.sub(BLANK, text)
+            if not re.match(r"^[≥≤=<>]", residue) or residue.endswith(BLANK):
+                residue = _blank_form(facts)
+            d.target = residue
             d.note("模板占位符改为待填写的空白“__”", "IA201")
             return
         if "IA407" in codes:

@@ -13,10 +13,10 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _rules() -> list[dict[str, Any]]:
-    from ..checks import BUILTIN_RULES
+    from ..ruledocs import all_rules
 
     out = []
-    for rule in sorted(BUILTIN_RULES, key=lambda r: r.meta.code):
+    for rule in all_rules():
         m = rule.meta
         out.append(
             {
