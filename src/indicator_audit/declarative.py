@@ -1020,7 +1020,10 @@ class _PackLoader:
             bad=text.get("bad", ""),
             good=text.get("good", ""),
             packs=(self.display,),
-            doc=text.get("doc", ""),
+            # the condition itself is the most exact explanation of a declarative rule
+            doc="\n\n".join(
+                part for part in (text.get("doc", ""), "条件（when）：\n\n    " + text["when"].replace("\n", "\n    ")) if part
+            ),
         )
         if scope == "indicator":
             return Rule(meta, _indicator_check(when, message, suggestion, at))
