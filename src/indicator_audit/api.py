@@ -284,6 +284,19 @@ def audit_paths(paths: Sequence[str | Path], options: RunOptions | None = None) 
     return make_report(results)
 
 
+def summarize_findings(findings: Sequence[Finding], files: int) -> Summary:
+    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    for f in findings:
+        counts[f.severity] += 1
+    return Summary(
+        files=files,
+        findings=len(findings),
+        errors=counts[Severity.ERROR],
+        warnings=counts[Severity.WARNING],
+        infos=counts[Severity.INFO],
+    )
+
+
 def summarize(results: Sequence[FileResult]) -> Summary:
     counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
     total = 0

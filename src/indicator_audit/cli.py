@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--baseline", metavar="FILE", help="只报基线中没有的新问题")
     c.add_argument("--write-baseline", metavar="FILE", help="把当前全部问题写为基线")
+    c.add_argument(
+        "--suggest",
+        action="store_true",
+        help="JSON 报告中附上每个文件的修订建议表（suggestions），同 suggest 命令",
+    )
     c.add_argument("--fix", action="store_true", help="就地修正机械性问题（符号、全角、类别名称）")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
 
@@ -146,7 +151,7 @@ def _check(args: argparse.Namespace) -> int:
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
     )
-    _write_report(args.format, audits, color, args.output)
+    _write_report(args.format, audits, color, args.output, args.suggest)
     if any(a.error is not None for a in audits):
         return EXIT_INPUT
     threshold = _FAIL_ON[args.fail_on]
@@ -154,18 +159,20 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if worst >= threshold else EXIT_OK
 
 
-def _write_report(fmt: str, audits: Sequence[Any], color: bool, output: str | None) -> None:
+def _write_report(
+    fmt: str, audits: Sequence[Any], color: bool, output: str | None, suggestions: bool = False
+) -> None:
     from .atomic import write_bytes_atomic, write_text_atomic
     from .reporters import get_binary_reporter, get_reporter
 
     if fmt in BINARY_FORMATS:
-        data = get_binary_reporter(fmt)(audits, color=False)
+        data = get_binary_reporter(fmt)(audits, color=False, suggestions=suggestions)
         if output:
             write_bytes_atomic(Path(output), data)
         else:
             sys.stdout.buffer.write(data)
         return
-    text = get_reporter(fmt)(audits, color=color)
+    text = get_reporter(fmt)(audits, color=color, suggestions=suggestions)
     if output:
         write_text_atomic(Path(output), text)
     else:

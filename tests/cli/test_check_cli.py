@@ -127,3 +127,17 @@ def test_folder_is_checked_recursively(capsys: pytest.CaptureFixture[str]) -> No
     data = json.loads(out)
     assert data["summary"]["files"] >= 4
     assert code in (0, 1)
+
+
+def test_json_fast_path_equals_the_pydantic_models(capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON reporter builds dicts directly; they must equal the library's models."""
+    from indicator_audit.api import make_report
+    from indicator_audit.runner import Runner, RunSettings
+
+    _, out, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")
+    data = json.loads(out)
+    audits = Runner(RunSettings()).run([GUANGZHOU]).audits
+    model = make_report([a.result() for a in audits]).model_dump(mode="json")
+    for file in model["files"]:
+        file.pop("suggestions", None)
+    assert data == model

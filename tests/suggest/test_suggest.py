@@ -177,6 +177,9 @@ def test_templates_load_and_every_form_parses() -> None:
 
 def test_json_report_carries_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
     main(["check", str(GUANGZHOU), "--format", "json"])
+    plain = json.loads(capsys.readouterr().out)
+    assert "suggestions" not in plain["files"][0]  # opt-in: check stays a fast lint
+    main(["check", str(GUANGZHOU), "--format", "json", "--suggest"])
     data = json.loads(capsys.readouterr().out)
     (file,) = data["files"]
     keys = {"level1", "level2", "name", "target", "formula", "basis", "reason", "replaces"}

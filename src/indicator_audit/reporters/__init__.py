@@ -12,11 +12,15 @@ if TYPE_CHECKING:
 
 
 class Render(Protocol):
-    def __call__(self, audits: Sequence[Audit], *, color: bool = False) -> str: ...
+    def __call__(
+        self, audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
+    ) -> str: ...
 
 
 class RenderBytes(Protocol):
-    def __call__(self, audits: Sequence[Audit], *, color: bool = False) -> bytes: ...
+    def __call__(
+        self, audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
+    ) -> bytes: ...
 
 
 # format name → module; each module defines render(audits, *, color) -> str
