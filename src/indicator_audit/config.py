@@ -182,7 +182,9 @@ def _resolve_packs(config: Config, path: Path, root: Node | None) -> list[str]:
         target = (path.parent / name).resolve()
         if not target.is_file():
             line, col = _locate(root, ("packs", i)) if root is not None else (1, 1)
-            raise ConfigError(config.origin or str(path), f"packs 指向的规则包不存在：{name}", line, col)
+            raise ConfigError(
+                config.origin or str(path), f"packs 指向的规则包不存在：{name}", line, col
+            )
         out.append(str(target))
     return out
 

@@ -137,7 +137,9 @@ def _family_dimensions(f: IndicatorFacts) -> tuple[str, ...] | None:
     return tuple(fam.dimensions) if fam is not None else None
 
 
-def _ind(get: Callable[[IndicatorFacts], Any], type_: str, help_: str, values: Any = None) -> FieldSpec:
+def _ind(
+    get: Callable[[IndicatorFacts], Any], type_: str, help_: str, values: Any = None
+) -> FieldSpec:
     return FieldSpec(get, type_, True, help_, frozenset(values) if values else None)
 
 
@@ -223,14 +225,18 @@ def _fields() -> dict[str, FieldSpec]:
         ),
         "target.value": _ind(lambda f: f.value, "num", "指标值中的数值（区间取下限）"),
         "target.upper": _ind(_upper, "num", "区间指标值的上限"),
-        "target.unit": _ind(lambda f: _unit_attr(f, "text"), "str", "单位原文（指标值或度量单位栏）"),
+        "target.unit": _ind(
+            lambda f: _unit_attr(f, "text"), "str", "单位原文（指标值或度量单位栏）"
+        ),
         "target.unit.canonical": _ind(
             lambda f: _unit_attr(f, "canonical"), "str", "标准单位，如 分钟、元、%"
         ),
         "target.unit.dimension": _ind(
             lambda f: _unit_attr(f, "dimension"), "str", "单位的量纲：time/count/money/rate…"
         ),
-        "target.unit.per": _ind(lambda f: _unit_attr(f, "per"), "str", "复合单位的分母，如 次/月 的“月”"),
+        "target.unit.per": _ind(
+            lambda f: _unit_attr(f, "per"), "str", "复合单位的分母，如 次/月 的“月”"
+        ),
         "target.deadline": _ind(_deadline, "bool", "指标值是日期或完成时限"),
         "target.clauses": _ind(
             lambda f: float(len(f.target_parsed.clauses)), "num", "指标值中目标的个数"
@@ -277,7 +283,9 @@ def _fields() -> dict[str, FieldSpec]:
         "budget_execution.spent": _doc(_be("spent"), "num", "执行数"),
         "budget_execution.weight": _doc(_be("weight"), "num", "预算执行率分值"),
         "budget_execution.score": _doc(_be("score"), "num", "预算执行率得分"),
-        "budget_execution.rate": _doc(_execution_rate, "num", "预算执行率（%）= 执行数 ÷ 预算数 × 100"),
+        "budget_execution.rate": _doc(
+            _execution_rate, "num", "预算执行率（%）= 执行数 ÷ 预算数 × 100"
+        ),
         "preset": _doc(_preset_name, "str", "所用权重约定（preset）名称"),
         "preset.title": _doc(lambda d: d.preset.title, "str", "preset 的说明"),
         "preset.total": _doc(lambda d: d.preset.total, "num", "约定总分"),
@@ -289,7 +297,12 @@ def _fields() -> dict[str, FieldSpec]:
             _self_evaluation, "bool", "是自评表（有指标填了实际完成值或得分）"
         ),
     }
-    for cat, label in (("output", "产出"), ("outcome", "效益"), ("satisfaction", "满意度"), ("cost", "成本")):
+    for cat, label in (
+        ("output", "产出"),
+        ("outcome", "效益"),
+        ("satisfaction", "满意度"),
+        ("cost", "成本"),
+    ):
         out[f"preset.{cat}.min"] = _doc(
             _preset_bound(cat, False), "num", f"preset 中{label}指标权重的下限（固定分值时即该值）"
         )
@@ -333,17 +346,22 @@ def parse_condition(text: str) -> Tree[Token]:
     try:
         return _parser().parse(text)
     except UnexpectedCharacters as exc:
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        at = exc.pos_in_stream or 0
+        ch = text[at] if at < len(text) else ""
         hint = "；字符串请用英文引号 \"…\" 或 '…'" if ch in "“”‘’" else ""
-        raise ConditionError(f"无法识别的字符“{ch}”{hint}", exc.pos_in_stream) from None
+        raise ConditionError(f"无法识别的字符“{ch}”{hint}", at) from None
     except UnexpectedEOF:
-        raise ConditionError("条件不完整：在末尾缺少内容（括号、引号或运算对象）", len(text)) from None
+        raise ConditionError(
+            "条件不完整：在末尾缺少内容（括号、引号或运算对象）", len(text)
+        ) from None
     except UnexpectedInput as exc:
         token = getattr(exc, "token", None)
         pos = getattr(token, "start_pos", None)
         offset = pos if isinstance(pos, int) else len(text)
         if token is None or getattr(token, "type", "") == "$END":
-            raise ConditionError("条件不完整：在末尾缺少内容（括号、引号或运算对象）", len(text)) from None
+            raise ConditionError(
+                "条件不完整：在末尾缺少内容（括号、引号或运算对象）", len(text)
+            ) from None
         raise ConditionError(f"此处不应出现“{token}”", offset) from None
 
 
@@ -519,6 +537,9 @@ class Compiler:
 
     def _or_(self, node: Tree[Token]) -> _C:
         fns = tuple(c.fn for c in self._chain(node))
+        if len(fns) == 2:  # the common case, without a generator per evaluation
+            a, b = fns
+            return _C(lambda d, f: truthy(a(d, f)) or truthy(b(d, f)), "bool")
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
             return any(truthy(g(d, f)) for g in fns)
@@ -527,9 +548,15 @@ class Compiler:
 
     def _and_(self, node: Tree[Token]) -> _C:
         fns = tuple(c.fn for c in self._chain(node))
+        if len(fns) == 2:
+            a, b = fns
+            return _C(lambda d, f: truthy(a(d, f)) and truthy(b(d, f)), "bool")
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
-            return all(truthy(g(d, f)) for g in fns)
+            for g in fns:  # most rules fail on their first test: stop there
+                if not truthy(g(d, f)):
+                    return False
+            return True
 
         return _C(fn, "bool")
 
@@ -589,9 +616,7 @@ class Compiler:
             return _C(lambda d, f: fa(d, f) != fb(d, f), "bool")
         for side, c in ((left, a), (right, b)):
             if c.type != "num":
-                raise ConditionError(
-                    f"“{op}”只比较数值，这里是{_TYPE_TEXT[c.type]}", _pos(side)
-                )
+                raise ConditionError(f"“{op}”只比较数值，这里是{_TYPE_TEXT[c.type]}", _pos(side))
         cmp = _ORDER[op]
         fa, fb = a.fn, b.fn
 
@@ -744,7 +769,8 @@ class Compiler:
         value = self._inside(node, 0)
         if value.type not in ("num", "null"):
             raise ConditionError(
-                f"sum(…) 只能对数值求和，这里是{_TYPE_TEXT[value.type]}", _pos(node.children[0])  # type: ignore[arg-type]
+                f"sum(…) 只能对数值求和，这里是{_TYPE_TEXT[value.type]}",
+                _pos(self._tree(node, 0)),
             )
         where = self._inside(node, 1).fn if node.children[1] is not None else None
         get = value.fn
@@ -935,7 +961,9 @@ class _PackLoader:
             items = dict((k.value, v) for k, v in root.items)
             extra = [k for k, _ in root.items if k.value not in ("rules", "title")]
             if extra:
-                raise self.error(f"规则包顶层只能有 rules 和 title，不认识“{extra[0].value}”", extra[0])
+                raise self.error(
+                    f"规则包顶层只能有 rules 和 title，不认识“{extra[0].value}”", extra[0]
+                )
             rules_node = items.get("rules")
             if rules_node is None:
                 raise self.error("规则包缺少 rules 列表", root)
@@ -967,9 +995,9 @@ class _PackLoader:
             if name in got:
                 raise self.error(f"键“{name}”重复出现", key)
             got[name] = self.scalar(value, name)
-        for key in _REQUIRED:
-            if key not in got:
-                raise self.error(f"规则缺少“{key}”", node)
+        for required in _REQUIRED:
+            if required not in got:
+                raise self.error(f"规则缺少“{required}”", node)
         code_node = got["code"]
         code = (code_node.value or "").strip()
         if not _CODE.match(code):
@@ -981,20 +1009,28 @@ class _PackLoader:
         name_node = got["name"]
         name = (name_node.value or "").strip()
         if not _NAME.match(name):
-            raise self.error(f"规则名称“{name}”应为小写英文短横线形式，如 availability-required", name_node)
+            raise self.error(
+                f"规则名称“{name}”应为小写英文短横线形式，如 availability-required", name_node
+            )
         if name in self.taken.names:
             raise self.error(f"规则名称 {name} 已被使用（{self.taken.names[name]}）", name_node)
         kind = (got["kind"].value or "").strip()
         if kind not in KINDS:
             close = difflib.get_close_matches(kind, KINDS, n=1)
             hint = f"是否想写“{close[0]}”？" if close else ""
-            raise self.error(f"未知的类型（kind）“{kind}”；{hint}可选：{'、'.join(KINDS)}", got["kind"])
+            raise self.error(
+                f"未知的类型（kind）“{kind}”；{hint}可选：{'、'.join(KINDS)}", got["kind"]
+            )
         sev = (got["severity"].value or "").strip()
         if sev not in {s.value for s in Severity}:
-            raise self.error(f"未知的级别（severity）“{sev}”；可选：error、warning、info", got["severity"])
+            raise self.error(
+                f"未知的级别（severity）“{sev}”；可选：error、warning、info", got["severity"]
+            )
         scope_text = (got["scope"].value or "").strip() if "scope" in got else "indicator"
         if scope_text not in ("indicator", "document"):
-            raise self.error(f"范围（scope）应为 indicator 或 document，而不是“{scope_text}”", got["scope"])
+            raise self.error(
+                f"范围（scope）应为 indicator 或 document，而不是“{scope_text}”", got["scope"]
+            )
         scope: Scope = "indicator" if scope_text == "indicator" else "document"
         at: str | None = None
         if "at" in got:
@@ -1006,7 +1042,9 @@ class _PackLoader:
         when = self.compile(got["when"], scope, compile_condition)
         message = self.compile(got["message"], scope, compile_template)
         suggestion = (
-            self.compile(got["suggestion"], scope, compile_template) if "suggestion" in got else None
+            self.compile(got["suggestion"], scope, compile_template)
+            if "suggestion" in got
+            else None
         )
         text = {k: (v.value or "").strip() for k, v in got.items()}
         meta = RuleMeta(
@@ -1022,7 +1060,12 @@ class _PackLoader:
             packs=(self.display,),
             # the condition itself is the most exact explanation of a declarative rule
             doc="\n\n".join(
-                part for part in (text.get("doc", ""), "条件（when）：\n\n    " + text["when"].replace("\n", "\n    ")) if part
+                part
+                for part in (
+                    text.get("doc", ""),
+                    "条件（when）：\n\n    " + text["when"].replace("\n", "\n    "),
+                )
+                if part
             ),
         )
         if scope == "indicator":
@@ -1062,7 +1105,9 @@ def _document_check(
         line, col = ctx.top_key("indicators")
         hint = suggestion(ctx, None) if suggestion is not None else None
         return (
-            ctx.finding(message(ctx, None), line=line, column=col, pointer="/indicators", suggestion=hint),
+            ctx.finding(
+                message(ctx, None), line=line, column=col, pointer="/indicators", suggestion=hint
+            ),
         )
 
     return check
@@ -1092,7 +1137,11 @@ def _python_taken() -> Taken:
     taken = Taken()
     for rule in BUILTIN_RULES:
         taken.add(rule, f"内置规则 {rule.meta.code} {rule.meta.name}")
-    for code, name in (("IA001", "schema-invalid"), ("IA002", "internal-error"), ("IA003", "unused-suppression")):
+    for code, name in (
+        ("IA001", "schema-invalid"),
+        ("IA002", "internal-error"),
+        ("IA003", "unused-suppression"),
+    ):
         taken.codes[code] = taken.names[name] = f"内置规则 {code} {name}"
     return taken
 
@@ -1117,7 +1166,9 @@ def builtin_taken() -> Taken:
 
 # (path, mtime, size, codes and names taken) → the compiled rules: an unchanged pack is read
 # and compiled once, however many files a run checks.
-_PACK_CACHE: dict[tuple[str, int, int, tuple[frozenset[str], frozenset[str]]], tuple[Rule, ...]] = {}
+_PACK_CACHE: dict[
+    tuple[str, int, int, tuple[frozenset[str], frozenset[str]]], tuple[Rule, ...]
+] = {}
 
 
 def load_packs(paths: Iterable[str], extra: Iterable[Rule] = ()) -> tuple[Rule, ...]:

@@ -45,7 +45,9 @@ def fired(when: str, doc: str = DOC) -> list[int]:
     audit = audit_text_full(doc, "<doc>", rules=pack(when))
     assert audit.error is None, audit.error
     assert not [f for f in audit.findings if f.rule == "IA002"], audit.findings
-    return sorted(f.indicator for f in audit.findings if f.rule == "IA990" and f.indicator is not None)
+    return sorted(
+        f.indicator for f in audit.findings if f.rule == "IA990" and f.indicator is not None
+    )
 
 
 def doc_fires(when: str, doc: str = DOC) -> bool:
@@ -107,10 +109,10 @@ def test_operators_and_fields(when: str, expected: list[int]) -> None:
     ("when", "expected"),
     [
         # and binds tighter than or; not tighter than and
-        ('row == 1 or row == 2 and weight == 30', [0]),
-        ('(row == 1 or row == 2) and weight == 30', [0]),
-        ('not row == 1 and weight != null', [1, 2]),
-        ('not (row == 1 and weight != null)', [1, 2, 3]),
+        ("row == 1 or row == 2 and weight == 30", [0]),
+        ("(row == 1 or row == 2) and weight == 30", [0]),
+        ("not row == 1 and weight != null", [1, 2]),
+        ("not (row == 1 and weight != null)", [1, 2, 3]),
         # * before +, unary minus binds tightest
         ("row + 2 * 10 == 21", [0]),
         ("(row + 2) * 10 == 30", [0]),
@@ -118,7 +120,7 @@ def test_operators_and_fields(when: str, expected: list[int]) -> None:
         # comparisons with null are false, so both a rule and its negation can stay silent
         ("weight > 0 or weight <= 0", [0, 1, 2]),
         ("true", ALL),
-        ("false or null or 0 or \"\" or []", []),
+        ('false or null or 0 or "" or []', []),
     ],
 )
 def test_precedence_and_truth(when: str, expected: list[int]) -> None:
@@ -166,7 +168,9 @@ def test_template_renders_fields_and_expressions() -> None:
         "自评表 {document.self_evaluation}，内容 {project.content}，{{原样}}",
     )
     (f,) = [f for f in audit_text_full(DOC, rules=rules).findings if f.rule == "IA990"]
-    assert f.message == "全年巡检次数：12次，权重 30/80，自评表 否，内容 云平台运维、安全防护，{原样}"
+    assert (
+        f.message == "全年巡检次数：12次，权重 30/80，自评表 否，内容 云平台运维、安全防护，{原样}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -177,13 +181,13 @@ def test_template_renders_fields_and_expressions() -> None:
         ("weight >> 1", "此处不应出现", 8),
         ("name == “可用率”", "无法识别的字符", 8),
         ('name matches "(可用"', "正则表达式无效", 14),
-        ('name == 1', "不能比较文字与数值", 5),
+        ("name == 1", "不能比较文字与数值", 5),
         ('name > "a"', "只比较数值", 0),
         ('category == "outputs"', "没有取值“outputs”", 12),
         ('target.comparator in ["≥", "≈"]', "没有取值“≈”", 21),
         ('weight contains "1"', "左边应是文字或列表", 0),
-        ('sum(name) > 1', "只能对数值求和", 4),
-        ('name + 1 > 2', "算术运算只用于数值", 0),
+        ("sum(name) > 1", "只能对数值求和", 4),
+        ("name + 1 > 2", "算术运算只用于数值", 0),
         ('name == "a\\q"', "无效的转义", 10),
         ("", "条件为空", 0),
     ],
@@ -265,13 +269,27 @@ _ATOMS = st.sampled_from(
     ["name", "weight", "row", '"率"', "1", "null", "true", "target.value", "count(true)", "[1, 2]"]
 )
 _OPS = st.sampled_from(
-    [" == ", " != ", " < ", " >= ", " and ", " or ", " in ", " contains ", " + ", " * ", " matches "]
+    [
+        " == ",
+        " != ",
+        " < ",
+        " >= ",
+        " and ",
+        " or ",
+        " in ",
+        " contains ",
+        " + ",
+        " * ",
+        " matches ",
+    ]
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_ATOMS, _OPS), min_size=1, max_size=6), _ATOMS)
-def test_grammar_shaped_text_only_raises_located_errors(parts: list[tuple[str, str]], last: str) -> None:
+def test_grammar_shaped_text_only_raises_located_errors(
+    parts: list[tuple[str, str]], last: str
+) -> None:
     text = "".join(a + op for a, op in parts) + last
     try:
         compile_condition(text)

@@ -38,41 +38,109 @@ def run(tmp_path: Path, pack: str, capsys: pytest.CaptureFixture[str]) -> tuple[
 @pytest.mark.parametrize(
     ("pack", "line", "column", "message"),
     [
-        pytest.param(GOOD_RULE.replace("  kind: structure\n", "  kind: [structure\n"), 4, 11,
-                     "", id="yaml-syntax"),
-        pytest.param(GOOD_RULE.replace('name contains "巡检"', 'nmae contains "巡检"'), 6, 9,
-                     "未知字段“nmae”；是否想写“name”？", id="unknown-field"),
-        pytest.param(GOOD_RULE.replace('name contains "巡检"', 'name contains "巡检" and'), 6, 31,
-                     "条件不完整", id="condition-syntax"),
-        pytest.param(GOOD_RULE.replace('name contains "巡检"', 'name matches "巡检[次"'), 6, 25,
-                     "正则表达式无效", id="invalid-regex"),
-        pytest.param(GOOD_RULE.replace("kind: structure", "kind: structur"), 3, 9,
-                     "未知的类型（kind）“structur”；是否想写“structure”？", id="bad-kind"),
-        pytest.param(GOOD_RULE.replace("severity: warning", "severity: fatal"), 4, 13,
-                     "未知的级别", id="bad-severity"),
-        pytest.param(GOOD_RULE + GOOD_RULE.replace("name: probe", "name: probe-two"), 8, 9,
-                     "规则代码 IA950 已被使用（", id="duplicate-code-in-pack"),
-        pytest.param(GOOD_RULE.replace("IA950", "IA301"), 1, 9,
-                     "规则代码 IA301 已被使用（内置规则 IA301 missing-comparator）",
-                     id="code-of-a-builtin"),
-        pytest.param(GOOD_RULE.replace("IA950", "IA510"), 1, 9,
-                     "已被使用（内置规则 IA510 weight-missing）", id="code-of-a-declarative-builtin"),
-        pytest.param(GOOD_RULE.replace("name: probe", "name: missing-unit"), 2, 9,
-                     "规则名称 missing-unit 已被使用", id="name-of-a-builtin"),
-        pytest.param(GOOD_RULE.replace("IA950", "X1"), 1, 9, "应为 IA 加三位数字", id="bad-code"),
-        pytest.param(GOOD_RULE.replace("  source: test\n", "  sorce: test\n"), 5, 3,
-                     "不认识的键“sorce”；是否想写“source”？", id="unknown-key"),
-        pytest.param(GOOD_RULE.replace("  source: test\n", ""), 1, 3, "规则缺少“source”",
-                     id="missing-key"),
-        pytest.param(GOOD_RULE.replace("命中 {name}", "命中 {name"), 7, 15, "没有对应的",
-                     id="template-brace"),
-        pytest.param(GOOD_RULE.replace("命中 {name}", "命中 {weight > }"), 7, 25, "条件不完整",
-                     id="template-expression"),
         pytest.param(
-            GOOD_RULE.replace('  when: name contains "巡检"\n', '  when: |\n    weight > 1\n'
-                              '    and nmae == "x"\n'),
-            8, 9, "未知字段“nmae”", id="block-scalar-offset"),
-        pytest.param(GOOD_RULE + "  scope: document\n", 6, 9, "只能写在", id="indicator-field-in-document"),
+            GOOD_RULE.replace("  kind: structure\n", "  kind: [structure\n"),
+            4,
+            11,
+            "",
+            id="yaml-syntax",
+        ),
+        pytest.param(
+            GOOD_RULE.replace('name contains "巡检"', 'nmae contains "巡检"'),
+            6,
+            9,
+            "未知字段“nmae”；是否想写“name”？",
+            id="unknown-field",
+        ),
+        pytest.param(
+            GOOD_RULE.replace('name contains "巡检"', 'name contains "巡检" and'),
+            6,
+            31,
+            "条件不完整",
+            id="condition-syntax",
+        ),
+        pytest.param(
+            GOOD_RULE.replace('name contains "巡检"', 'name matches "巡检[次"'),
+            6,
+            25,
+            "正则表达式无效",
+            id="invalid-regex",
+        ),
+        pytest.param(
+            GOOD_RULE.replace("kind: structure", "kind: structur"),
+            3,
+            9,
+            "未知的类型（kind）“structur”；是否想写“structure”？",
+            id="bad-kind",
+        ),
+        pytest.param(
+            GOOD_RULE.replace("severity: warning", "severity: fatal"),
+            4,
+            13,
+            "未知的级别",
+            id="bad-severity",
+        ),
+        pytest.param(
+            GOOD_RULE + GOOD_RULE.replace("name: probe", "name: probe-two"),
+            8,
+            9,
+            "规则代码 IA950 已被使用（",
+            id="duplicate-code-in-pack",
+        ),
+        pytest.param(
+            GOOD_RULE.replace("IA950", "IA301"),
+            1,
+            9,
+            "规则代码 IA301 已被使用（内置规则 IA301 missing-comparator）",
+            id="code-of-a-builtin",
+        ),
+        pytest.param(
+            GOOD_RULE.replace("IA950", "IA510"),
+            1,
+            9,
+            "已被使用（内置规则 IA510 weight-missing）",
+            id="code-of-a-declarative-builtin",
+        ),
+        pytest.param(
+            GOOD_RULE.replace("name: probe", "name: missing-unit"),
+            2,
+            9,
+            "规则名称 missing-unit 已被使用",
+            id="name-of-a-builtin",
+        ),
+        pytest.param(GOOD_RULE.replace("IA950", "X1"), 1, 9, "应为 IA 加三位数字", id="bad-code"),
+        pytest.param(
+            GOOD_RULE.replace("  source: test\n", "  sorce: test\n"),
+            5,
+            3,
+            "不认识的键“sorce”；是否想写“source”？",
+            id="unknown-key",
+        ),
+        pytest.param(
+            GOOD_RULE.replace("  source: test\n", ""), 1, 3, "规则缺少“source”", id="missing-key"
+        ),
+        pytest.param(
+            GOOD_RULE.replace("命中 {name}", "命中 {name"), 7, 15, "没有对应的", id="template-brace"
+        ),
+        pytest.param(
+            GOOD_RULE.replace("命中 {name}", "命中 {weight > }"),
+            7,
+            25,
+            "条件不完整",
+            id="template-expression",
+        ),
+        pytest.param(
+            GOOD_RULE.replace(
+                '  when: name contains "巡检"\n', '  when: |\n    weight > 1\n    and nmae == "x"\n'
+            ),
+            8,
+            9,
+            "未知字段“nmae”",
+            id="block-scalar-offset",
+        ),
+        pytest.param(
+            GOOD_RULE + "  scope: document\n", 6, 9, "只能写在", id="indicator-field-in-document"
+        ),
         pytest.param("rules: {a: 1}\n", 1, 8, "规则包应是规则的列表", id="not-a-list"),
         pytest.param("", 1, 1, "文件为空", id="empty"),
     ],
@@ -105,7 +173,9 @@ def test_a_good_pack_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_missing_pack_file_is_located_in_the_config(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / ".indicator-audit.yaml").write_text("preset: sichuan\npacks: [nope.yaml]\n", "utf-8")
+    (tmp_path / ".indicator-audit.yaml").write_text(
+        "preset: sichuan\npacks: [nope.yaml]\n", "utf-8"
+    )
     (tmp_path / "t.yaml").write_text(TARGETS, encoding="utf-8")
     assert main(["check", str(tmp_path / "t.yaml")]) == 2
     err = capsys.readouterr().err

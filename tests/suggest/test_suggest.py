@@ -202,3 +202,13 @@ def test_write_needs_a_loadable_document(tmp_path: Path) -> None:
     out = tmp_path / "out.yaml"
     assert main(["suggest", str(bad), "--write", str(out)]) == 2
     assert not out.exists()
+
+
+def test_marked_blanks_are_reported_as_info_only(tmp_path: Path) -> None:
+    """The revised document's "__" blanks are a to-do for the author, never an error or warning."""
+    out = tmp_path / "revised.yaml"
+    assert main(["suggest", str(GUANGZHOU), "--write", str(out), "--format", "json"]) == 0
+    (audit,) = audit_path_full(out)
+    blanks = [f for f in audit.findings if "__" in f.message]
+    assert blanks and {f.rule for f in blanks} == {"IA203"}
+    assert all(f.severity == "info" for f in blanks)

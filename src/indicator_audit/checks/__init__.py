@@ -24,6 +24,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     measurability.empty_target,
     measurability.placeholder_target,
     measurability.placeholder_name,
+    measurability.blank_to_fill,
     direction.missing_comparator,
     direction.comparator_against_meaning,
     direction.impossible_rate,

@@ -19,6 +19,19 @@ def has_number(parsed: ParsedCell) -> bool:
     return any(c.value is not None or c.date is not None for c in parsed.clauses)
 
 
+_BLANK = re.compile(r"_{2,}")
+
+
+def is_blank(placeholder: str | None) -> bool:
+    """A marked blank ("__"), written on purpose where the number is to be filled in."""
+    return placeholder is not None and set(placeholder) == {"_"}
+
+
+def has_residue(parsed: ParsedCell) -> bool:
+    """Template residue (xx, **, 待定), as opposed to a marked blank."""
+    return any(c.placeholder and not is_blank(c.placeholder) for c in parsed.clauses)
+
+
 def has_placeholder(parsed: ParsedCell) -> bool:
     return parsed.kind == CellKind.PLACEHOLDER or any(c.placeholder for c in parsed.clauses)
 
@@ -238,6 +251,8 @@ def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:
     parsed = f.target_parsed
     if parsed.error is not None and parsed.error.reason != "unreadable":
         return
+    if _BLANK.search(text):
+        return  # a marked blank: blank-to-fill reports it
     if has_number(parsed) or has_placeholder(parsed) or parsed.kind == CellKind.FORMULA:
         return
     value_type = (f.indicator.fields.value_type or "").strip()
@@ -299,8 +314,8 @@ def placeholder_target(ctx: IndicatorContext) -> Iterator[Finding]:
     if not text:
         return
     m = _RESIDUE.search(text)
-    if m is None and not has_placeholder(f.target_parsed):
-        return
+    if m is None and not has_residue(f.target_parsed):
+        return  # nothing, or only a marked blank "__" (blank-to-fill says so)
     span = Span(m.start(), m.end()) if m else None
     yield ctx.finding(
         "target",
@@ -350,4 +365,31 @@ def placeholder_name(ctx: IndicatorContext) -> Iterator[Finding]:
         span=Span(start, end),
         suggestion=f"名称改为“{cleaned}”，目标只写在指标值中",
         edit=ctx.edit("name", start, end, "") if cleaned else None,
+    )
+
+
+@indicator_rule(
+    code="IA203",
+    name="blank-to-fill",
+    kind="placeholder",
+    severity=Severity.INFO,
+    source="practice（suggest 生成的修订稿用“__”标出文件中无法得知、需按依据填写的数值）",
+    summary="指标值中有待填写的空白“__”（由 suggest 标出，按指标值设定依据填写）",
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 全年巡检次数, target: ≥__次, "
+    "basis: 合同约定的巡检频次}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 全年巡检次数, target: ≥250次, "
+    "basis: 合同约定的巡检频次}",
+)
+def blank_to_fill(ctx: IndicatorContext) -> Iterator[Finding]:
+    """修订稿中文件无法得知的数值留作“__”，不替申报单位编造数字；提交前按依据填上。"""
+    f = ctx.facts
+    m = _BLANK.search(f.target)
+    if m is None:
+        return
+    basis = (f.indicator.fields.basis or "").strip()
+    yield ctx.finding(
+        "target",
+        f"指标值“{f.target.strip()}”还有待填写的数值",
+        span=Span(m.start(), m.end()),
+        suggestion=f"按“{basis}”填写" if basis else "按计划标准、行业标准或历史标准填写",
     )

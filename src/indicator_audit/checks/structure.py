@@ -10,6 +10,7 @@ from ..engine import DocumentContext, IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import CellKind
 from ..registry import document_rule, indicator_rule
+from .measurability import is_blank
 
 SRC_COMPLETE = (
     "财预〔2015〕88号 审核要点：完整性；GUIDE §3.1（至少一个产出、一个效益指标；"
@@ -149,7 +150,9 @@ def no_absolute_quantity(ctx: DocumentContext) -> Iterator[Finding]:
         return
     for f in outputs:
         for clause in f.target_parsed.clauses:
-            if clause.value is not None and clause.unit and clause.unit.dimension in _ABSOLUTE:
+            # a marked blank ("=__项") is a count still to be filled in: it counts
+            has_value = clause.value is not None or is_blank(clause.placeholder)
+            if has_value and clause.unit and clause.unit.dimension in _ABSOLUTE:
                 return
         dim = f.dimension
         if f.value is not None and dim in _ABSOLUTE:
