@@ -553,10 +553,7 @@ class Compiler:
             return _C(lambda d, f: truthy(a(d, f)) and truthy(b(d, f)), "bool")
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
-            for g in fns:  # most rules fail on their first test: stop there
-                if not truthy(g(d, f)):
-                    return False
-            return True
+            return all(truthy(g(d, f)) for g in fns)
 
         return _C(fn, "bool")
 

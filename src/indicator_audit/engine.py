@@ -30,6 +30,7 @@ class DocumentContext:
         self.preset = preset
         self.facts = [IndicatorFacts(ind, packs) for ind in document.indicators]
         self.rule: RuleMeta | None = None
+        self.memo: dict[str, object] = {}  # derived data shared by the rules of one document
 
     def finding(
         self,

@@ -160,6 +160,8 @@ class Packs:
     def __init__(self, lexicon_changes: LexiconConfig | None = None) -> None:
         self.lexicon_changes = lexicon_changes
         self._family_cache: dict[str, Family | None] = {}
+        # per-process memo for derived data that rules compute from packs (keyed by rule)
+        self.memo: dict[str, dict[str, object]] = {}
 
     @lazy
     def taxonomy(self) -> Taxonomy:

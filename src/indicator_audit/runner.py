@@ -77,12 +77,14 @@ class Runner:
             if audit.error is not None or audit.document is None:
                 continue
             findings = apply_config(audit.findings, config, audit.path)
+            count = len(findings)
             if audit.source is not None and audit.source.text:
                 findings = apply_suppressions(findings, audit.source.text)
             if self.baseline is not None:
                 prints = fingerprints(audit, findings)
                 findings = self.baseline.filter(audit.path, findings, prints)
-            audit.findings = sorted(findings, key=Finding.sort_key)
+            # filtering keeps the audit's order; only reported unused suppressions need a sort
+            audit.findings = sorted(findings, key=Finding.sort_key) if len(findings) > count else findings
         return audits
 
     def run(self, paths: Sequence[Path]) -> RunResult:

@@ -257,12 +257,13 @@ def test_quantifier_is_computed_once_per_document(monkeypatch: pytest.MonkeyPatc
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_parser_only_raises_located_errors(text: str) -> None:
-    try:
-        compile_condition(text)
-        compile_condition(text, "document")
-    except ConditionError as exc:
-        assert 0 <= exc.offset <= len(text) + 1
-        assert exc.message
+    for compile_ in (compile_condition, compile_template):
+        for scope in ("indicator", "document"):
+            try:
+                compile_(text, scope)  # type: ignore[operator]
+            except ConditionError as exc:
+                assert 0 <= exc.offset <= len(text)
+                assert exc.message
 
 
 _ATOMS = st.sampled_from(
@@ -295,3 +296,21 @@ def test_grammar_shaped_text_only_raises_located_errors(
         compile_condition(text)
     except ConditionError as exc:
         assert 0 <= exc.offset <= len(text)
+
+
+def test_docs_describe_every_field_and_their_examples_compile() -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "conditions.md").read_text("utf-8")
+    for name in declarative.fields():
+        assert f"| `{name}` |" in text, f"docs/conditions.md: field {name} is not documented"
+    examples = text.split("## 例子", 1)[1]
+    scope = "indicator"
+    for line in examples.splitlines():
+        if line.startswith("scope: "):
+            scope = line.split(": ", 1)[1]
+        elif line.startswith("when: "):
+            compile_condition(line[len("when: ") :], scope)  # type: ignore[arg-type]
+            scope = "indicator"
+    assert re.search(r"IA900–IA999", text)

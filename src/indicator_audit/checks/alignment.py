@@ -26,8 +26,17 @@ SRC_ALIGN = (
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
-def terms(text: str, packs: Packs) -> set[str]:
-    """Concepts and CJK bigrams of a text, stopwords removed."""
+def terms(text: str, packs: Packs) -> frozenset[str]:
+    """Concepts and CJK bigrams of a text, stopwords removed (memoised per text: tables repeat
+    the same names)."""
+    cache = packs.memo.setdefault("alignment-terms", {})
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = frozenset(_terms(text, packs))
+    return found  # type: ignore[no-any-return]
+
+
+def _terms(text: str, packs: Packs) -> set[str]:
     concept_re, concept_of = packs.concept_index
     out: set[str] = set()
     for m in concept_re.finditer(text):
@@ -37,6 +46,14 @@ def terms(text: str, packs: Packs) -> set[str]:
         for i in range(len(run) - 1):
             out.add(run[i : i + 2])
     return out
+
+
+def _matcher_for(ctx: DocumentContext) -> _Matcher:
+    """One matcher per document, shared by the alignment rules."""
+    found = ctx.memo.get("alignment-matcher")
+    if not isinstance(found, _Matcher):
+        found = ctx.memo["alignment-matcher"] = _Matcher(ctx)
+    return found
 
 
 class _Matcher:
@@ -60,12 +77,14 @@ class _Matcher:
                         counts[t] = counts.get(t, 0) + 1
             self.context |= {t for t, n in counts.items() if n >= 2}
         fields = packs.concepts.indicator_fields
-        self.indicator_terms: list[set[str]] = []
+        # the distinct term sets of the indicators (a large table repeats them)
+        distinct: set[frozenset[str]] = set()
         for f in ctx.facts:
             text = " ".join(getattr(f.indicator.fields, name) or "" for name in fields)
-            self.indicator_terms.append(terms(text, packs) - self.context)
+            distinct.add(terms(text, packs) - self.context)
+        self.indicator_terms = list(distinct)
 
-    def specific(self, text: str) -> set[str]:
+    def specific(self, text: str) -> frozenset[str]:
         return terms(text, self.packs) - self.context
 
     def covered(self, text: str) -> bool:
@@ -122,7 +141,7 @@ def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
     """
     if not ctx.facts:
         return
-    matcher = _Matcher(ctx)
+    matcher = _matcher_for(ctx)
     for cell in ctx.goal_cells():
         pieces = [p for a, b in clauses(cell.text) for p in sub_goals(cell.text, a, b, ctx.packs)]
         for start, end in pieces:
@@ -155,7 +174,7 @@ def content_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
     """钱花在了这一项上，指标里却没有它的产出：花了多少钱、买到了什么，对不上。"""
     if not ctx.facts:
         return
-    matcher = _Matcher(ctx)
+    matcher = _matcher_for(ctx)
     for cell in ctx.document.value_cells("project.content"):
         item = cell.text.strip()
         if len(item) < 2 or matcher.covered(item):
