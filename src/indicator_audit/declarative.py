@@ -39,7 +39,7 @@ from .engine import DocumentContext, IndicatorContext
 from .findings import KINDS, Finding, Severity
 from .parsed import CellKind, Direction
 from .registry import Rule, RuleMeta, Scope
-from .resources import read_resource
+from .resources import load_yaml_resource, read_resource
 from .source import Mapping, Node, Scalar, Source, SourceError, load_text, read_file
 from .source import Sequence as SeqNode
 
@@ -149,9 +149,8 @@ def _doc(get: Callable[[DocumentContext], Any], type_: str, help_: str) -> Field
 
 @cache
 def _dimensions() -> frozenset[str]:
-    import yaml
 
-    data = yaml.safe_load(read_resource("rules", "units.yaml"))
+    data = load_yaml_resource("rules", "units.yaml")
     dims = {str(g["dimension"]) for g in data.get("units", []) if "dimension" in g}
     return frozenset(dims | {"date", "unknown"})
 
@@ -336,6 +335,7 @@ def _parser() -> Lark:
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=True,
+        cache=True,  # the analysed grammar, keyed by its hash: start-up stays light
     )
 
 

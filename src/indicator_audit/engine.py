@@ -92,12 +92,14 @@ class DocumentContext:
 
 
 class IndicatorContext:
-    __slots__ = ("doc", "facts", "index")
+    __slots__ = ("doc", "facts", "index", "recording")
 
     def __init__(self, doc: DocumentContext, facts: IndicatorFacts) -> None:
         self.doc = doc
         self.facts = facts
         self.index = facts.indicator.index
+        # while memoising rules that read only some fields: what each finding was made of
+        self.recording: list[_Proto] | None = None
 
     @property
     def packs(self) -> Packs:
@@ -113,6 +115,10 @@ class IndicatorContext:
         edit: Edit | None = None,
     ) -> Finding:
         """A finding on this indicator, at the cell of `field` (or the indicator itself)."""
+        if self.recording is not None:
+            assert self.doc.rule is not None
+            rel = (edit.start, edit.end, edit.replacement) if edit is not None else None
+            self.recording.append((self.doc.rule, field, message, span, suggestion, rel))
         cell = self.facts.indicator.cells.get(field) if field else None
         return self.doc.finding(
             message,
@@ -133,6 +139,11 @@ class IndicatorContext:
         if cell is None or cell.base_col is None:
             return None
         return Edit(cell.pointer, start, end, replacement)
+
+
+# What a memoised rule said about an indicator, without its location:
+# (rule, field, message, span, suggestion, (edit start, end, replacement) or None)
+_Proto = tuple[RuleMeta, str | None, str, Span | None, str | None, tuple[int, int, str] | None]
 
 
 def _internal_error(meta: RuleMeta, exc: BaseException, where: str) -> Finding:
@@ -162,19 +173,34 @@ def run_rules(
     ctx = DocumentContext(document, packs, packs.preset(opts.preset))
     indicator_rules = [r for r in rules if r.meta.scope == "indicator"]
     document_rules = [r for r in rules if r.meta.scope == "document"]
+    # Rules that read only a few fields (names and category labels, which large tables repeat
+    # thousands of times) run once per distinct combination of those fields; their findings
+    # are then placed on every indicator with the same values. Grouped by what they read.
+    groups: dict[tuple[str, ...], list[Rule]] = {}
+    plain: list[Rule] = []
+    for r in indicator_rules:
+        if r.meta.reads:
+            groups.setdefault(r.meta.reads, []).append(r)
+        else:
+            plain.append(r)
+    memo: dict[tuple[str, ...], dict[tuple[object, ...], list[_Proto]]] = {k: {} for k in groups}
     out: list[Finding] = []
     failed: set[str] = set()
     for facts in ctx.facts:
         ictx = IndicatorContext(ctx, facts)
-        for rule in indicator_rules:
-            if rule.meta.code in failed:
-                continue
-            ctx.rule = rule.meta
-            try:
-                out.extend(rule.check(ictx))
-            except Exception as exc:  # a broken rule must not stop the others
-                failed.add(rule.meta.code)
-                out.append(_internal_error(rule.meta, exc, facts.indicator.pointer))
+        fields = facts.indicator.fields
+        for reads, members in groups.items():
+            key = (facts.indicator.sentence, *[getattr(fields, name) for name in reads])
+            cache = memo[reads]
+            protos = cache.get(key)
+            if protos is None:
+                protos = cache[key] = []
+                ictx.recording = protos
+                _run(members, ctx, ictx, out, failed)
+                ictx.recording = None
+            else:
+                _replay(protos, ctx, ictx, out)
+        _run(plain, ctx, ictx, out, failed)
     for rule in document_rules:
         ctx.rule = rule.meta
         try:
@@ -184,6 +210,33 @@ def run_rules(
     if opts.severity:
         out = [_override(f, opts.severity) for f in out]
     return out
+
+
+def _run(
+    rules: list[Rule],
+    ctx: DocumentContext,
+    ictx: IndicatorContext,
+    out: list[Finding],
+    failed: set[str],
+) -> None:
+    for rule in rules:
+        if failed and rule.meta.code in failed:
+            continue
+        ctx.rule = rule.meta
+        try:
+            out.extend(rule.check(ictx))
+        except Exception as exc:  # a broken rule must not stop the others
+            failed.add(rule.meta.code)
+            out.append(_internal_error(rule.meta, exc, ictx.facts.indicator.pointer))
+
+
+def _replay(
+    protos: list[_Proto], ctx: DocumentContext, ictx: IndicatorContext, out: list[Finding]
+) -> None:
+    for meta, where, message, span, suggestion, rel in protos:
+        ctx.rule = meta
+        edit = ictx.edit(where, *rel) if rel is not None and where is not None else None
+        out.append(ictx.finding(where, message, span=span, suggestion=suggestion, edit=edit))
 
 
 def _collect(findings: Iterable[Finding]) -> list[Finding]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter
 from enum import StrEnum
+from operator import attrgetter
 
 
 class Severity(StrEnum):

@@ -27,8 +27,11 @@ from .transform import (
     Context,
     Mode,
     Parsed,
+    Piece,
     Pieces,
     QtyP,
+    SepP,
+    TextP,
     Tok,
     UnitP,
     ValueP,
@@ -73,6 +76,9 @@ def _parser() -> Lark:
         lexer="contextual",
         propagate_positions=True,
         transformer=Pieces(),
+        # Lark keeps the analysed grammar in a temp file keyed by the grammar's hash: a
+        # second start loads it instead of rebuilding the tables (a third of start-up).
+        cache=True,
     )
 
 
@@ -92,8 +98,34 @@ _YEARISH = re.compile(r"(?:19|20)\d{2}")
 _DOT_DATE = re.compile(r"(?:19|20)\d{2}\.(?:1[0-2]|0?[1-9])")
 
 
+@cache
+def _plain_text_guard() -> re.Pattern[str]:
+    """Anything that could make the grammar read more than one run of text: digits and
+    numerals, comparator characters and words, placeholders, separators, brackets, units'
+    punctuation. Text free of all of them lexes as a single TEXT token (a name, a phrase)."""
+    macros = _grammar()[1]
+    words = "|".join(
+        w for w in (macros["CMP_WORD"], macros["CMP_POST"], macros["PLACEHOLDER"]) if w
+    )
+    return re.compile(
+        r"[\d零〇一二两三四五六七八九十百千万亿<>=≥≤≮≯%‰÷×/~\-—()\[\]{}（）;；,，、。!?！？:*xX…_.·]"
+        rf"|控制在|在|百分之|{words}"
+    )
+
+
 def _fast(compact: str) -> Parsed | None:
-    m = _fast_re().fullmatch(compact)
+    if _plain_text_guard().search(compact) is None:
+        # one run of plain text: what the grammar yields for it, without starting Lark
+        return [TextP(compact, 0, len(compact))]
+    single = _fast_quantity(compact, 0, len(compact))
+    if single is not None:
+        return [single]
+    return _fast_clauses(compact)
+
+
+def _fast_quantity(compact: str, start: int, end: int) -> QtyP | None:
+    """compact[start:end] as one simple quantity: comparator, number, known unit, 以上/以内."""
+    m = _fast_re().fullmatch(compact, start, end)
     if m is None:
         return None
     num, unit = m["num"], m["unit"]
@@ -101,7 +133,7 @@ def _fast(compact: str) -> Parsed | None:
         return None
     if unit is not None and unit.startswith("年") and _YEARISH.fullmatch(num):
         return None
-    pre = Tok(m["pre"], 0, m.end("pre")) if m["pre"] else None
+    pre = Tok(m["pre"], start, m.end("pre")) if m["pre"] else None
     post = Tok(m["post"], m.start("post"), m.end("post")) if m["post"] else None
     value = ValueP("number", Tok(num, m.start("num"), m.end("num")))
     unit_p = None
@@ -109,7 +141,58 @@ def _fast(compact: str) -> Parsed | None:
         per = m["per"]
         pers = (Tok(per, m.start("per"), m.end("per")),) if per else ()
         unit_p = UnitP(Tok(unit, m.start("unit"), m.end("unit")), pers, True)
-    return [QtyP(pre, AmountP(value, unit_p), None, post, 0, len(compact))]
+    return QtyP(pre, AmountP(value, unit_p), None, post, start, end)
+
+
+# Terminals that outrank TEXT where a clause starts (see grammar/indicator.lark).
+_OUTRANK_TEXT = ("CMP_PRE", "DATE", "CN_PERCENT", "CN_NUMBER", "PLACEHOLDER", "NUMBER", "SEP")
+
+
+@cache
+def _terminal_res() -> dict[str, re.Pattern[str]]:
+    return {
+        t.name: re.compile(t.pattern.to_regexp())
+        for t in _parser().terminals
+        if t.name in (*_OUTRANK_TEXT, "TEXT")
+    }
+
+
+_SEPARATOR = re.compile(r"[;,、。!?]+")
+_DIGIT_SEP_DIGIT = re.compile(r"\d[;,、。!?]+\d")
+
+
+def _fast_clauses(compact: str) -> Parsed | None:
+    """Several simple clauses ("一级故障25分钟;二级故障130分钟"): each an optional run of text
+    that lexes as one TEXT token, then a simple quantity; separators between. Anything else
+    (or any doubt about how the lexer would split the text) goes to the grammar."""
+    if not _SEPARATOR.search(compact) or _DIGIT_SEP_DIGIT.search(compact):
+        return None  # no clauses, or "1,346.5" (a thousands separator the grammar reads)
+    terms = _terminal_res()
+    text_re = terms["TEXT"]
+    pieces: list[Piece] = []
+    pos = 0
+    for sep in [*_SEPARATOR.finditer(compact), None]:
+        end = sep.start() if sep else len(compact)
+        if pos < end:
+            text = text_re.match(compact, pos, end)
+            qty_start = pos
+            if text is not None and text.end() > pos:
+                if any(terms[name].match(compact, pos) for name in _OUTRANK_TEXT):
+                    return None
+                pieces.append(TextP(text.group(0), pos, text.end()))
+                qty_start = text.end()
+            qty = _fast_quantity(compact, qty_start, end)
+            if qty is None:
+                return None
+            pieces.append(qty)
+        elif sep is None:
+            break
+        if sep is not None:
+            if sep.start() == 0 or not pieces:
+                return None
+            pieces.append(SepP(sep.start(), sep.end()))
+            pos = sep.end()
+    return pieces if len(pieces) >= 3 else None
 
 
 _SPACE = re.compile(r"\s")

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .engine import DocumentContext, IndicatorContext
 
 Scope = Literal["indicator", "document"]
+# What rules about names and category labels read (see RuleMeta.reads).
+LABEL_FIELDS: tuple[str, ...] = ("level1", "level2", "name", "formula")
 _CODE = re.compile(r"^IA\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -33,6 +35,9 @@ class RuleMeta:
     good: str  # … and a near-miss it must not flag
     packs: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # old names, kept when a rule is renamed
+    # The indicator fields the rule's result depends on, when it is only a few: the engine
+    # then runs it once per distinct combination (tests check memoised == direct results).
+    reads: tuple[str, ...] = ()
     doc: str = ""
 
     def __post_init__(self) -> None:
@@ -73,9 +78,11 @@ def indicator_rule(
     bad: str,
     good: str,
     packs: tuple[str, ...] = (),
+    reads: tuple[str, ...] = (),
 ) -> Callable[[IndicatorCheck], Rule]:
     return _rule(
         "indicator",
+        reads=reads,
         code=code,
         name=name,
         kind=kind,

@@ -84,7 +84,9 @@ class Runner:
                 prints = fingerprints(audit, findings)
                 findings = self.baseline.filter(audit.path, findings, prints)
             # filtering keeps the audit's order; only reported unused suppressions need a sort
-            audit.findings = sorted(findings, key=Finding.sort_key) if len(findings) > count else findings
+            audit.findings = (
+                sorted(findings, key=Finding.sort_key) if len(findings) > count else findings
+            )
         return audits
 
     def run(self, paths: Sequence[Path]) -> RunResult:

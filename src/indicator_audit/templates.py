@@ -75,7 +75,7 @@ def _load(name: str) -> Template:
 
     text = read_resource("rules", name)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise PackError(

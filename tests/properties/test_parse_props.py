@@ -197,3 +197,54 @@ def test_fast_path_matches_grammar(
     ctx = _prepare(text, mode)
     assume(_fast(ctx.compact) is not None)
     assert _parse(text, mode, fast=True) == _parse(text, mode, fast=False)
+
+
+# ---- plain text (names, phrases) skips Lark only when the grammar would agree ---------------
+
+_TEXTISH = st.text(
+    alphabet=st.sampled_from(
+        list(
+            "平均故障恢复时间系统使用人员满意度巡检次数覆盖率达标保障运行以内上下不低超过于在控制分钟元人次"
+        )
+        + list("一二三xX*（）() 　%0１.、，_内待定")
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.filter_too_much])
+@given(text=_TEXTISH, mode=st.sampled_from(["target", "sentence"]))
+def test_plain_text_fast_path_matches_grammar(text: str, mode: Any) -> None:
+    ctx = _prepare(text, mode)
+    assume(ctx.compact)
+    assert _parse(text, mode, fast=True) == _parse(text, mode, fast=False)
+
+
+# ---- several simple clauses skip Lark only when the grammar would agree -------------------
+
+_QUALIFIERS = ["", "一级故障", "二级故障", "三级故障", "核心系统", "市本级", "一类", "A级", "故障", "xx系统",
+               "不超过", "平均", "第一季度", "两个", "在", "合计", "一", "**"]  # fmt: skip
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.filter_too_much])
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.sampled_from(_QUALIFIERS),
+            st.sampled_from(FAST_PRE),
+            st.sampled_from(["25", "130", "2.5", "0", "2021", "九十"]),
+            st.sampled_from(["分钟", "小时", "%", "次", "", "个", "年", "天内"]),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    seps=st.sampled_from([";", "；", "，", "、", "。", ";;", ","]),
+    tail=st.sampled_from(["", "。", ";"]),
+    mode=st.sampled_from(["target", "sentence"]),
+)
+def test_clause_fast_path_matches_grammar(
+    parts: list[tuple[str, str, str, str]], seps: str, tail: str, mode: Any
+) -> None:
+    text = seps.join(q + p + n + u for q, p, n, u in parts) + tail
+    assert _parse(text, mode, fast=True) == _parse(text, mode, fast=False), text

@@ -45,3 +45,29 @@ def test_rule_order_does_not_matter() -> None:
     random.Random(7).shuffle(shuffled)
     (second,) = audit_path_full(path, rules=shuffled)
     assert first.findings == second.findings
+
+
+def test_memoised_rules_equal_direct_runs(tmp_path: Path) -> None:
+    """Rules that declare the fields they read are run once per distinct value combination;
+    that must give exactly the findings of running them on every indicator."""
+    import dataclasses
+    import subprocess
+    import sys
+
+    from indicator_audit.registry import Rule
+
+    direct = tuple(Rule(dataclasses.replace(r.meta, reads=()), r.check) for r in BUILTIN_RULES)
+    corpus = tmp_path / "corpus.yaml"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "3000", str(corpus)], check=True
+    )
+    paths = [
+        corpus,
+        *sorted((ROOT / "tests" / "documents").rglob("*.yaml")),
+        *sorted((ROOT / "examples").glob("*.yaml")),
+    ]
+    assert any(r.meta.reads for r in BUILTIN_RULES)
+    for path in paths:
+        memo = [a.findings for a in audit_path_full(path)]
+        plain = [a.findings for a in audit_path_full(path, rules=direct)]
+        assert memo == plain, path

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..engine import IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import CellKind
-from ..registry import indicator_rule
+from ..registry import LABEL_FIELDS, indicator_rule
 
 SRC_FRAMEWORK = (
     "财预〔2020〕10号 附件 自评表指标体系（产出：数量/质量/时效/成本；"
@@ -19,6 +19,7 @@ SRC_FRAMEWORK = (
 
 @indicator_rule(
     code="IA401",
+    reads=LABEL_FIELDS,
     name="nonstandard-level1",
     kind="misclassified",
     severity=Severity.WARNING,
@@ -75,6 +76,7 @@ def nonstandard_level1(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA402",
+    reads=LABEL_FIELDS,
     name="nonstandard-level2",
     kind="misclassified",
     severity=Severity.WARNING,
@@ -144,6 +146,7 @@ def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA403",
+    reads=LABEL_FIELDS,
     name="satisfaction-misfiled",
     kind="misclassified",
     severity=Severity.ERROR,
@@ -171,6 +174,7 @@ def satisfaction_misfiled(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA404",
+    reads=LABEL_FIELDS,
     name="quality-under-outcome",
     kind="misclassified",
     severity=Severity.WARNING,
@@ -199,6 +203,7 @@ def quality_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA405",
+    reads=LABEL_FIELDS,
     name="cost-subcategory-misplaced",
     kind="misclassified",
     severity=Severity.WARNING,
@@ -229,6 +234,7 @@ _FORMULA_CHARS = re.compile(r"[÷×]|/.*\*\s*100|\*\s*100\s*[%％]")
 
 @indicator_rule(
     code="IA406",
+    reads=LABEL_FIELDS,
     name="name-not-an-indicator",
     kind="misclassified",
     severity=Severity.WARNING,

@@ -9,7 +9,7 @@ from ..clauses import clauses
 from ..engine import DocumentContext, IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import CellKind, ParsedCell, Span
-from ..registry import document_rule, indicator_rule
+from ..registry import LABEL_FIELDS, document_rule, indicator_rule
 
 SRC_QUANTIFY = "财预〔2021〕101号《项目支出核心绩效目标和指标设置及取值指引》：指标应细化、量化"
 SRC_LOCAL = "地方绩效目标管理办法：绩效目标应指向明确、具体细化、合理可行，尽量定量表述"
@@ -100,6 +100,7 @@ def vague_target(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA102",
+    reads=LABEL_FIELDS,
     name="vague-name",
     kind="vague",
     severity=Severity.WARNING,
@@ -189,6 +190,7 @@ def _has_number_word(text: str) -> bool:
 
 @indicator_rule(
     code="IA104",
+    reads=LABEL_FIELDS,
     name="satisfaction-group-unnamed",
     kind="vague",
     severity=Severity.INFO,
@@ -327,6 +329,7 @@ def placeholder_target(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA202",
+    reads=LABEL_FIELDS,
     name="placeholder-name",
     kind="placeholder",
     severity=Severity.ERROR,

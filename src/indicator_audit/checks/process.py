@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine import IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import Span
-from ..registry import indicator_rule
+from ..registry import LABEL_FIELDS, indicator_rule
 
 SRC_PROCESS = (
     "财预〔2021〕101号 取值指引：财力、人力和物力等投入数量不能作为绩效目标；"
@@ -17,6 +17,7 @@ SRC_PROCESS = (
 
 @indicator_rule(
     code="IA451",
+    reads=LABEL_FIELDS,
     name="process-indicator",
     kind="process",
     severity=Severity.WARNING,

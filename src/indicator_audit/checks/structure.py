@@ -270,22 +270,41 @@ def _norm_name(text: str) -> str:
     "  - {level1: 产出指标, level2: 时效指标, name: 巡检及时率, target: ≥95%}",
 )
 def duplicate_indicator(ctx: DocumentContext) -> Iterator[Finding]:
-    """重复的指标重复计分。"""
-    seen: dict[str, IndicatorFacts] = {}
+    """重复的指标重复计分。
+
+    每个重复项单独报告，便于逐一定位；同一名称重复超过 3 次时（多见于汇总了许多项目的大表），
+    前 3 次逐一报告，其余合并为一条，写明共重复多少次，避免同一条意见刷屏。
+    """
+    groups: dict[str, list[IndicatorFacts]] = {}
     for f in ctx.facts:
         key = _norm_name(f.subject)
-        if not key:
+        if key:
+            groups.setdefault(key, []).append(f)
+    for group in groups.values():
+        if len(group) < 2:
             continue
-        first = seen.get(key)
-        if first is None:
-            seen[key] = f
-            continue
-        yield ctx.finding(
-            f"指标“{f.subject}”与第 {first.indicator.index + 1} 个指标重复",
-            cell=f.cell("name"),
-            indicator=f.indicator.index,
-            suggestion="删除重复项，或改为衡量不同方面的指标",
-        )
+        first = group[0]
+        repeats = group[1:]
+        for f in repeats[:_DUPLICATES_LISTED]:
+            yield ctx.finding(
+                f"指标“{f.subject}”与第 {first.indicator.index + 1} 个指标重复",
+                cell=f.cell("name"),
+                indicator=f.indicator.index,
+                suggestion="删除重复项，或改为衡量不同方面的指标",
+            )
+        rest = repeats[_DUPLICATES_LISTED:]
+        if rest:
+            f = rest[0]
+            yield ctx.finding(
+                f"指标“{f.subject}”在表中共出现 {len(group)} 次（第 {first.indicator.index + 1} 个起），"
+                f"此处及以后的 {len(rest)} 次重复不再逐一列出",
+                cell=f.cell("name"),
+                indicator=f.indicator.index,
+                suggestion="合并重复指标；若是多个项目汇总在一张表中，请按项目分开检查",
+            )
+
+
+_DUPLICATES_LISTED = 3
 
 
 _RESTATE = re.compile(r"(完成率|达标率|完成比例|执行率)$")

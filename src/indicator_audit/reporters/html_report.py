@@ -157,9 +157,7 @@ def _table(audit: Audit) -> str:
     return "".join(parts)
 
 
-def render(
-    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
-) -> str:
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     body = [_summary(audits)]
     body.extend(_project(a, i) for i, a in enumerate(audits, 1))
     return (

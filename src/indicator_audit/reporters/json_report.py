@@ -52,9 +52,7 @@ def _file(audit: Audit, suggestions: bool) -> dict[str, Any]:
     return out
 
 
-def render(
-    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
-) -> str:
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     summary = summarize_findings([f for a in audits for f in a.findings], len(audits))
     report = {
         "version": 1,

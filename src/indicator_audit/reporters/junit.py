@@ -41,9 +41,7 @@ def _case(suite: ET.Element, audit: Audit, name: str, findings: list[Finding]) -
     return 1, 1 if failing else 0
 
 
-def render(
-    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
-) -> str:
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     root = ET.Element("testsuites", name="indicator-audit")
     total = failures = errors = 0
     for audit in audits:

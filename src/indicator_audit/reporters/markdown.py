@@ -20,9 +20,7 @@ def _md(text: object) -> str:
     return _SPECIAL.sub(r"\\\1", escaped).replace("\r", "").replace("\n", "<br>")
 
 
-def render(
-    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
-) -> str:
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     b = batch_summary(audits)
     out = [
         "# 绩效目标审核报告",

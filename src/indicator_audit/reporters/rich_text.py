@@ -121,9 +121,7 @@ def _summary(audits: Sequence[Audit]) -> Table:
     return table
 
 
-def render(
-    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
-) -> str:
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,

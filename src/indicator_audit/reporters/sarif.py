@@ -31,9 +31,7 @@ def _rules() -> list[dict[str, Any]]:
     return out
 
 
-def render(
-    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
-) -> str:
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for audit in audits:

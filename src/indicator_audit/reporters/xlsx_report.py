@@ -294,9 +294,7 @@ def _summary_sheet(book: _Book, audits: Sequence[Audit]) -> None:
     ws.freeze_panes = "A5"
 
 
-def render(
-    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
-) -> bytes:
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> bytes:
     book = _Book()
     _summary_sheet(book, audits)
     tables = [
