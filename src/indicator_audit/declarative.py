@@ -151,7 +151,8 @@ def _doc(get: Callable[[DocumentContext], Any], type_: str, help_: str) -> Field
 def _dimensions() -> frozenset[str]:
 
     data = load_yaml_resource("rules", "units.yaml")
-    dims = {str(g["dimension"]) for g in data.get("units", []) if "dimension" in g}
+    groups = data.get("units", []) if isinstance(data, dict) else []
+    dims = {str(g["dimension"]) for g in groups if "dimension" in g}
     return frozenset(dims | {"date", "unknown"})
 
 

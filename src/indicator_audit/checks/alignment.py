@@ -31,9 +31,9 @@ def terms(text: str, packs: Packs) -> frozenset[str]:
     the same names)."""
     cache = packs.memo.setdefault("alignment-terms", {})
     found = cache.get(text)
-    if found is None:
+    if not isinstance(found, frozenset):
         found = cache[text] = frozenset(_terms(text, packs))
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _terms(text: str, packs: Packs) -> set[str]:
