@@ -6,6 +6,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or input err
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -234,6 +235,16 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A short-lived process that builds many small objects and no cycles worth collecting:
+    # the cyclic collector would only rescan them (a second or more on a large file).
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":

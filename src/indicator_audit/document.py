@@ -156,6 +156,19 @@ def _esc(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+_ESCAPED: dict[str, str] = {}
+
+
+def _esc_key(key: str) -> str:
+    """_esc for keys, memoised: the same few keys repeat on every indicator."""
+    found = _ESCAPED.get(key)
+    if found is None:
+        found = _esc(key)
+        if len(_ESCAPED) < 4096:
+            _ESCAPED[key] = found
+    return found
+
+
 def _cell(node: Scalar, pointer: str) -> Cell:
     return Cell(
         node.value or "",
@@ -283,7 +296,7 @@ class _Builder:
             for key, value in node.items:
                 assert key.value is not None
                 field = _INDICATOR.get(key.value)
-                kp = f"{pointer}/{_esc(key.value)}"
+                kp = f"{pointer}/{_esc_key(key.value)}"
                 if field is None:
                     self.problem(
                         f"指标中有未知的键“{key.value}”{_hint(key.value, _INDICATOR)}",
@@ -296,9 +309,18 @@ class _Builder:
                     self.problem(f"键“{key.value}”与前面的键重复", key.line, key.col, kp)
                     continue
                 if isinstance(value, Scalar):
-                    data[field] = value.value
-                    if value.value is not None:
-                        cells[field] = _cell(value, kp)
+                    text = value.value
+                    data[field] = text
+                    if text is not None:
+                        cells[field] = Cell(
+                            text,
+                            kp,
+                            value.line,
+                            value.col,
+                            value.end_line,
+                            value.end_col,
+                            value.base_col,
+                        )
                 else:
                     self.problem(f"“{key.value}”应为单个值", value.line, value.col, kp)
         else:

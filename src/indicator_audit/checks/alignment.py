@@ -76,13 +76,26 @@ class _Matcher:
                     if not t.startswith("#"):
                         counts[t] = counts.get(t, 0) + 1
             self.context |= {t for t, n in counts.items() if n >= 2}
+        # Indicator terms are computed lazily, in document order, and only until a clause is
+        # found covered: a covered goal usually needs a handful of indicators, not all.
         fields = packs.concepts.indicator_fields
-        # the distinct term sets of the indicators (a large table repeats them)
-        distinct: set[frozenset[str]] = set()
-        for f in ctx.facts:
-            text = " ".join(getattr(f.indicator.fields, name) or "" for name in fields)
-            distinct.add(terms(text, packs) - self.context)
-        self.indicator_terms = list(distinct)
+        self._texts = (
+            " ".join(getattr(f.indicator.fields, name) or "" for name in fields)
+            for f in ctx.facts
+        )
+        self._seen_texts: set[str] = set()
+        self.indicator_terms: list[frozenset[str]] = []
+
+    def _more(self) -> frozenset[str] | None:
+        """The next distinct indicator's terms, or None when all have been read."""
+        for text in self._texts:
+            if text in self._seen_texts:
+                continue
+            self._seen_texts.add(text)
+            found = terms(text, self.packs) - self.context
+            self.indicator_terms.append(found)
+            return found
+        return None
 
     def specific(self, text: str) -> frozenset[str]:
         return terms(text, self.packs) - self.context
@@ -91,7 +104,12 @@ class _Matcher:
         wanted = self.specific(text)
         if not wanted:
             return True  # nothing specific to look for: not our call
-        return any(wanted & have for have in self.indicator_terms)
+        if any(wanted & have for have in self.indicator_terms):
+            return True
+        while (have := self._more()) is not None:
+            if wanted & have:
+                return True
+        return False
 
 
 # Verbs that open a new aim after a comma ("…,改善学生体质"); vague_verbs from the lexicon too.

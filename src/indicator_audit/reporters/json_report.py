@@ -32,7 +32,7 @@ def _file(audit: Audit, suggestions: bool) -> dict[str, Any]:
             "rule": f.rule,
             "name": f.name,
             "kind": f.kind,
-            "severity": f.severity.value,
+            "severity": f.severity,  # a str enum: encoded as its value, without Enum.value's cost
             "message": f.message,
             "line": f.line,
             "column": f.column,
