@@ -149,12 +149,25 @@ _OUTRANK_TEXT = ("CMP_PRE", "DATE", "CN_PERCENT", "CN_NUMBER", "PLACEHOLDER", "N
 
 
 @cache
-def _terminal_res() -> dict[str, re.Pattern[str]]:
+def _terminal_patterns() -> dict[str, str]:
     return {
-        t.name: re.compile(t.pattern.to_regexp())
+        t.name: t.pattern.to_regexp()
         for t in _parser().terminals
         if t.name in (*_OUTRANK_TEXT, "TEXT")
     }
+
+
+@cache
+def _terminal_re(name: str) -> re.Pattern[str]:
+    """One terminal's regex, compiled on first need (TEXT alone is a large pattern)."""
+    return re.compile(_terminal_patterns()[name])
+
+
+# Characters one of the terminals that outrank TEXT must start with; text starting with none
+# of them can only be lexed as TEXT at that place.
+_OUTRANK_START = frozenset(
+    "<>=≥≤≮≯不大小高低多少超达至最早晚控在;,、。!?百零〇一二两三四五六七八九十xX*…_.待未○□×"
+)
 
 
 _SEPARATOR = re.compile(r"[;,、。!?]+")
@@ -167,8 +180,7 @@ def _fast_clauses(compact: str) -> Parsed | None:
     (or any doubt about how the lexer would split the text) goes to the grammar."""
     if not _SEPARATOR.search(compact) or _DIGIT_SEP_DIGIT.search(compact):
         return None  # no clauses, or "1,346.5" (a thousands separator the grammar reads)
-    terms = _terminal_res()
-    text_re = terms["TEXT"]
+    text_re = _terminal_re("TEXT")
     pieces: list[Piece] = []
     pos = 0
     for sep in [*_SEPARATOR.finditer(compact), None]:
@@ -177,7 +189,9 @@ def _fast_clauses(compact: str) -> Parsed | None:
             text = text_re.match(compact, pos, end)
             qty_start = pos
             if text is not None and text.end() > pos:
-                if any(terms[name].match(compact, pos) for name in _OUTRANK_TEXT):
+                if compact[pos] in _OUTRANK_START and any(
+                    _terminal_re(name).match(compact, pos) for name in _OUTRANK_TEXT
+                ):
                     return None
                 pieces.append(TextP(text.group(0), pos, text.end()))
                 qty_start = text.end()

@@ -80,8 +80,7 @@ class _Matcher:
         # found covered: a covered goal usually needs a handful of indicators, not all.
         fields = packs.concepts.indicator_fields
         self._texts = (
-            " ".join(getattr(f.indicator.fields, name) or "" for name in fields)
-            for f in ctx.facts
+            " ".join(getattr(f.indicator.fields, name) or "" for name in fields) for f in ctx.facts
         )
         self._seen_texts: set[str] = set()
         self.indicator_terms: list[frozenset[str]] = []
@@ -224,6 +223,11 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
     """目标里写了“280 人次”“70%”，指标里就应有这个数；否则目标和指标是两张皮。"""
     if not ctx.facts:
         return
+    quantities = [
+        (cell, m) for cell in ctx.goal_cells() for m in _GOAL_QUANTITY.finditer(cell.text)
+    ]
+    if not quantities:
+        return  # most goals state no number: no need to read every target
     values: set[float] = set()
     for f in ctx.facts:
         for parsed in (f.target_parsed, f.name_parsed):
@@ -232,22 +236,21 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
                     values.add(round(clause.value, 6))
                     if clause.unit is not None:
                         values.add(round(clause.value * clause.unit.scale, 6))
-    for cell in ctx.goal_cells():
-        for m in _GOAL_QUANTITY.finditer(cell.text):
-            goal = parse_cell(m.group(0), "target").first
-            if goal is None or goal.value is None or goal.date is not None:
-                continue
-            if goal.unit is None or goal.unit.dimension in ("unknown", "date"):
-                continue
-            scaled = round(goal.value * goal.unit.scale, 6)
-            if round(goal.value, 6) in values or scaled in values:
-                continue
-            yield ctx.finding(
-                f"目标中的“{m.group(0).strip()}”没有在任何指标中出现",
-                cell=cell,
-                span=Span(m.start(), m.end()),
-                suggestion=f"增加一个以“{m.group(0).strip()}”为指标值的指标",
-            )
+    for cell, m in quantities:
+        goal = parse_cell(m.group(0), "target").first
+        if goal is None or goal.value is None or goal.date is not None:
+            continue
+        if goal.unit is None or goal.unit.dimension in ("unknown", "date"):
+            continue
+        scaled = round(goal.value * goal.unit.scale, 6)
+        if round(goal.value, 6) in values or scaled in values:
+            continue
+        yield ctx.finding(
+            f"目标中的“{m.group(0).strip()}”没有在任何指标中出现",
+            cell=cell,
+            span=Span(m.start(), m.end()),
+            suggestion=f"增加一个以“{m.group(0).strip()}”为指标值的指标",
+        )
 
 
 @document_rule(

@@ -326,13 +326,16 @@ _RESTATE = re.compile(r"(完成率|达标率|完成比例|执行率)$")
 )
 def rate_restates_quantity(ctx: DocumentContext) -> Iterator[Finding]:
     """数量指标已经衡量了完成多少，再设一个“完成率”是重复；质量指标应衡量做得好不好。"""
+    rates = [f for f in ctx.facts if _RESTATE.search(f.subject)]
+    if not rates:
+        return  # no "…完成率": no need to read every target
     # a bare number (课程数量 “220”) is a quantity too: its missing unit is another finding
     quantities = [
         f
         for f in ctx.facts
         if f.is_quantity and (f.dimension in _ABSOLUTE | {"rate"} or f.unit is None)
     ]
-    for f in ctx.facts:
+    for f in rates:
         m = _RESTATE.search(f.subject)
         if m is None:
             continue
