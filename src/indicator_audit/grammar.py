@@ -166,7 +166,7 @@ def _terminal_re(name: str) -> re.Pattern[str]:
 # Characters one of the terminals that outrank TEXT must start with; text starting with none
 # of them can only be lexed as TEXT at that place.
 _OUTRANK_START = frozenset(
-    "<>=≥≤≮≯不大小高低多少超达至最早晚控在;,、。!?百零〇一二两三四五六七八九十xX*…_.待未○□×"
+    "<>=≥≤≮≯不大小高低多少超达至最早晚控在;,、。!?百千零〇一二两三四五六七八九十0123456789xX*…_.待未○□×"
 )
 
 
