@@ -22,6 +22,17 @@ def clean_label(text: str | None, packs: Packs) -> str:
     """A category label as compared with the taxonomy: no spaces, OCR stars or trailing 等."""
     if not text:
         return ""
+    cache = packs.memo.setdefault("clean-label", {})
+    found = cache.get(text)
+    if isinstance(found, str):
+        return found  # the same few labels repeat on every row
+    out = _clean_label(text, packs)
+    if len(cache) < 10_000:
+        cache[text] = out
+    return out
+
+
+def _clean_label(text: str, packs: Packs) -> str:
     out = _SPACE.sub("", text)
     for suffix in packs.taxonomy.strip_suffixes:
         if out.endswith(suffix) and len(out) > len(suffix) + 1:

@@ -192,11 +192,28 @@ def audit_source(
         return _audit_source(source, rules, packs, options)
 
 
+def _run(
+    document: Document,
+    rules: Sequence[Rule] | None,
+    packs: Packs | None,
+    options: RunOptions | None,
+    part: int | None = None,
+) -> list[Finding]:
+    return run_rules(
+        document,
+        rules if rules is not None else _builtin_rules(),
+        packs or default_packs(),
+        options,
+        part,
+    )
+
+
 def _audit_source(
     source: Source,
     rules: Sequence[Rule] | None,
     packs: Packs | None,
     options: RunOptions | None,
+    part: int | None = None,
 ) -> Audit:
     try:
         document = build(source)
@@ -209,13 +226,7 @@ def _audit_source(
             FileError(message=first.message + more, line=first.line, column=first.col),
             source=source,
         )
-    findings = run_rules(
-        document,
-        rules if rules is not None else _builtin_rules(),
-        packs or default_packs(),
-        options,
-    )
-    findings = _dedupe(sorted(findings, key=Finding.sort_key))
+    findings = _dedupe(sorted(_run(document, rules, packs, options, part), key=Finding.sort_key))
     return Audit(source.path, findings, document=document, source=source)
 
 
@@ -250,15 +261,56 @@ def audit_path_full(
     options: RunOptions | None = None,
 ) -> list[Audit]:
     """Every project in a file (a workbook may hold several)."""
+    from . import parallel
     from .readers import read_sources
 
+    child = None
+    if parallel.worth_splitting(path, options.jobs if options else None):
+        child = parallel.start_child(lambda: _second_share(path, rules, packs, options))
     try:
         sources = read_sources(path)
     except SourceError as exc:
+        if child is not None:
+            parallel.child_findings(child)
         return [
             Audit(str(path), [], FileError(message=exc.message, line=exc.line, column=exc.column))
         ]
-    return [audit_source(s, rules, packs, options) for s in sources]
+    if child is None or len(sources) != 1:
+        if child is not None:
+            parallel.child_findings(child)
+        return [audit_source(s, rules, packs, options) for s in sources]
+    with gc_paused():
+        audit = _audit_source(sources[0], rules, packs, options, part=0)
+        if audit.document is not None:
+            more = parallel.child_findings(child)
+            if more is None:  # the child failed: do its share here
+                more = _run(audit.document, rules, packs, options, part=1)
+            audit.findings = _dedupe(sorted(audit.findings + more, key=Finding.sort_key))
+        else:
+            parallel.child_findings(child)
+    return [audit]
+
+
+def _second_share(
+    path: str | Path,
+    rules: Sequence[Rule] | None,
+    packs: Packs | None,
+    options: RunOptions | None,
+) -> list[Finding] | None:
+    """In the child: read the file anew and check the second share of its indicators."""
+    import gc
+
+    from .readers import read_sources
+
+    gc.disable()
+    sources = read_sources(path)
+    if len(sources) != 1:
+        return None
+    try:
+        document = build(sources[0])
+    except DocumentError:
+        return []
+    return _run(document, rules, packs, options, part=1)
 
 
 class MultipleProjectsError(ValueError):

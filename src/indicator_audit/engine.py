@@ -6,11 +6,8 @@ names the rule, and every other rule still reports.
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn
 
 from .analysis import IndicatorFacts
 from .document import Cell, Document
@@ -174,6 +171,7 @@ def run_rules(
     rules: Sequence[Rule],
     packs: Packs,
     options: RunOptions | None = None,
+    part: int | None = None,
 ) -> list[Finding]:
     opts = options or RunOptions()
     ctx = DocumentContext(document, packs, packs.preset(opts.preset))
@@ -191,25 +189,28 @@ def run_rules(
             plain.append(r)
     out: list[Finding] = []
     facts = ctx.facts
-    helper = _fork_for_second_half(len(facts), opts.jobs)
-    if helper is None:
-        _indicator_pass(ctx, facts, groups, plain, out)
-    else:
-        pid, reader, mid = helper
-        if pid == 0:  # the child: its half, sent back pickled; nothing else
-            _child(ctx, facts[mid:], groups, plain, reader)
-        _indicator_pass(ctx, facts[:mid], groups, plain, out)
-    for rule in document_rules:
-        ctx.rule = rule.meta
-        try:
-            out.extend(_collect(rule.check(ctx)))
-        except Exception as exc:
-            out.append(_internal_error(rule.meta, exc, ""))
-    if helper is not None:
-        out.extend(_collect_child(helper, ctx, facts, groups, plain))
+    if part is not None:
+        # one share of a large document checked by two processes (see parallel.py): the
+        # first share also runs the document rules
+        mid = split_point(len(facts))
+        facts = facts[:mid] if part == 0 else facts[mid:]
+    _indicator_pass(ctx, facts, groups, plain, out)
+    if part in (None, 0):
+        for rule in document_rules:
+            ctx.rule = rule.meta
+            try:
+                out.extend(_collect(rule.check(ctx)))
+            except Exception as exc:
+                out.append(_internal_error(rule.meta, exc, ""))
     if opts.severity:
         out = [_override(f, opts.severity) for f in out]
     return out
+
+
+def split_point(n: int) -> int:
+    """Where a document's indicators are split between two processes; the first share is
+    smaller because its process also runs the document rules."""
+    return int(n * 0.45)
 
 
 def _indicator_pass(
@@ -236,79 +237,6 @@ def _indicator_pass(
             else:
                 _replay(protos, ctx, ictx, out)
         _run(plain, ctx, ictx, out, failed)
-
-
-# -- two processes for large documents --------------------------------------------------------
-#
-# The indicator rules of a large document are split between this process and one forked
-# child (these machines have two cores): the child checks the second half and sends its
-# findings back pickled while the parent checks the first half and then the document rules.
-# Anything unusual (no fork, a child that fails) falls back to checking here.
-
-_PARALLEL_MIN = 4000
-
-
-def _fork_for_second_half(n: int, jobs: int | None) -> tuple[int, int, int] | None:
-    wanted = jobs if jobs is not None else int(os.environ.get("INDICATOR_AUDIT_JOBS", "0") or 0)
-    if n < _PARALLEL_MIN or wanted == 1 or not hasattr(os, "fork"):
-        return None
-    if wanted == 0 and (os.cpu_count() or 1) < 2:
-        return None
-    mid = int(n * 0.45)  # the parent also runs the document rules
-    reader, writer = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(reader)
-        os.close(writer)
-        return None
-    if pid == 0:
-        os.close(reader)
-        return 0, writer, mid
-    os.close(writer)
-    return pid, reader, mid
-
-
-def _child(
-    ctx: DocumentContext,
-    facts: Sequence[IndicatorFacts],
-    groups: dict[tuple[str, ...], list[Rule]],
-    plain: list[Rule],
-    writer: int,
-) -> NoReturn:
-    code = 1
-    try:
-        found: list[Finding] = []
-        _indicator_pass(ctx, facts, groups, plain, found)
-        with os.fdopen(writer, "wb") as pipe:
-            pickle.dump(found, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        code = 0
-    finally:
-        os._exit(code)  # never return into the caller's code, never run its cleanup
-
-
-def _collect_child(
-    helper: tuple[int, int, int],
-    ctx: DocumentContext,
-    facts: Sequence[IndicatorFacts],
-    groups: dict[tuple[str, ...], list[Rule]],
-    plain: list[Rule],
-) -> list[Finding]:
-    pid, reader, mid = helper
-    found: list[Finding] | None = None
-    try:
-        with os.fdopen(reader, "rb") as pipe:
-            data = pickle.load(pipe)
-        if isinstance(data, list):
-            found = data
-    except (EOFError, OSError, pickle.UnpicklingError):
-        found = None
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if found is None or status != 0:
-        found = []
-        _indicator_pass(ctx, facts[mid:], groups, plain, found)
-    return found
 
 
 def _run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..analysis import IndicatorFacts
 from ..engine import DocumentContext, IndicatorContext
@@ -253,8 +254,12 @@ def dominant_weight(ctx: DocumentContext) -> Iterator[Finding]:
             )
 
 
+_NAME_NOISE = re.compile(r"[\s()（）*]")
+
+
+@lru_cache(maxsize=65536)
 def _norm_name(text: str) -> str:
-    return re.sub(r"[\s()（）*]", "", text)
+    return _NAME_NOISE.sub("", text)
 
 
 @document_rule(
