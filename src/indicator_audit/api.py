@@ -158,9 +158,12 @@ def _suggestion_result(r: Suggestion) -> SuggestionResult:
 
 
 def _builtin_rules() -> tuple[Rule, ...]:
+    """Every built-in rule: the Python ones and those of rules/declarative/*.yaml (the same
+    set the command line runs without configuration, plugins aside)."""
     from .checks import BUILTIN_RULES
+    from .declarative import builtin_declarative_rules
 
-    return BUILTIN_RULES
+    return BUILTIN_RULES + builtin_declarative_rules()
 
 
 def _schema_findings(exc: DocumentError) -> list[Finding]:

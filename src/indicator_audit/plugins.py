@@ -19,8 +19,9 @@ GROUP = "indicator_audit.rules"
 @cache
 def plugin_rules() -> tuple[Rule, ...]:
     from .checks import BUILTIN_RULES
+    from .declarative import builtin_declarative_rules
 
-    taken = {r.meta.code for r in BUILTIN_RULES}
+    taken = {r.meta.code for r in (*BUILTIN_RULES, *builtin_declarative_rules())}
     out: list[Rule] = []
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         try:

@@ -38,7 +38,9 @@ def read_sources(path: str | Path) -> list[Source]:
 
 
 def is_supported(path: Path) -> bool:
+    """Whether a file found in a folder is a table to check. Hidden files (configuration such
+    as .indicator-audit.yaml, editor files) and Excel's "~$" lock files are not."""
     suffix = path.suffix.lower()
-    if path.name.startswith("~$"):
-        return False  # the lock file Excel keeps beside an open workbook
+    if path.name.startswith(("~$", ".")):
+        return False
     return suffix in YAML_SUFFIXES or suffix in TABULAR_READERS

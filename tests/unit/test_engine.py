@@ -6,8 +6,9 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from indicator_audit.api import audit_path_full, audit_text_full
-from indicator_audit.checks import BUILTIN_RULES
+from indicator_audit.api import _builtin_rules, audit_path_full, audit_text_full
+
+BUILTIN_RULES = _builtin_rules()  # Python and built-in declarative rules
 from indicator_audit.engine import IndicatorContext
 from indicator_audit.findings import Finding, Severity
 from indicator_audit.registry import indicator_rule
