@@ -212,33 +212,22 @@ class FastReader:
                 continue  # blank or comment line
             col = len(ind)
             count += 1
-            # The common line, "key: plain value" inside the open mapping, costs one branch.
-            if key and not dash and stack:
+            # The common line, "key: value" inside the open mapping (a plain value, or a
+            # double-quoted one with no escapes), costs one branch.
+            if key and not dash and stack and key not in _NULLS:
                 top = stack[-1]
                 if top.col == col and top.pending_key is None and top.is_map and rest:
-                    ch = rest[0]
-                    if ch not in _FAST_BAD and " #" not in rest and ": " not in rest:
-                        value = rest.rstrip(" ") if rest[-1] == " " else rest
-                        if value[-1] != ":":
-                            vcol = m.start("rest") - start + 1
-                            node = top.node
-                            assert isinstance(node, Mapping)
-                            node.items.append(
-                                (
-                                    Scalar(
-                                        key, line_no, col + 1, line_no, col + 1 + len(key), col + 1
-                                    ),
-                                    Scalar(
-                                        None if value in _NULLS else value,
-                                        line_no,
-                                        vcol,
-                                        line_no,
-                                        vcol + len(value),
-                                        vcol,
-                                    ),
-                                )
+                    value_node = _inline_value(rest, line_no, m.start("rest") - start + 1)
+                    if value_node is not None:
+                        node = top.node
+                        assert isinstance(node, Mapping)
+                        node.items.append(
+                            (
+                                Scalar(key, line_no, col + 1, line_no, col + 1 + len(key), col + 1),
+                                value_node,
                             )
-                            continue
+                        )
+                        continue
             if count > MAX_NODES or len(stack) > MAX_DEPTH:
                 raise _Unsupported
             if not col and rest.startswith(("---", "...", "%")):
@@ -397,6 +386,25 @@ class FastReader:
             vcol + 1 + len(value),
             vcol + 1,
         )
+
+
+def _inline_value(rest: str, line_no: int, vcol: int) -> Scalar | None:
+    """The fast path's value: a plain scalar, or "…" with no escape and nothing after it.
+    None sends the line through the general path (which may hand the file to PyYAML)."""
+    ch = rest[0]
+    if ch == '"':
+        close = rest.find('"', 1)
+        if close < 0 or close != len(rest) - 1 or "\\" in rest:
+            return None
+        return Scalar(rest[1:close], line_no, vcol, line_no, vcol + close + 1, vcol + 1)
+    if ch in _FAST_BAD or " #" in rest or ": " in rest:
+        return None
+    value = rest.rstrip(" ") if rest[-1] == " " else rest
+    if value[-1] == ":":
+        return None
+    return Scalar(
+        None if value in _NULLS else value, line_no, vcol, line_no, vcol + len(value), vcol
+    )
 
 
 def _only_comment_after(rest: str, i: int) -> None:
