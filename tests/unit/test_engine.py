@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indicator_audit.api import _builtin_rules, audit_path_full, audit_text_full
-
-BUILTIN_RULES = _builtin_rules()  # Python and built-in declarative rules
 from indicator_audit.engine import IndicatorContext
 from indicator_audit.findings import Finding, Severity
 from indicator_audit.registry import indicator_rule
+
+BUILTIN_RULES = _builtin_rules()  # Python and built-in declarative rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
