@@ -1,8 +1,8 @@
 """Two processes for one large file (these machines have two cores).
 
 The split happens before the file is read: a forked child reads and validates the file on
-its own, checks the second share of the indicators and sends its findings back pickled; the
-parent does the same for the first share plus the document rules. Both build their objects
+its own, checks the second share of the indicators and the document rules, and sends its
+findings back pickled; the parent does the same for the first share. Both build their objects
 after the fork, so neither pays copy-on-write for the other's memory. Anything unusual — no
 fork on this platform, a child that fails or sends nothing — and the parent checks the second
 share itself: the findings are always the same as in one process (a test compares them).

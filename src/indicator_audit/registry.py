@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 Scope = Literal["indicator", "document"]
 # What rules about names and category labels read (see RuleMeta.reads).
 LABEL_FIELDS: tuple[str, ...] = ("level1", "level2", "name", "formula")
+# What rules about the spelling of value cells read (the target and its neighbours).
+CELL_FIELDS: tuple[str, ...] = ("target", "comparator", "unit", "actual", "basis")
 _CODE = re.compile(r"^IA\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 

@@ -9,7 +9,7 @@ from ..clauses import clauses
 from ..engine import DocumentContext, IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import CellKind, ParsedCell, Span
-from ..registry import LABEL_FIELDS, document_rule, indicator_rule
+from ..registry import CELL_FIELDS, LABEL_FIELDS, document_rule, indicator_rule
 
 SRC_QUANTIFY = "财预〔2021〕101号《项目支出核心绩效目标和指标设置及取值指引》：指标应细化、量化"
 SRC_LOCAL = "地方绩效目标管理办法：绩效目标应指向明确、具体细化、合理可行，尽量定量表述"
@@ -299,6 +299,7 @@ _RESIDUE = re.compile(
 
 @indicator_rule(
     code="IA201",
+    reads=CELL_FIELDS,
     name="placeholder-target",
     kind="placeholder",
     severity=Severity.ERROR,
@@ -373,6 +374,7 @@ def placeholder_name(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA203",
+    reads=CELL_FIELDS,
     name="blank-to-fill",
     kind="placeholder",
     severity=Severity.INFO,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from ..engine import IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import Span
-from ..registry import indicator_rule
+from ..registry import CELL_FIELDS, indicator_rule
 
 # Look-alike or two-character spellings → the one symbol forms and systems expect.
 _CANONICAL = {
@@ -43,6 +43,7 @@ _VALUE_FIELDS = ("target", "comparator", "unit", "actual")
 
 @indicator_rule(
     code="IA304",
+    reads=CELL_FIELDS,
     name="comparator-spelling",
     kind="comparator",
     severity=Severity.INFO,
@@ -81,6 +82,7 @@ def _is_comparator_position(text: str, at: int) -> bool:
 
 @indicator_rule(
     code="IA355",
+    reads=CELL_FIELDS,
     name="fullwidth-digits",
     kind="schema",
     severity=Severity.INFO,
