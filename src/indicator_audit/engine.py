@@ -224,6 +224,10 @@ def _indicator_pass(
 ) -> None:
     memo: dict[tuple[str, ...], dict[tuple[object, ...], list[_Proto]]] = {k: {} for k in groups}
     failed: set[str] = set()
+    # The plain rules that apply, by which of the fields some rules need are present: most
+    # tables have no self-evaluation columns, and those rules are then never called.
+    needed = sorted({name for r in plain for name in r.meta.needs})
+    applicable: dict[tuple[bool, ...], list[Rule]] = {}
     for f in facts:
         ictx = IndicatorContext(ctx, f)
         fields = f.indicator.fields
@@ -238,7 +242,12 @@ def _indicator_pass(
                 ictx.recording = None
             else:
                 _replay(protos, ctx, ictx, out)
-        _run(plain, ctx, ictx, out, failed)
+        present = tuple(getattr(fields, name) is not None for name in needed)
+        rules = applicable.get(present)
+        if rules is None:
+            have = {name for name, there in zip(needed, present, strict=True) if there}
+            rules = applicable[present] = [r for r in plain if set(r.meta.needs) <= have]
+        _run(rules, ctx, ictx, out, failed)
 
 
 def _run(

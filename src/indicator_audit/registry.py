@@ -40,6 +40,9 @@ class RuleMeta:
     # The indicator fields the rule's result depends on, when it is only a few: the engine
     # then runs it once per distinct combination (tests check memoised == direct results).
     reads: tuple[str, ...] = ()
+    # Indicator fields without which the rule has nothing to say (self-evaluation rules need
+    # an actual value): the engine does not call it for indicators that lack one of them.
+    needs: tuple[str, ...] = ()
     doc: str = ""
 
     def __post_init__(self) -> None:
@@ -81,10 +84,12 @@ def indicator_rule(
     good: str,
     packs: tuple[str, ...] = (),
     reads: tuple[str, ...] = (),
+    needs: tuple[str, ...] = (),
 ) -> Callable[[IndicatorCheck], Rule]:
     return _rule(
         "indicator",
         reads=reads,
+        needs=needs,
         code=code,
         name=name,
         kind=kind,

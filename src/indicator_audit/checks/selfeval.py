@@ -66,6 +66,7 @@ def completion(f: IndicatorFacts) -> float | None:
 
 @indicator_rule(
     code="IA801",
+    needs=("score", "weight"),
     name="score-above-weight",
     kind="self-eval",
     severity=Severity.ERROR,
@@ -90,6 +91,7 @@ def score_above_weight(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA802",
+    needs=("score", "weight", "actual"),
     name="score-inconsistent",
     kind="self-eval",
     severity=Severity.WARNING,
@@ -131,6 +133,7 @@ def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA803",
+    needs=("actual",),
     name="missed-without-explanation",
     kind="self-eval",
     severity=Severity.WARNING,
@@ -161,6 +164,7 @@ def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA804",
+    needs=("actual",),
     name="actual-not-comparable",
     kind="self-eval",
     severity=Severity.WARNING,
@@ -199,6 +203,7 @@ def actual_not_comparable(ctx: IndicatorContext) -> Iterator[Finding]:
 
 @indicator_rule(
     code="IA701",
+    needs=("actual",),
     name="overachievement",
     kind="ambition",
     severity=Severity.INFO,
