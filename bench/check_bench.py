@@ -90,7 +90,9 @@ def main() -> None:
                 source = read_file(corpus)
                 build(source)
             best_load = min(best_load, time.perf_counter() - start)
-        print(f"load ({source.loader} reader + validation): {best_load:.2f} s (best of {args.repeat})")
+        print(
+            f"load ({source.loader} reader + validation): {best_load:.2f} s (best of {args.repeat})"
+        )
 
         our = best_of([*ours, str(corpus)], args.repeat)
         print(f"indicator-audit check: {our:.2f} s (best of {args.repeat})")

@@ -10,6 +10,7 @@ share itself: the findings are always the same as in one process (a test compare
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from collections.abc import Callable
@@ -48,8 +49,9 @@ def start_child(second_share: Callable[[], list[Finding] | None]) -> tuple[int, 
         code = 1
         try:
             found = second_share()
+            rows = None if found is None else [_row(f) for f in found]
             with os.fdopen(writer, "wb") as pipe:
-                pickle.dump(found, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(rows, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)  # no cleanup of the parent's state, no flushing its buffers
@@ -70,4 +72,12 @@ def child_findings(child: tuple[int, int]) -> list[Finding] | None:
         _, status = os.waitpid(pid, 0)
     if status != 0 or not isinstance(found, list):
         return None
-    return found
+    return [Finding(*row) for row in found]
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+
+
+def _row(f: Finding) -> tuple[object, ...]:
+    """A finding as a plain tuple: pickled several times faster than the dataclass."""
+    return tuple(getattr(f, name) for name in _FIELDS)

@@ -57,7 +57,9 @@ def test_memoised_rules_equal_direct_runs(tmp_path: Path) -> None:
 
     from indicator_audit.registry import Rule
 
-    direct = tuple(Rule(dataclasses.replace(r.meta, reads=(), needs=()), r.check) for r in BUILTIN_RULES)
+    direct = tuple(
+        Rule(dataclasses.replace(r.meta, reads=(), needs=()), r.check) for r in BUILTIN_RULES
+    )
     corpus = tmp_path / "corpus.yaml"
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "3000", str(corpus)], check=True
