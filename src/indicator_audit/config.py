@@ -26,19 +26,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .errors import LocatedError
 from .findings import KINDS, Severity
 from .source import Mapping, Node, Scalar, Sequence, SourceError, read_file
 
 CONFIG_NAMES = (".indicator-audit.yaml", ".indicator-audit.yml")
 
 
-class ConfigError(Exception):
-    def __init__(self, path: str, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(f"{path}:{line}:{column}: {message}")
-        self.path = path
-        self.message = message
-        self.line = line
-        self.column = column
+class ConfigError(LocatedError):
+    """A configuration file (or a rule pack it names) that cannot be used."""
 
 
 class LexiconChanges(BaseModel):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .errors import LocatedError
 from .lazy import lazy
 from .resources import read_resource
 
@@ -19,13 +20,8 @@ if TYPE_CHECKING:
     from .config import LexiconConfig
 
 
-class PackError(Exception):
-    def __init__(self, path: str, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(f"{path}:{line}:{column}: {message}")
-        self.path = path
-        self.message = message
-        self.line = line
-        self.column = column
+class PackError(LocatedError):
+    """A built-in data pack (rules/*.yaml) that does not validate."""
 
 
 class _Pack(BaseModel):
@@ -105,7 +101,7 @@ class Concepts(_Pack):
     indicator_fields: list[str]
 
 
-_M = TypeVar("_M", bound=_Pack)
+_M = TypeVar("_M", bound=BaseModel)
 
 
 def _words_regex(words: list[str]) -> re.Pattern[str]:
@@ -133,7 +129,8 @@ def _load_yaml(name: str) -> Any:
         ) from None
 
 
-def _validate(model: type[_M], name: str) -> _M:
+def load_pack(model: type[_M], name: str) -> _M:
+    """rules/NAME parsed and validated by `model`; a PackError with the place if it fails."""
     data = _load_yaml(name)
     try:
         return model.model_validate(data)
@@ -165,11 +162,11 @@ class Packs:
 
     @lazy
     def taxonomy(self) -> Taxonomy:
-        return _validate(Taxonomy, "taxonomy.yaml")
+        return load_pack(Taxonomy, "taxonomy.yaml")
 
     @lazy
     def lexicon(self) -> Lexicon:
-        base = _validate(Lexicon, "lexicon.yaml")
+        base = load_pack(Lexicon, "lexicon.yaml")
         changes = self.lexicon_changes
         if changes is None:
             return base
@@ -203,7 +200,7 @@ class Packs:
 
     @lazy
     def process(self) -> Process:
-        base = _validate(Process, "process.yaml")
+        base = load_pack(Process, "process.yaml")
         changes = self.lexicon_changes
         if changes is None:
             return base
@@ -219,15 +216,15 @@ class Packs:
 
     @lazy
     def families(self) -> Families:
-        return _validate(Families, "families.yaml")
+        return load_pack(Families, "families.yaml")
 
     @lazy
     def conventions(self) -> Conventions:
-        return _validate(Conventions, "conventions.yaml")
+        return load_pack(Conventions, "conventions.yaml")
 
     @lazy
     def concepts(self) -> Concepts:
-        return _validate(Concepts, "concepts.yaml")
+        return load_pack(Concepts, "concepts.yaml")
 
     # -- compiled views ---------------------------------------------------------------------
 

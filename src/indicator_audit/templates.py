@@ -12,10 +12,10 @@ import re
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from .packs import PackError
-from .resources import list_resources, read_resource
+from .packs import load_pack
+from .resources import list_resources
 
 BLANK = "__"
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
@@ -71,25 +71,7 @@ class Template(_Data):
 
 
 def _load(name: str) -> Template:
-    import yaml
-
-    text = read_resource("rules", name)
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise PackError(
-            f"rules/{name}",
-            f"YAML 语法错误：{exc.problem}",
-            (mark.line + 1) if mark else 1,
-            (mark.column + 1) if mark else 1,
-        ) from None
-    try:
-        return Template.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        where = "/".join(str(p) for p in err["loc"])
-        raise PackError(f"rules/{name}", f"{where}: {err['msg']}") from None
+    return load_pack(Template, name)
 
 
 @cache
