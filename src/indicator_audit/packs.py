@@ -51,6 +51,7 @@ class Lexicon(_Pack):
     measurable_nouns: list[str]
     qualitative_values: list[str]
     incomparable_actuals: list[str]
+    output_verbs: list[str] = []
 
 
 class ProcessPattern(_Pack):
@@ -243,6 +244,10 @@ class Packs:
     @lazy
     def vague_verb_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.vague_verbs)
+
+    @lazy
+    def output_verb_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.output_verbs)
 
     @lazy
     def measurable_re(self) -> re.Pattern[str]:

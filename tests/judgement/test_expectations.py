@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTATIONS = sorted((ROOT / "tests" / "expectations").glob("*.yaml"))
 
 # Raised as the rules improve; never lowered to make a change pass.
-RECALL_FLOOR = 0.88
-PRECISION_FLOOR = 0.95
+RECALL_FLOOR = 0.90
+PRECISION_FLOOR = 0.97
 
 Pair = tuple[str, int | str, str]  # (document, row index or "doc", kind)
 

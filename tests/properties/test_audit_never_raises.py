@@ -18,15 +18,28 @@ _SCALARS = st.one_of(
     st.booleans(),
     st.integers(-5, 10**6),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(["≥90%", "25分钟", "一级故障25分钟；二级故障130分钟", "有效", "xx", "**", "",
-                     "≧１００", "2021年12月底前", "A÷B×100%", "满意度", "产出", "效益指标"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "≥90%",
+            "25分钟",
+            "一级故障25分钟；二级故障130分钟",
+            "有效",
+            "xx",
+            "**",
+            "",
+            "≧１００",
+            "2021年12月底前",
+            "A÷B×100%",
+            "满意度",
+            "产出",
+            "效益指标",
+        ]
+    ),
     st.text(max_size=12),
 )
 _VALUES = st.recursive(
     _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=5)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=5)),
     max_leaves=25,
 )
 

@@ -38,6 +38,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     categories.nonstandard_level2,
     categories.satisfaction_misfiled,
     categories.quality_under_outcome,
+    categories.output_under_outcome,
     categories.cost_subcategory_misplaced,
     categories.name_not_an_indicator,
     categories.period_not_deadline,

@@ -202,6 +202,39 @@ def quality_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
 
 
 @indicator_rule(
+    code="IA410",
+    reads=LABEL_FIELDS,
+    name="output-under-outcome",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source=SRC_FRAMEWORK + "；GUIDE §3.11（效益指标写产出带来的可衡量效果，而不是重述产出）",
+    summary="效益指标下的名称是项目自己完成的工作（新增…面积、清扫…、完成…），实为产出",
+    bad="indicators:\n  - {level1: 效益指标, level2: 生态效益指标, name: 新增和改善灌溉达标面积, "
+    "target: ≥500亩}",
+    good="indicators:\n  - {level1: 效益指标, level2: 经济效益指标, name: 项目区亩均增产粮食, "
+    "target: ≥50公斤}",
+    packs=("lexicon",),
+)
+def output_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
+    """“新增灌溉面积”“清扫保洁覆盖率”说的是项目做了什么（产出），不是带来了什么变化（效益）。
+
+    名称以项目自身的工作开头（新增、新建、改造、完成、清扫、发放……）而放在效益下，多半是把产出
+    重复了一遍；效益应写这些产出带来的变化，如增产、节水、受益人数、环境改善的数值。
+    """
+    f = ctx.facts
+    if f.category != "outcome":
+        return
+    m = ctx.packs.output_verb_re.match(f.subject.lstrip("*（( "))
+    if m is None:
+        return
+    yield ctx.finding(
+        "level1" if "level1" in f.indicator.cells else None,
+        f"“{f.subject}”是项目完成的工作（“{m.group(0)}…”），属于产出，却放在了效益指标下",
+        suggestion="移到 产出指标 / 数量指标 下；效益指标写它带来的变化（如增产、受益人数、节约时间）",
+    )
+
+
+@indicator_rule(
     code="IA405",
     reads=LABEL_FIELDS,
     name="cost-subcategory-misplaced",
