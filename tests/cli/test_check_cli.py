@@ -141,3 +141,23 @@ def test_json_fast_path_equals_the_pydantic_models(capsys: pytest.CaptureFixture
     for file in model["files"]:
         file.pop("suggestions", None)
     assert data == model
+
+
+def test_caret_sits_under_the_offending_cjk_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CJK characters are two terminal cells wide: the caret line must count cells."""
+    from rich.cells import cell_len
+
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 全年巡检次数, target: 待定}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "check", str(path), "--color", "never")
+    assert code == 1
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if "IA201" in line)
+    src, caret = lines[head + 1], lines[head + 2]
+    assert cell_len(src[: src.index("待定")]) == cell_len(caret[: caret.index("^")])
+    assert caret.count("^") == cell_len("待定")
