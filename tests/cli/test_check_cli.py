@@ -161,3 +161,24 @@ def test_caret_sits_under_the_offending_cjk_text(
     src, caret = lines[head + 1], lines[head + 2]
     assert cell_len(src[: src.index("待定")]) == cell_len(caret[: caret.index("^")])
     assert caret.count("^") == cell_len("待定")
+
+
+def test_plain_terminal_report_equals_what_rich_prints() -> None:
+    """The no-colour fast path writes exactly what rich would print for the same parts."""
+    import io
+
+    from rich.console import Console, Group
+
+    from indicator_audit.api import audit_path_full
+    from indicator_audit.reporters import rich_text
+
+    for path in [GUANGZHOU, *sorted((ROOT / "tests" / "documents" / "dev").glob("*.yaml"))]:
+        audits = audit_path_full(path)
+        parts = [p for a in audits for p in rich_text._file(a)]
+        buffer = io.StringIO()
+        Console(
+            file=buffer, force_terminal=False, no_color=True, width=120, highlight=False,
+            soft_wrap=True,
+        ).print(Group(*parts))  # fmt: skip
+        fast = rich_text.render(audits)
+        assert fast.startswith(buffer.getvalue()), path
