@@ -334,6 +334,7 @@ def _parser() -> Lark:
     return Lark(
         read_resource("grammar", "condition.lark"),
         parser="lalr",
+        lexer="basic",  # one scanner to compile at start-up, not one per parser state
         propagate_positions=True,
         maybe_placeholders=True,
         cache=True,  # the analysed grammar, keyed by its hash: start-up stays light
