@@ -148,13 +148,24 @@ def _fast_quantity(compact: str, start: int, end: int) -> QtyP | None:
 _OUTRANK_TEXT = ("CMP_PRE", "DATE", "CN_PERCENT", "CN_NUMBER", "PLACEHOLDER", "NUMBER", "SEP")
 
 
+# A regex literal in a .lark file, as Lark's own grammar lexes it.
+_REGEX_LITERAL = re.compile(r"/(?!/)((?:\\/|\\\\|[^/])*?)/[imslux]*")
+
+
 @cache
 def _terminal_patterns() -> dict[str, str]:
-    return {
-        t.name: t.pattern.to_regexp()
-        for t in _parser().terminals
-        if t.name in (*_OUTRANK_TEXT, "TEXT")
-    }
+    """The regexes of the terminals the clause fast path consults, read from the expanded
+    grammar text: building the Lark parser only for them would cost more than the check of a
+    small file (a test compares them with what Lark itself compiles)."""
+    grammar = _grammar()[0]
+    out: dict[str, str] = {}
+    for name in (*_OUTRANK_TEXT, "TEXT"):
+        m = re.search(rf"^{name}(?:\.\d+)?:(.*(?:\n[ \t]+\|.*)*)", grammar, re.M)
+        if m is None:
+            raise ValueError(f"terminal {name} not found in grammar/indicator.lark")
+        parts = [p.replace("\\/", "/") for p in _REGEX_LITERAL.findall(m.group(1))]
+        out[name] = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return out
 
 
 @cache

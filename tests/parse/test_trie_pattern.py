@@ -29,3 +29,19 @@ def test_trie_matches_like_the_flat_alternation(
         trie = re.compile(f"(?:{trie_pattern(words, guard)}){follow}")
         a, b = flat.match(text), trie.match(text)
         assert (a and a.group(0)) == (b and b.group(0)), (text, follow)
+
+
+def test_terminal_patterns_read_from_the_grammar_match_larks() -> None:
+    """The clause fast path reads terminal regexes from the grammar text; Lark must agree."""
+    from indicator_audit.grammar import _OUTRANK_TEXT, _parser, _terminal_patterns
+
+    lark_terms = {t.name: t.pattern.to_regexp() for t in _parser().terminals}
+    samples = ["一级故障25分钟", "≥90%", "2021年12月底前", "不超过3次", "百分之九十", "xx分钟",
+               "12月31日前", "2023.07", "；", "核心系统", "二十五分钟", "1,346.5万元", "**%"]  # fmt: skip
+    ours = _terminal_patterns()
+    for name in (*_OUTRANK_TEXT, "TEXT"):
+        a, b = re.compile(ours[name]), re.compile(lark_terms[name])
+        for text in samples:
+            for i in range(len(text)):
+                ma, mb = a.match(text, i), b.match(text, i)
+                assert (ma and ma.group(0)) == (mb and mb.group(0)), (name, text, i)
