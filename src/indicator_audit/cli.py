@@ -95,16 +95,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _collect(paths: Sequence[str]) -> list[Path]:
+def _collect(paths: Sequence[str]) -> list[tuple[Path, bool]]:
+    """The files to check, each with whether it was named on the command line (a file found
+    in a folder is skipped when it is a rule pack of its configuration)."""
     from .readers import is_supported
 
-    out: list[Path] = []
+    out: list[tuple[Path, bool]] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_supported(q)))
+            found = sorted(q for q in p.rglob("*") if q.is_file() and is_supported(q))
+            out.extend((q, False) for q in found)
         else:
-            out.append(p)
+            out.append((p, True))
     return out
 
 
@@ -134,7 +137,8 @@ def _check(args: argparse.Namespace) -> int:
         fix=args.fix,
     )
     try:
-        result = Runner(settings).run(files)
+        runner = Runner(settings)
+        result = runner.run([p for p, named in files if named or not runner.is_pack(p)])
     except ConfigError as exc:
         sys.stderr.write(f"indicator-audit: {exc.path}:{exc.line}:{exc.column}: {exc.message}\n")
         return EXIT_INPUT

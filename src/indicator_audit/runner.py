@@ -56,6 +56,11 @@ class Runner:
             self._configs[where] = config
         return where, self._configs[where]
 
+    def is_pack(self, path: Path) -> bool:
+        """Whether `path` is a declarative rule pack named by its own configuration."""
+        _, config = self.config_for(path)
+        return str(path.resolve()) in {str(Path(p).resolve()) for p in config.packs}
+
     def packs_for(self, where: Path | None, config: Config) -> Packs:
         if where not in self._packs:
             self._packs[where] = _packs(config)

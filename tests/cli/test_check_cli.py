@@ -182,3 +182,19 @@ def test_plain_terminal_report_equals_what_rich_prints() -> None:
         ).print(Group(*parts))  # fmt: skip
         fast = rich_text.render(audits)
         assert fast.startswith(buffer.getvalue()), path
+
+
+def test_examples_folder_skips_configuration_and_rule_packs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A folder holds targets, configuration (hidden) and the rule packs it names: only the
+    targets are checked, so a clean repository layout never fails with an input error."""
+    code, out, _ = run(capsys, "check", str(ROOT / "examples"), "-f", "json")
+    data = json.loads(out)
+    paths = [f["path"] for f in data["files"]]
+    assert code == 1 and not [f for f in data["files"] if f["error"]]
+    assert not any("规则包" in p or ".indicator-audit" in p for p in paths)
+    assert any(p.endswith("绩效目标表.xlsx#自评表") for p in paths)
+    # named on the command line, a pack is checked as what it claims to be: a targets file
+    pack = ROOT / "examples" / "config" / "province-pack" / "信息化运维规则包.yaml"
+    assert run(capsys, "check", str(pack), "-f", "json")[0] == 2
