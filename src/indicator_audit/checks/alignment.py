@@ -84,6 +84,7 @@ class _Matcher:
         )
         self._seen_texts: set[str] = set()
         self.indicator_terms: list[frozenset[str]] = []
+        self._counts: dict[str, int] | None = None
 
     def _more(self) -> frozenset[str] | None:
         """The next distinct indicator's terms, or None when all have been read."""
@@ -100,15 +101,41 @@ class _Matcher:
         return terms(text, self.packs) - self.context
 
     def covered(self, text: str) -> bool:
+        """Whether some indicator measures this text.
+
+        A shared concept (a curated group of synonyms) is evidence. A shared character pair is
+        evidence only when it is distinctive — found in one indicator's name: a word several
+        indicators share ("学生" in 学生受资助人数 and 学生满意度) names the table's subject,
+        not the particular aim ("改善学生体质").
+        """
         wanted = self.specific(text)
         if not wanted:
             return True  # nothing specific to look for: not our call
-        if any(wanted & have for have in self.indicator_terms):
-            return True
-        while (have := self._more()) is not None:
-            if wanted & have:
+        concepts = frozenset(t for t in wanted if t.startswith("#"))
+        if concepts:
+            if any(concepts & have for have in self.indicator_terms):
                 return True
-        return False
+            while (have := self._more()) is not None:
+                if concepts & have:
+                    return True
+        words = wanted - concepts
+        if not words:
+            return False
+        spread = self._spread()
+        return any(spread.get(w, 0) == 1 for w in words)
+
+    def _spread(self) -> dict[str, int]:
+        """In how many distinct indicators each character pair occurs."""
+        if self._counts is None:
+            while self._more() is not None:
+                pass
+            counts: dict[str, int] = {}
+            for have in self.indicator_terms:
+                for t in have:
+                    if not t.startswith("#"):
+                        counts[t] = counts.get(t, 0) + 1
+            self._counts = counts
+        return self._counts
 
 
 # Verbs that open a new aim after a comma ("…,改善学生体质"); vague_verbs from the lexicon too.
