@@ -241,3 +241,15 @@ def test_fix_changes_only_fixed_fields(items: list[dict[str, str]]) -> None:
                     continue
                 assert a[key] == b[key]
             assert a["level1"] in (b["level1"], str(b["level1"]) + "指标")
+
+
+def test_fix_writes_back_in_the_encoding_it_read(tmp_path: Path) -> None:
+    """A GBK file stays GBK and a BOM stays a BOM after --fix."""
+    for encoding, prefix in (("gbk", b""), ("utf-8", b"\xef\xbb\xbf")):
+        path = tmp_path / f"t-{encoding}.yaml"
+        path.write_bytes(prefix + DOC.encode(encoding))
+        main(["check", "-f", "json", "--fix", str(path)])
+        data = path.read_bytes()
+        assert data.startswith(prefix)
+        text = data[len(prefix) :].decode(encoding)
+        assert "≥12次" in text and "level1: 效益指标" in text
