@@ -7,6 +7,13 @@ import io
 from .registry import Rule
 
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+# How a configuration changes what a rule reads (rules have no options of their own: they are
+# tuned through the data they read, and switched or re-graded by code, name or kind).
+_KNOBS = {
+    "lexicon": "`lexicon: {add: …, remove: …}` 增删词语",
+    "process": "`lexicon: {add: {process_words: […]}}` 增删过程性指标用词",
+    "conventions": "`preset:` 选择权重口径（mof-2020、framework-2021、sichuan、hubei）",
+}
 _SCOPE = {"indicator": "指标", "document": "整表"}
 
 
@@ -60,9 +67,14 @@ def rule_markdown(rule: Rule, heading: str = "##") -> str:
         f"- 默认级别：{_SEVERITY[m.severity.value]}（`{m.severity.value}`）",
         f"- 范围：{_SCOPE[m.scope]}",
         f"- 依据：{m.source}",
+        f"- 开关与级别：`select`/`ignore` 写 `{m.code}`、`{m.name}` 或 `{m.kind}`；"
+        f"`severity: {{{m.code}: error|warning|info}}`",
     ]
     if m.packs:
         lines.append(f"- 使用的规则数据：{', '.join(f'`{p}`' for p in m.packs)}")
+        knobs = [_KNOBS[p] for p in m.packs if p in _KNOBS]
+        if knobs:
+            lines.append(f"- 可调整（配置文件）：{'；'.join(dict.fromkeys(knobs))}")
     if m.doc:
         lines += ["", m.doc]
     lines += [

@@ -595,7 +595,7 @@ class _Suggester:
             extra = "（按上年实际值填入）" if filled else "（__ 按设定依据填写）"
             d.note(f"{shown}：写成“{d.target}”{extra}", *sorted(blank_codes))
             if facts.is_satisfaction and not d.basis:
-                d.basis = "行业标准：满意度目标多为 85%–95%，以 ≥90% 为常见（GUIDE §3.12）"
+                d.basis = "行业标准：满意度目标多为 85%–95%，以 ≥90% 为常见（指南 §3.12）"
             return
         clause = parsed.first if len(parsed.clauses) == 1 else None
         if clause is None or clause.value is None:

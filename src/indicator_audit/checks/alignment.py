@@ -20,7 +20,7 @@ from ..parsed import Span
 from ..registry import document_rule
 
 SRC_ALIGN = (
-    "财预〔2015〕88号 审核要点：相关性（指标与项目内容、目标相对应）；GUIDE §3.13（年度目标中的数量"
+    "财预〔2015〕88号 审核要点：相关性（指标与项目内容、目标相对应）；指南 §3.13（年度目标中的数量"
     "应在指标中出现，每个目标分句和预算内容都应有指标衡量）"
 )
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -285,7 +285,7 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
     name="name-value-conflict",
     kind="alignment",
     severity=Severity.WARNING,
-    source="GUIDE §3.13：名称不应写出与指标值不同的目标（“新建水泥路1条”而指标值为“2km”）",
+    source="指南 §3.13：名称不应写出与指标值不同的目标（“新建水泥路1条”而指标值为“2km”）",
     summary="指标名称里写的数值与指标值不一致",
     bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 建设质量达标率100%, "
     "target: ≥98%}",

@@ -150,7 +150,7 @@ def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
     name="satisfaction-misfiled",
     kind="misclassified",
     severity=Severity.ERROR,
-    source=SRC_FRAMEWORK + "；GUIDE §3.2（满意度调查属满意度指标，不属效益）",
+    source=SRC_FRAMEWORK + "；指南 §3.2（满意度调查属满意度指标，不属效益）",
     summary="满意度指标放在了效益或产出下",
     bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 服务对象满意度, "
     "target: ≥90%}",
@@ -178,7 +178,7 @@ def satisfaction_misfiled(ctx: IndicatorContext) -> Iterator[Finding]:
     name="quality-under-outcome",
     kind="misclassified",
     severity=Severity.WARNING,
-    source=SRC_FRAMEWORK + "；GUIDE §3.2（报告质量等属产出/质量，不属效益）",
+    source=SRC_FRAMEWORK + "；指南 §3.2（报告质量等属产出/质量，不属效益）",
     summary="质量类指标（合格率、产出物质量、验收）放在了效益下",
     bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 运维工作产出物质量, "
     "target: =100%}",
@@ -207,7 +207,7 @@ def quality_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
     name="output-under-outcome",
     kind="misclassified",
     severity=Severity.WARNING,
-    source=SRC_FRAMEWORK + "；GUIDE §3.11（效益指标写产出带来的可衡量效果，而不是重述产出）",
+    source=SRC_FRAMEWORK + "；指南 §3.11（效益指标写产出带来的可衡量效果，而不是重述产出）",
     summary="效益指标下的名称是项目自己完成的工作（新增…面积、清扫…、完成…），实为产出",
     bad="indicators:\n  - {level1: 效益指标, level2: 生态效益指标, name: 新增和改善灌溉达标面积, "
     "target: ≥500亩}",
@@ -271,7 +271,7 @@ _FORMULA_CHARS = re.compile(r"[÷×]|/.*\*\s*100|\*\s*100\s*[%％]")
     name="name-not-an-indicator",
     kind="misclassified",
     severity=Severity.WARNING,
-    source="practice（三级指标应是一个具体的量）；GUIDE §3.2",
+    source="practice（三级指标应是一个具体的量）；指南 §3.2",
     summary="三级指标名称是一个公式、一个数值，或一个类别名称",
     bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 社会成本指标, "
     "target: ≤10万元}",
@@ -317,7 +317,7 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     name="period-not-deadline",
     kind="misclassified",
     severity=Severity.WARNING,
-    source="GUIDE §3.10：时效指标是完成时限（2025年12月底前）或带 ≤ 的时长，不是一段期间；"
+    source="指南 §3.10：时效指标是完成时限（2025年12月底前）或带 ≤ 的时长，不是一段期间；"
     "效益指标应写可衡量的效果",
     summary="指标值是一段起止期间（2020年1月--2020年11月），既不是完成时限，也不是效果",
     bad="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, name: 保障期限, "

@@ -11,7 +11,7 @@ from ..parsed import CellKind
 from ..registry import indicator_rule
 
 SRC_DIRECTION = (
-    "GUIDE §3.4（数量、覆盖率、满意度 → ≥；成本、时长、响应/恢复时间、故障次数 → ≤；"
+    "指南 §3.4（数量、覆盖率、满意度 → ≥；成本、时长、响应/恢复时间、故障次数 → ≤；"
     "固定交付物 → =；比率不能 ≥100%）"
 )
 _OP_TEXT = {"min": "≥", "max": "≤", "exact": "="}
@@ -144,7 +144,7 @@ def comparator_against_meaning(ctx: IndicatorContext) -> Iterator[Finding]:
     name="impossible-rate",
     kind="comparator",
     severity=Severity.ERROR,
-    source=SRC_DIRECTION + "；GUIDE §3.4（比率不能 ≥100%，应写 =100%）",
+    source=SRC_DIRECTION + "；指南 §3.4（比率不能 ≥100%，应写 =100%）",
     summary="比率写成“≥100%”或“>100%”：比率不可能超过 100%",
     bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 验收合格率, target: ≥100%}",
     good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 验收合格率, target: =100%}",

@@ -63,7 +63,7 @@ def template_suggestion(ctx: IndicatorContext) -> str:
     name="vague-target",
     kind="vague",
     severity=Severity.WARNING,
-    source=SRC_QUANTIFY + "；GUIDE §3.7（“有效”“效果明显”等短语不是目标）",
+    source=SRC_QUANTIFY + "；指南 §3.7（“有效”“效果明显”等短语不是目标）",
     summary="指标值是无法衡量的描述（有效、效果明显、稳步提高、应保尽保…）",
     bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 群众知晓率, "
     "target: 明显提升}",
@@ -104,7 +104,7 @@ def vague_target(ctx: IndicatorContext) -> Iterator[Finding]:
     name="vague-name",
     kind="vague",
     severity=Severity.WARNING,
-    source=SRC_LOCAL + "；GUIDE §3.7（提升、促进、保障等动词须有可衡量对象）",
+    source=SRC_LOCAL + "；指南 §3.7（提升、促进、保障等动词须有可衡量对象）",
     summary="指标名称只是意图（促进…发展、保障…运转），没有可衡量的对象",
     bad="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, "
     "name: 促进学校教育事业健康发展, "
@@ -142,7 +142,7 @@ def vague_name(ctx: IndicatorContext) -> Iterator[Finding]:
     name="vague-goal",
     kind="vague",
     severity=Severity.WARNING,
-    source=SRC_LOCAL + "；GUIDE §3.7、§5（目标只写“完善”“保障”）",
+    source=SRC_LOCAL + "；指南 §3.7、§5（目标只写“完善”“保障”）",
     summary="年度目标或总体目标的分句只写完善、保障、提升，没有数量或可衡量的对象",
     bad="goals:\n  annual: [完善系统运维的手段，保障信息化工作]\n"
     "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次}",
@@ -194,7 +194,7 @@ def _has_number_word(text: str) -> bool:
     name="satisfaction-group-unnamed",
     kind="vague",
     severity=Severity.INFO,
-    source="GUIDE §3.12：满意度指标应写明被调查群体（学生、家长、受益户、系统使用人员…）",
+    source="指南 §3.12：满意度指标应写明被调查群体（学生、家长、受益户、系统使用人员…）",
     summary="满意度指标没有写明调查的是谁",
     bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 满意度, "
     "target: ≥90%}",
@@ -232,7 +232,7 @@ def satisfaction_group_unnamed(ctx: IndicatorContext) -> Iterator[Finding]:
     name="unquantified-target",
     kind="unquantified",
     severity=Severity.WARNING,
-    source=SRC_QUANTIFY + "；GUIDE §3.4、§3.11（是/否、合格、完成不是数值目标）",
+    source=SRC_QUANTIFY + "；指南 §3.4、§3.11（是/否、合格、完成不是数值目标）",
     summary="指标值没有数字：是/否、合格、完成、优良或一段文字",
     bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收, target: 合格}",
     good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收合格率, "
@@ -303,7 +303,7 @@ _RESIDUE = re.compile(
     name="placeholder-target",
     kind="placeholder",
     severity=Severity.ERROR,
-    source="practice（模板残留；GUIDE §3.6：206 行真实数据中 18 行含 **、xx、待定）",
+    source="practice（模板残留；指南 §3.6：206 行真实数据中 18 行含 **、xx、待定）",
     summary="指标值中残留模板占位符（xx、**、……、待定）",
     bad="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 平均故障恢复时间, "
     "target: ≤xx分钟}",
@@ -334,7 +334,7 @@ def placeholder_target(ctx: IndicatorContext) -> Iterator[Finding]:
     name="placeholder-name",
     kind="placeholder",
     severity=Severity.ERROR,
-    source="practice（模板残留；GUIDE §3.6）",
+    source="practice（模板残留；指南 §3.6）",
     summary="指标名称中残留模板占位符（(≥**%)、xx）",
     bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 游客满意度(≥**%), "
     "target: ≥90%}",

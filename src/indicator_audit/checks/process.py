@@ -11,7 +11,7 @@ from ..registry import LABEL_FIELDS, indicator_rule
 
 SRC_PROCESS = (
     "财预〔2021〕101号 取值指引：财力、人力和物力等投入数量不能作为绩效目标；"
-    "财预〔2020〕10号 自评表：预算执行率单独计分；GUIDE §3.8"
+    "财预〔2020〕10号 自评表：预算执行率单独计分；指南 §3.8"
 )
 
 
@@ -63,7 +63,7 @@ def process_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     kind="unit",
     severity=Severity.WARNING,
     source="财预〔2021〕101号：成本指标写总成本 ≤X 万元、单位成本 ≤X 元/单位或分项成本控制数；"
-    "GUIDE §3.9",
+    "指南 §3.9",
     summary="成本指标写成百分比或“控制在预算内”，没有金额上限",
     bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 运维服务总成本, target: 100%}",
     good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 单位运维成本, "
@@ -118,7 +118,7 @@ def names_a_cost(ctx: IndicatorContext) -> bool:
     name="not-a-cost",
     kind="misclassified",
     severity=Severity.WARNING,
-    source="财预〔2021〕101号：成本指标写总成本、单位成本或分项成本控制数；GUIDE §3.2、§3.9",
+    source="财预〔2021〕101号：成本指标写总成本、单位成本或分项成本控制数；指南 §3.2、§3.9",
     summary="成本指标下放的不是成本：达标率、覆盖率等比率或其他非金额指标",
     bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 生均补助标准达标率, "
     "target: =100%}",

@@ -16,7 +16,7 @@ from ..registry import document_rule, indicator_rule
 
 SRC_SCORING = (
     "财预〔2020〕10号 附件：定量指标按完成比例计分（正向 权重×实际/目标，反向 权重×目标/实际，"
-    "不超过权重）；偏差须说明原因（四川等地自评表注）；GUIDE §4"
+    "不超过权重）；偏差须说明原因（四川等地自评表注）；指南 §4"
 )
 
 
@@ -168,7 +168,7 @@ def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
     name="actual-not-comparable",
     kind="self-eval",
     severity=Severity.WARNING,
-    source=SRC_SCORING + "；GUIDE §4（实际值应可与目标比较，不能是“完成”“达成预期指标”）",
+    source=SRC_SCORING + "；指南 §4（实际值应可与目标比较，不能是“完成”“达成预期指标”）",
     summary="实际完成值是“完成”“达成预期”之类的描述，无法与数值目标比较",
     bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
     "target: 2023年12月底, "
@@ -244,7 +244,7 @@ def overachievement(ctx: IndicatorContext) -> Iterator[Finding]:
     name="satisfaction-target-100",
     kind="ambition",
     severity=Severity.WARNING,
-    source="GUIDE §3.12：满意度目标实际多在 85–95%，100% 不可信",
+    source="指南 §3.12：满意度目标实际多在 85–95%，100% 不可信",
     summary="满意度目标定为 100%（或高于可信上限）",
     bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, "
     "target: =100%}",
@@ -272,7 +272,7 @@ def satisfaction_target_100(ctx: IndicatorContext) -> Iterator[Finding]:
     name="trivial-targets",
     kind="ambition",
     severity=Severity.WARNING,
-    source="评价报告：产出指标全部为 100% 比率；GUIDE §3.3、§4（目标应合理可行，具有挑战性）",
+    source="评价报告：产出指标全部为 100% 比率；指南 §3.3、§4（目标应合理可行，具有挑战性）",
     summary="产出指标全是 100% 比率，且全部“达标”：目标说明不了做得多好",
     bad="indicators:\n"
     "  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, target: 100%, actual: 100%}\n"

@@ -14,7 +14,7 @@ from ..registry import document_rule, indicator_rule
 from .measurability import is_blank
 
 SRC_COMPLETE = (
-    "财预〔2015〕88号 审核要点：完整性；GUIDE §3.1（至少一个产出、一个效益指标；"
+    "财预〔2015〕88号 审核要点：完整性；指南 §3.1（至少一个产出、一个效益指标；"
     "有明确受益对象的应设满意度指标）"
 )
 _ABSOLUTE = frozenset({"count", "people", "area", "length", "mass", "data", "volume"})
@@ -107,7 +107,7 @@ def missing_satisfaction(ctx: DocumentContext) -> Iterator[Finding]:
     name="missing-cost",
     kind="structure",
     severity=Severity.WARNING,
-    source="财预〔2021〕101号：绩效目标包括产出、效果及相应的成本控制要求；GUIDE §3.9",
+    source="财预〔2021〕101号：绩效目标包括产出、效果及相应的成本控制要求；指南 §3.9",
     summary="没有成本指标（总成本或单位成本上限）",
     bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次}",
     good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次}\n"
@@ -135,7 +135,7 @@ def missing_cost(ctx: DocumentContext) -> Iterator[Finding]:
     name="no-absolute-quantity",
     kind="structure",
     severity=Severity.WARNING,
-    source="GUIDE §3.3：产出应至少有一个绝对数量指标（台、次、项、人次、公里…），"
+    source="指南 §3.3：产出应至少有一个绝对数量指标（台、次、项、人次、公里…），"
     "不能只有 100% 比率",
     summary="产出指标全是比率，没有一个绝对数量（台、次、项、人次…）",
     bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 系统运维覆盖率, "
@@ -223,7 +223,7 @@ def weight_total(ctx: DocumentContext) -> Iterator[Finding]:
     name="dominant-weight",
     kind="structure",
     severity=Severity.INFO,
-    source="GUIDE §4：单个指标占大部分权重是一个信号",
+    source="指南 §4：单个指标占大部分权重是一个信号",
     summary="一个指标占了指标总权重的大部分",
     bad="indicators:\n"
     "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, weight: 70}\n"

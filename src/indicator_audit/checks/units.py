@@ -10,7 +10,7 @@ from ..parsed import CellKind
 from ..registry import indicator_rule
 
 SRC_UNITS = (
-    "GUIDE §3.5（率 → %，时间 → 分钟/小时/天或日期，次数 → 次，金额 → 元/万元，面积 → 平方米/亩；"
+    "指南 §3.5（率 → %，时间 → 分钟/小时/天或日期，次数 → 次，金额 → 元/万元，面积 → 平方米/亩；"
     "裸数字缺单位；“万”本身不是货币单位）"
 )
 _DIM_TEXT = {
