@@ -135,8 +135,7 @@ def missing_cost(ctx: DocumentContext) -> Iterator[Finding]:
     name="no-absolute-quantity",
     kind="structure",
     severity=Severity.WARNING,
-    source="指南 §3.3：产出应至少有一个绝对数量指标（台、次、项、人次、公里…），"
-    "不能只有 100% 比率",
+    source="指南 §3.3：产出应至少有一个绝对数量指标（台、次、项、人次、公里…），不能只有 100% 比率",
     summary="产出指标全是比率，没有一个绝对数量（台、次、项、人次…）",
     bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 系统运维覆盖率, "
     "target: =100%}",
