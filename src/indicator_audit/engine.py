@@ -257,16 +257,31 @@ def _run(
     out: list[Finding],
     failed: set[str],
 ) -> None:
-    for rule in rules:
-        if failed and rule.meta.code in failed:
-            continue
-        ctx.rule = rule.meta
-        try:
-            out.extend(rule.check(ictx))
-        except Exception as exc:  # a broken rule must not stop the others
-            failed.add(rule.meta.code)
-            # one report per rule, the same whichever process meets the failure first
-            out.append(_internal_error(rule.meta, exc, ""))
+    start = len(out)
+    recorded = len(ictx.recording) if ictx.recording is not None else 0
+    extend = out.extend
+    try:
+        # the common case: one try around all the rules of this indicator
+        for rule in rules:
+            ctx.rule = rule.meta
+            extend(rule.check(ictx))
+    except Exception:
+        # Some rule raised. Forget this indicator's partial findings, run its rules one by
+        # one, and drop the broken ones from the list so that they report once.
+        del out[start:]
+        if ictx.recording is not None:
+            del ictx.recording[recorded:]
+        for rule in rules:
+            if rule.meta.code in failed:
+                continue
+            ctx.rule = rule.meta
+            try:
+                out.extend(rule.check(ictx))
+            except Exception as exc:  # a broken rule must not stop the others
+                failed.add(rule.meta.code)
+                # one report per rule, the same whichever process meets the failure first
+                out.append(_internal_error(rule.meta, exc, ""))
+        rules[:] = [r for r in rules if r.meta.code not in failed]
 
 
 def _replay(

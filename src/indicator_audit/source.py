@@ -430,8 +430,8 @@ def _flow_list(rest: str, line_no: int, vcol: int) -> Sequence:
         lead = len(part) - len(part.lstrip(" "))
         value = part.strip(" ")
         start = i + lead
-        if not value or ": " in value or value.endswith(":"):
-            raise _Unsupported
+        if not value or ":" in value or value[0] in _PLAIN_BAD_START or value.startswith("- "):
+            raise _Unsupported  # anything PyYAML might read differently in a flow list
         seq.items.append(
             Scalar(value, line_no, start + 1, line_no, start + 1 + len(value), start + 1)
         )

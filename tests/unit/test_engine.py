@@ -107,3 +107,59 @@ def test_a_crashing_rule_is_reported_once_with_two_processes(tmp_path: Path) -> 
         corpus, rules=(*BUILTIN_RULES, always_crashes), options=RunOptions(jobs=2)
     )
     assert len([f for f in audit.findings if f.rule == "IA002"]) == 1
+
+
+@indicator_rule(
+    code="IA997",
+    name="crashes-sometimes",
+    kind="vague",
+    severity=Severity.WARNING,
+    source="practice",
+    summary="测试用",
+    bad="indicators: []",
+    good="indicators: []",
+)
+def crashes_sometimes(ctx: IndicatorContext) -> Iterator[Finding]:
+    if not any(ch.isdigit() for ch in ctx.facts.target):
+        raise ValueError("no digit")
+    return
+    yield  # pragma: no cover
+
+
+def test_a_rule_failing_midway_leaves_the_others_exact() -> None:
+    """Rules before and after a failing one report exactly what they report without it."""
+    text = (ROOT / "examples" / "guangzhou-2021-it-ops.yaml").read_text(encoding="utf-8")
+    text = text.replace("target: 100%\n", "target: 有效\n", 1)
+    middle = len(BUILTIN_RULES) // 2
+    with_broken = (*BUILTIN_RULES[:middle], crashes_sometimes, *BUILTIN_RULES[middle:])
+    broken = audit_text_full(text, rules=with_broken).findings
+    clean = audit_text_full(text).findings
+    assert [f for f in broken if f.rule != "IA002"] == clean
+    assert len([f for f in broken if f.rule == "IA002"]) == 1
+
+
+@indicator_rule(
+    code="IA996",
+    name="label-rule-crashes-sometimes",
+    kind="vague",
+    severity=Severity.WARNING,
+    source="practice",
+    summary="测试用",
+    bad="indicators: []",
+    good="indicators: []",
+    reads=("level1", "level2", "name", "formula"),
+)
+def label_rule_crashes_sometimes(ctx: IndicatorContext) -> Iterator[Finding]:
+    if "率" in ctx.facts.name:
+        raise ValueError("a rate")
+    return
+    yield  # pragma: no cover
+
+
+def test_a_memoised_rule_failing_midway_leaves_the_others_exact() -> None:
+    text = (ROOT / "examples" / "guangzhou-2021-it-ops.yaml").read_text(encoding="utf-8")
+    rules = (label_rule_crashes_sometimes, *BUILTIN_RULES)
+    broken = audit_text_full(text, rules=rules).findings
+    clean = audit_text_full(text).findings
+    assert [f for f in broken if f.rule != "IA002"] == clean
+    assert len([f for f in broken if f.rule == "IA002"]) == 1
