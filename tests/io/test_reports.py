@@ -165,3 +165,23 @@ def test_json_cell_field_is_additive(capsys: Any) -> None:
     table, yaml_file = report["files"][0], report["files"][-1]
     assert all(f["cell"].startswith("申报表!") for f in table["findings"])
     assert all("cell" not in f for f in yaml_file["findings"])
+
+
+def test_github_and_sarif_name_the_cell_of_a_workbook_finding(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json as _json
+
+    from indicator_audit.cli import main as _main
+
+    book = Path(__file__).resolve().parents[2] / "examples" / "workbook" / "绩效目标表.xlsx"
+    _main(["check", str(book), "-f", "github"])
+    out = capsys.readouterr().out
+    assert "#" not in out.split("file=", 1)[1].split(",", 1)[0]
+    assert "申报表!" in out
+    _main(["check", str(book), "-f", "sarif"])
+    sarif = _json.loads(capsys.readouterr().out)
+    results = sarif["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert all(u.endswith("绩效目标表.xlsx") for u in uris)
+    assert any("!" in r["message"]["text"] for r in results)

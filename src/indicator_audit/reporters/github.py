@@ -20,7 +20,9 @@ def _escape_prop(text: str) -> str:
 def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     lines: list[str] = []
     for audit in audits:
-        path = _escape_prop(audit.path)
+        ref = audit.source.cell_ref if audit.source is not None else None
+        # a workbook project is "book.xlsx#Sheet": annotations attach to the file itself
+        path = _escape_prop(audit.path.split("#", 1)[0] if ref is not None else audit.path)
         if audit.error is not None:
             e = audit.error
             lines.append(
@@ -29,6 +31,8 @@ def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = 
             )
         for f in audit.findings:
             message = f.message + (f"（建议：{f.suggestion}）" if f.suggestion else "")
+            if ref is not None:  # a table: line and column are row and column; name the cell
+                message = f"[{ref(f.line, f.column)}] {message}"
             lines.append(
                 f"::{_LEVEL[f.severity.value]} file={path},line={f.line},col={f.column},"
                 f"endLine={f.end_line},endColumn={f.end_column},"

@@ -53,15 +53,17 @@ def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = 
                     ],
                 }
             )
+        ref = audit.source.cell_ref if audit.source is not None else None
+        uri = audit.path.split("#", 1)[0] if ref is not None else audit.path
         for f in audit.findings:
             result: dict[str, Any] = {
                 "ruleId": f.rule,
                 "level": _LEVEL[f.severity.value],
-                "message": {"text": f.message},
+                "message": {"text": f"[{ref(f.line, f.column)}] {f.message}" if ref else f.message},
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": audit.path},
+                            "artifactLocation": {"uri": uri},
                             "region": {
                                 "startLine": f.line,
                                 "startColumn": f.column,
