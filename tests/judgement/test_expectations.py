@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTATIONS = sorted((ROOT / "tests" / "expectations").glob("*.yaml"))
 
 # Raised as the rules improve; never lowered to make a change pass.
-RECALL_FLOOR = 0.92
+RECALL_FLOOR = 0.93
 PRECISION_FLOOR = 0.97
 
 Pair = tuple[str, int | str, str]  # (document, row index or "doc", kind)

@@ -58,6 +58,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     alignment.content_not_measured,
     alignment.goal_quantity_missing,
     alignment.name_value_conflict,
+    alignment.name_formula_mismatch,
     selfeval.overachievement,
     selfeval.satisfaction_target_100,
     selfeval.trivial_targets,

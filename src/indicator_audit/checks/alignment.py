@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterator
 
 from ..clauses import clauses
-from ..engine import DocumentContext
+from ..engine import DocumentContext, IndicatorContext
 from ..findings import Finding, Severity
 from ..grammar import parse_cell
 from ..packs import Packs
 from ..parsed import Span
-from ..registry import document_rule
+from ..registry import LABEL_FIELDS, document_rule, indicator_rule
 
 SRC_ALIGN = (
     "财预〔2015〕88号 审核要点：相关性（指标与项目内容、目标相对应）；指南 §3.13（年度目标中的数量"
@@ -327,3 +327,41 @@ def name_value_conflict(ctx: DocumentContext) -> Iterator[Finding]:
             indicator=f.indicator.index,
             suggestion="名称只写衡量的量，数值以指标值为准，二者保持一致",
         )
+
+
+_TIMELY_NAME = re.compile(r"(?:及时|按时|准时)(?:率|性)$")
+_TIMELY_FORMULA = re.compile(
+    r"及时|限时|按时|准时|时限|规定时间|时间内|期限内|当日|当天|小时内|分钟内|日内"
+)
+_RATIO = re.compile(r"[÷/]")
+
+
+@indicator_rule(
+    code="IA605",
+    reads=LABEL_FIELDS,
+    name="name-formula-mismatch",
+    kind="alignment",
+    severity=Severity.WARNING,
+    source="财预〔2015〕88号 审核要点：相关性（指标名称、计算公式与所衡量的内容一致）",
+    summary="名称是“及时率”，计算公式里却没有任何时间要求（实为完成率）",
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 巡检响应及时率, "
+    "formula: 实际巡检次数÷巡检计划次数*100%, target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 故障响应及时率, "
+    "formula: 故障限时内响应数÷保障数*100%, target: ≥95%}",
+)
+def name_formula_mismatch(ctx: IndicatorContext) -> Iterator[Finding]:
+    """“及时率”衡量按时完成的比例，公式的分子就应带着时限（限时内、规定时间内）。
+
+    公式只是“实际次数÷计划次数”，算出来的是完成率：名称承诺了及时性，数据却不衡量它。
+    """
+    f = ctx.facts
+    formula = (f.indicator.fields.formula or "").strip()
+    if not formula or not _RATIO.search(formula) or not _TIMELY_NAME.search(f.subject):
+        return
+    if _TIMELY_FORMULA.search(formula):
+        return
+    yield ctx.finding(
+        "formula",
+        f"名称“{f.subject}”衡量及时性，计算公式“{formula}”却没有任何时限，算出的是完成率",
+        suggestion="在分子中写明时限（如“规定时间内完成的次数÷计划次数×100%”），或把名称改为“……完成率”",
+    )
