@@ -228,6 +228,37 @@ class FastReader:
                             )
                         )
                         continue
+            # The next item of the open list, "- key: value": close the previous item's
+            # mapping and open this one, also in one branch.
+            if dash and key and len(stack) >= 2 and key not in _NULLS:
+                prev, seq_open = stack[-1], stack[-2]
+                if (
+                    seq_open.col == col
+                    and not seq_open.is_map
+                    and seq_open.pending_item is None
+                    and prev.is_map
+                    and prev.col > col
+                    and prev.pending_key is None
+                    and rest
+                ):
+                    ccol = col + 1 + (len(dsp) if dsp else 0)
+                    value_node = _inline_value(rest, line_no, m.start("rest") - start + 1)
+                    if value_node is not None:
+                        stack.pop()
+                        mapping = Mapping(line_no, ccol + 1)
+                        mapping.items.append(
+                            (
+                                Scalar(
+                                    key, line_no, ccol + 1, line_no, ccol + 1 + len(key), ccol + 1
+                                ),
+                                value_node,
+                            )
+                        )
+                        seq_node = seq_open.node
+                        assert isinstance(seq_node, Sequence)
+                        seq_node.items.append(mapping)
+                        stack.append(_Open(ccol, mapping))
+                        continue
             if count > MAX_NODES or len(stack) > MAX_DEPTH:
                 raise _Unsupported
             if not col and rest.startswith(("---", "...", "%")):
