@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -339,33 +340,23 @@ def audit_paths(paths: Sequence[str | Path], options: RunOptions | None = None) 
     return make_report(results)
 
 
-def summarize_findings(findings: Sequence[Finding], files: int) -> Summary:
-    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
-    for f in findings:
-        counts[f.severity] += 1
+def _summary(severities: Iterable[Severity], files: int) -> Summary:
+    counts = Counter(severities)
     return Summary(
         files=files,
-        findings=len(findings),
+        findings=sum(counts.values()),
         errors=counts[Severity.ERROR],
         warnings=counts[Severity.WARNING],
         infos=counts[Severity.INFO],
     )
+
+
+def summarize_findings(findings: Sequence[Finding], files: int) -> Summary:
+    return _summary((f.severity for f in findings), files)
 
 
 def summarize(results: Sequence[FileResult]) -> Summary:
-    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
-    total = 0
-    for r in results:
-        for f in r.findings:
-            counts[f.severity] += 1
-            total += 1
-    return Summary(
-        files=len(results),
-        findings=total,
-        errors=counts[Severity.ERROR],
-        warnings=counts[Severity.WARNING],
-        infos=counts[Severity.INFO],
-    )
+    return _summary((f.severity for r in results for f in r.findings), len(results))
 
 
 def make_report(results: Sequence[FileResult]) -> Report:

@@ -6,7 +6,7 @@ names the rule, and every other rule still reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .analysis import IndicatorFacts
@@ -200,7 +200,7 @@ def run_rules(
         for rule in document_rules:
             ctx.rule = rule.meta
             try:
-                out.extend(_collect(rule.check(ctx)))
+                out.extend(list(rule.check(ctx)))
             except Exception as exc:
                 out.append(_internal_error(rule.meta, exc, ""))
     if opts.severity:
@@ -291,10 +291,6 @@ def _replay(
         ctx.rule = meta
         edit = ictx.edit(where, *rel) if rel is not None and where is not None else None
         out.append(ictx.finding(where, message, span=span, suggestion=suggestion, edit=edit))
-
-
-def _collect(findings: Iterable[Finding]) -> list[Finding]:
-    return list(findings)
 
 
 def _override(f: Finding, severity: dict[str, Severity]) -> Finding:
