@@ -28,17 +28,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .api import FileResult, FindingResult, Report, audit_file, audit_paths, audit_text
+    from .api import audit_file, audit_paths, audit_text
     from .engine import RunOptions
     from .grammar import parse_cell
+    from .results import FileResult, FindingResult, Report
 
 _LAZY = {
     "audit_file": "api",
     "audit_paths": "api",
     "audit_text": "api",
-    "FileResult": "api",
-    "FindingResult": "api",
-    "Report": "api",
+    "FileResult": "results",
+    "FindingResult": "results",
+    "Report": "results",
     "RunOptions": "engine",
     "parse_cell": "grammar",
 }

@@ -2,109 +2,31 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
-
-from . import __version__
 from .document import Document, DocumentError, build
 from .engine import RunOptions, run_rules
-from .findings import Finding, Severity
+from .findings import Counts, Finding, Severity, count_severities
 from .gcpause import gc_paused
 from .packs import Packs, default_packs
 from .registry import Rule
 from .source import Source, SourceError, load_text
 
 if TYPE_CHECKING:
-    from .suggest import Suggestion, SuggestionSet
+    from .results import FileResult, Report
+    from .suggest import SuggestionSet
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    """Why a file could not be checked, and where (FileError in the library results)."""
 
-
-class FindingResult(_Out):
-    rule: str
-    name: str
-    kind: str
-    severity: Severity
     message: str
     line: int
     column: int
-    end_line: int
-    end_column: int
-    pointer: str
-    indicator: int | None
-    suggestion: str | None
-
-
-class FileError(_Out):
-    message: str
-    line: int
-    column: int
-
-
-class SuggestionResult(_Out):
-    """One row of the revised indicator table (see suggest.py)."""
-
-    level1: str
-    level2: str
-    name: str
-    target: str
-    formula: str | None
-    basis: str | None
-    reason: str
-    replaces: int | None  # index of the indicator it rewrites; null for an added one
-    status: str  # kept / changed / added / removed
-    codes: list[str]  # finding codes that motivated the row
-    answers: str | None  # the goal clause, content item or finding an added row answers
-
-
-class FileResult(_Out):
-    path: str
-    error: FileError | None
-    findings: list[FindingResult]
-    suggestions: list[SuggestionResult] = []  # additive to v1: filled by the JSON report
-
-
-class ToolInfo(_Out):
-    name: str = "indicator-audit"
-    version: str = __version__
-
-
-class Summary(_Out):
-    files: int
-    findings: int
-    errors: int
-    warnings: int
-    infos: int
-
-
-class Report(_Out):
-    version: int = 1
-    tool: ToolInfo = ToolInfo()
-    files: list[FileResult]
-    summary: Summary
-
-
-def to_result(f: Finding) -> FindingResult:
-    return FindingResult(
-        rule=f.rule,
-        name=f.name,
-        kind=f.kind,
-        severity=f.severity,
-        message=f.message,
-        line=f.line,
-        column=f.column,
-        end_line=f.end_line,
-        end_column=f.end_column,
-        pointer=f.pointer,
-        indicator=f.indicator,
-        suggestion=f.suggestion,
-    )
 
 
 class Audit:
@@ -114,7 +36,7 @@ class Audit:
         self,
         path: str,
         findings: list[Finding],
-        error: FileError | None = None,
+        error: LoadError | None = None,
         document: Document | None = None,
         source: Source | None = None,
     ) -> None:
@@ -133,29 +55,9 @@ class Audit:
         return suggest(self.document, self.findings)
 
     def result(self, suggestions: bool = False) -> FileResult:
-        rows = self.suggest() if suggestions else None
-        return FileResult(
-            path=self.path,
-            error=self.error,
-            findings=[to_result(f) for f in self.findings],
-            suggestions=[_suggestion_result(r) for r in rows.rows] if rows is not None else [],
-        )
+        from .results import file_result
 
-
-def _suggestion_result(r: Suggestion) -> SuggestionResult:
-    return SuggestionResult(
-        level1=r.level1,
-        level2=r.level2,
-        name=r.name,
-        target=r.target,
-        formula=r.formula,
-        basis=r.basis,
-        reason=r.reason,
-        replaces=r.replaces,
-        status=r.status,
-        codes=list(r.codes),
-        answers=r.answers,
-    )
+        return file_result(self, suggestions)
 
 
 def _builtin_rules() -> tuple[Rule, ...]:
@@ -227,7 +129,7 @@ def _audit_source(
         return Audit(
             source.path,
             _schema_findings(exc),
-            FileError(message=first.message + more, line=first.line, column=first.col),
+            LoadError(message=first.message + more, line=first.line, column=first.col),
             source=source,
         )
     findings = _dedupe(sorted(_run(document, rules, packs, options, part), key=Finding.sort_key))
@@ -254,7 +156,7 @@ def audit_text_full(
     try:
         source = load_text(text, path)
     except SourceError as exc:
-        return Audit(path, [], FileError(message=exc.message, line=exc.line, column=exc.column))
+        return Audit(path, [], LoadError(message=exc.message, line=exc.line, column=exc.column))
     return audit_source(source, rules, packs, options)
 
 
@@ -277,7 +179,7 @@ def audit_path_full(
         if child is not None:
             parallel.child_findings(child)
         return [
-            Audit(str(path), [], FileError(message=exc.message, line=exc.line, column=exc.column))
+            Audit(str(path), [], LoadError(message=exc.message, line=exc.line, column=exc.column))
         ]
     if child is None or len(sources) != 1:
         if child is not None:
@@ -336,28 +238,11 @@ def audit_file(path: str | Path, options: RunOptions | None = None) -> FileResul
 
 def audit_paths(paths: Sequence[str | Path], options: RunOptions | None = None) -> Report:
     """Audit files (every project in each) and return the whole report."""
+    from .results import make_report
+
     results = [a.result() for p in paths for a in audit_path_full(p, options=options)]
     return make_report(results)
 
 
-def _summary(severities: Iterable[Severity], files: int) -> Summary:
-    counts = Counter(severities)
-    return Summary(
-        files=files,
-        findings=sum(counts.values()),
-        errors=counts[Severity.ERROR],
-        warnings=counts[Severity.WARNING],
-        infos=counts[Severity.INFO],
-    )
-
-
-def summarize_findings(findings: Sequence[Finding], files: int) -> Summary:
-    return _summary((f.severity for f in findings), files)
-
-
-def summarize(results: Sequence[FileResult]) -> Summary:
-    return _summary((f.severity for r in results for f in r.findings), len(results))
-
-
-def make_report(results: Sequence[FileResult]) -> Report:
-    return Report(files=list(results), summary=summarize(results))
+def summarize_findings(findings: Sequence[Finding], files: int) -> Counts:
+    return count_severities((f.severity for f in findings), files)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from operator import attrgetter
 
@@ -68,3 +70,28 @@ class Finding:
 
     # Report order: by position, then rule, then message (a C-level key for large reports).
     sort_key = staticmethod(attrgetter("line", "column", "rule", "message"))
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How many files and findings, by severity: the summary of every report."""
+
+    files: int
+    findings: int
+    errors: int
+    warnings: int
+    infos: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def count_severities(severities: Iterable[Severity], files: int) -> Counts:
+    counts = Counter(severities)
+    return Counts(
+        files=files,
+        findings=sum(counts.values()),
+        errors=counts[Severity.ERROR],
+        warnings=counts[Severity.WARNING],
+        infos=counts[Severity.INFO],
+    )

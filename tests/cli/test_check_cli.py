@@ -131,7 +131,7 @@ def test_folder_is_checked_recursively(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_json_fast_path_equals_the_pydantic_models(capsys: pytest.CaptureFixture[str]) -> None:
     """The JSON reporter builds dicts directly; they must equal the library's models."""
-    from indicator_audit.api import make_report
+    from indicator_audit.results import make_report
     from indicator_audit.runner import Runner, RunSettings
 
     _, out, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit.api import FindingResult, audit_file
+from indicator_audit import FindingResult, audit_file
 
 ROOT = Path(__file__).resolve().parents[2]
 GUANGZHOU = ROOT / "examples" / "guangzhou-2021-it-ops.yaml"

@@ -1,7 +1,7 @@
 """The JSON contract, version 1 (documented in README.md).
 
 Built from the findings directly, with the same fields and order as the pydantic models in
-api.py (a test keeps the two equal): a large file has a hundred thousand findings, and a model
+results.py (a test keeps the two equal): a large file has a hundred thousand findings, and a model
 per finding would double the time of a check.
 
 Additive to v1: findings (and the error) of a table source carry "cell": "Sheet1!D7";
@@ -58,7 +58,7 @@ def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = 
         "version": 1,
         "tool": {"name": "indicator-audit", "version": __version__},
         "files": [_file(a, suggestions) for a in audits],
-        "summary": summary.model_dump(mode="json"),
+        "summary": summary.as_dict(),
     }
     # Compact: with `indent` the json module falls back to its pure-Python encoder, several
     # times slower on a large report. Pipe through `python -m json.tool` to read it.

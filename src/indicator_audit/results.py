@@ -1,0 +1,141 @@
+"""The typed results of the library API (pydantic): what `audit_file`, `audit_text` and
+`audit_paths` return, with the fields and order of the JSON contract, version 1.
+
+Kept apart from api.py so that the command line, which writes its reports straight from the
+findings, never imports pydantic: that import alone is a third of a cold `check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from . import __version__
+from .findings import Finding, Severity, count_severities
+
+if TYPE_CHECKING:
+    from .api import Audit
+    from .suggest import Suggestion
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FindingResult(_Out):
+    rule: str
+    name: str
+    kind: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    pointer: str
+    indicator: int | None
+    suggestion: str | None
+
+
+class FileError(_Out):
+    message: str
+    line: int
+    column: int
+
+
+class SuggestionResult(_Out):
+    """One row of the revised indicator table (see suggest.py)."""
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    formula: str | None
+    basis: str | None
+    reason: str
+    replaces: int | None  # index of the indicator it rewrites; null for an added one
+    status: str  # kept / changed / added / removed
+    codes: list[str]  # finding codes that motivated the row
+    answers: str | None  # the goal clause, content item or finding an added row answers
+
+
+class FileResult(_Out):
+    path: str
+    error: FileError | None
+    findings: list[FindingResult]
+    suggestions: list[SuggestionResult] = []  # additive to v1: filled by the JSON report
+
+
+class ToolInfo(_Out):
+    name: str = "indicator-audit"
+    version: str = __version__
+
+
+class Summary(_Out):
+    files: int
+    findings: int
+    errors: int
+    warnings: int
+    infos: int
+
+
+class Report(_Out):
+    version: int = 1
+    tool: ToolInfo = ToolInfo()
+    files: list[FileResult]
+    summary: Summary
+
+
+def to_result(f: Finding) -> FindingResult:
+    return FindingResult(
+        rule=f.rule,
+        name=f.name,
+        kind=f.kind,
+        severity=f.severity,
+        message=f.message,
+        line=f.line,
+        column=f.column,
+        end_line=f.end_line,
+        end_column=f.end_column,
+        pointer=f.pointer,
+        indicator=f.indicator,
+        suggestion=f.suggestion,
+    )
+
+
+def suggestion_result(r: Suggestion) -> SuggestionResult:
+    return SuggestionResult(
+        level1=r.level1,
+        level2=r.level2,
+        name=r.name,
+        target=r.target,
+        formula=r.formula,
+        basis=r.basis,
+        reason=r.reason,
+        replaces=r.replaces,
+        status=r.status,
+        codes=list(r.codes),
+        answers=r.answers,
+    )
+
+
+def file_result(audit: Audit, suggestions: bool = False) -> FileResult:
+    rows = audit.suggest() if suggestions else None
+    e = audit.error
+    return FileResult(
+        path=audit.path,
+        error=FileError(message=e.message, line=e.line, column=e.column) if e else None,
+        findings=[to_result(f) for f in audit.findings],
+        suggestions=[suggestion_result(r) for r in rows.rows] if rows is not None else [],
+    )
+
+
+def summarize(results: Sequence[FileResult]) -> Summary:
+    counts = count_severities((f.severity for r in results for f in r.findings), len(results))
+    return Summary(**counts.as_dict())
+
+
+def make_report(results: Sequence[FileResult]) -> Report:
+    return Report(files=list(results), summary=summarize(results))
