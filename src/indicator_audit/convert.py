@@ -15,7 +15,7 @@ from typing import Any
 
 from .atomic import write_text_atomic
 from .document import DocumentError, build
-from .model import TargetsDocument
+from .model import TargetsDocument, as_data
 from .readers import read_sources
 from .source import Source
 
@@ -44,7 +44,7 @@ def _plain(value: Any) -> Any:
 
 def document_data(model: TargetsDocument) -> dict[str, Any]:
     """The document as plain data: unset fields left out, whole numbers without ".0"."""
-    data: dict[str, Any] = _plain(model.model_dump(mode="python", exclude_none=True))
+    data: dict[str, Any] = _plain(as_data(model))
     data.setdefault("indicators", [])
     return data
 

@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from .model import (
     BudgetExecution,
     Goals,
@@ -23,6 +21,7 @@ from .model import (
     Project,
     TargetsDocument,
     alias_table,
+    validate,
 )
 from .parsed import Span
 from .source import Mapping, Node, Scalar, Sequence, Source
@@ -385,13 +384,10 @@ def build(source: Source) -> Document:
         if values:
             data[block] = {**values, **(data.get(block) or {})}
     data["indicators"] = [item[1] for item in b.indicators]
-    model: TargetsDocument | None = None
-    try:
-        model = TargetsDocument.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            _schema_problem(b, root, err)
-    if b.problems or model is None:
+    model, invalid = validate(data)
+    for loc, kind in invalid:
+        _schema_problem(b, root, loc, kind)
+    if b.problems:
         b.problems.sort(key=lambda p: (p.line, p.col))
         raise DocumentError(b.problems)
     indicators = [
@@ -416,9 +412,7 @@ _TYPE_MESSAGES = {
 }
 
 
-def _schema_problem(b: _Builder, root: Mapping, err: Any) -> None:
-    loc = tuple(err["loc"])
-    kind = err["type"]
+def _schema_problem(b: _Builder, root: Mapping, loc: tuple[str | int, ...], kind: str) -> None:
     if loc and loc[0] == "indicators" and len(loc) >= 2 and isinstance(loc[1], int):
         pointer, _, cells, line, col, _ = b.indicators[loc[1]]
         field = str(loc[2]) if len(loc) > 2 else None
@@ -432,6 +426,6 @@ def _schema_problem(b: _Builder, root: Mapping, err: Any) -> None:
         cell = b.cells.get(where)
         line, col = (cell.line, cell.col) if cell else (root.line, root.col)
         value = cell.text if cell else None
-    base = _TYPE_MESSAGES.get(kind, err["msg"])
+    base = _TYPE_MESSAGES.get(kind, "类型不符")
     got = f"，实际为“{value}”" if value is not None else ""
     b.problem(f"{where or '/'}：{base}{got}", line, col, where)

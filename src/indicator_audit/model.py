@@ -1,110 +1,243 @@
-"""The targets document schema (pydantic): English keys, Chinese names accepted as aliases.
+"""The targets document schema: English keys, Chinese names accepted as aliases.
 
-This is the one place where keys and their aliases are declared; the loader, the JSON Schema
-and the converters all read them from here. Values arrive as the text written in the file and
-pydantic's lax mode turns "15.00" into a number where a number is expected.
+This is the one place where keys, their aliases and their types are declared; the loader,
+the JSON Schema and the converters all read them from here.
+
+Plain frozen dataclasses, checked by `validate` below rather than by pydantic: every `check`
+validates a document, and importing pydantic and building its models cost more than a whole
+check of a small file (pre-commit users feel start-up). The rules are pydantic's lax ones
+for these few types: text fields keep a number as the text written ("15.00"), number fields
+take numeric text, a list of texts also takes a single text. `schema.py` hands these same
+classes to pydantic for the JSON Schema.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
-
-
-def _text_list(value: Any) -> Any:
-    if isinstance(value, str):
-        return [value]
-    return value
+Kind = Literal["text", "texts", "number", "integer"]
 
 
-Text = str
-TextList = Annotated[list[str], BeforeValidator(_text_list)]
+def _f(kind: Kind, *aliases: str) -> Any:
+    """A field of `kind`, also written as any of `aliases`."""
+    meta = {"kind": kind, "aliases": aliases}
+    if kind == "texts":
+        return field(default_factory=list, metadata=meta)
+    return field(default=None, metadata=meta)
 
 
-def _alias(*names: str) -> Any:
-    return Field(default=None, validation_alias=AliasChoices(*names))
+@dataclass(frozen=True, slots=True)
+class Project:
+    name: str | None = _f("text", "项目名称", "名称")
+    department: str | None = _f("text", "主管部门", "部门", "单位", "实施单位", "预算单位")
+    year: int | None = _f("integer", "年度", "预算年度")
+    budget: str | None = _f("text", "预算", "预算金额", "年度预算", "资金总额", "预算数")
+    type: str | None = _f("text", "项目类型", "类型")
+    content: list[str] = _f("texts", "主要内容", "资金用途", "建设内容", "实施内容")
 
 
-class _Strict(BaseModel):
-    # Numbers in text fields are kept as the text written (coerce_numbers_to_str): validated
-    # in pydantic-core, with no Python call per field.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
-    )
+@dataclass(frozen=True, slots=True)
+class Goals:
+    overall: str | None = _f("text", "总体目标", "长期目标")
+    annual: list[str] = _f("texts", "年度目标", "年度绩效目标", "年度预期绩效目标")
 
 
-class Project(_Strict):
-    name: Text | None = _alias("name", "项目名称", "名称")
-    department: Text | None = _alias(
-        "department", "主管部门", "部门", "单位", "实施单位", "预算单位"
-    )
-    year: int | None = _alias("year", "年度", "预算年度")
-    budget: Text | None = _alias("budget", "预算", "预算金额", "年度预算", "资金总额", "预算数")
-    type: Text | None = _alias("type", "项目类型", "类型")
-    content: TextList = Field(
-        default_factory=list,
-        validation_alias=AliasChoices("content", "主要内容", "资金用途", "建设内容", "实施内容"),
-    )
+@dataclass(frozen=True, slots=True)
+class BudgetExecution:
+    planned: float | None = _f("number", "预算数", "年度预算数", "全年预算数", "调整后预算数")
+    spent: float | None = _f("number", "执行数", "全年执行数", "实际支出", "支出数")
+    weight: float | None = _f("number", "分值", "权重")
+    score: float | None = _f("number", "得分")
 
 
-class Goals(_Strict):
-    overall: Text | None = _alias("overall", "总体目标", "长期目标")
-    annual: TextList = Field(
-        default_factory=list,
-        validation_alias=AliasChoices("annual", "年度目标", "年度绩效目标", "年度预期绩效目标"),
-    )
+@dataclass(frozen=True, slots=True)
+class IndicatorFields:
+    level1: str | None = _f("text", "一级指标")
+    level2: str | None = _f("text", "二级指标")
+    name: str | None = _f("text", "三级指标", "指标名称")
+    target: str | None = _f("text", "指标值", "年度指标值", "目标值")
+    unit: str | None = _f("text", "度量单位", "计量单位", "单位")
+    comparator: str | None = _f("text", "指标性质", "指标方向")
+    value_type: str | None = _f("text", "指标值类型", "指标类型")
+    weight: float | None = _f("number", "权重", "分值", "权重或分值")
+    formula: str | None = _f("text", "计算公式", "指标解释")
+    basis: str | None = _f("text", "指标值设定依据", "绩效标准", "设定依据")
+    scoring: str | None = _f("text", "评分标准", "评(扣)分标准", "评（扣）分标准")
+    actual: str | None = _f("text", "实际完成值", "实际值", "全年实际值")
+    score: float | None = _f("number", "得分", "自评得分")
+    explanation: str | None = _f("text", "偏差原因分析", "偏差原因分析及改进措施", "偏差原因")
 
 
-class BudgetExecution(_Strict):
-    planned: float | None = _alias("planned", "预算数", "年度预算数", "全年预算数", "调整后预算数")
-    spent: float | None = _alias("spent", "执行数", "全年执行数", "实际支出", "支出数")
-    weight: float | None = _alias("weight", "分值", "权重")
-    score: float | None = _alias("score", "得分")
-
-
-class IndicatorFields(_Strict):
-    level1: Text | None = _alias("level1", "一级指标")
-    level2: Text | None = _alias("level2", "二级指标")
-    name: Text | None = _alias("name", "三级指标", "指标名称")
-    target: Text | None = _alias("target", "指标值", "年度指标值", "目标值")
-    unit: Text | None = _alias("unit", "度量单位", "计量单位", "单位")
-    comparator: Text | None = _alias("comparator", "指标性质", "指标方向")
-    value_type: Text | None = _alias("value_type", "指标值类型", "指标类型")
-    weight: float | None = _alias("weight", "权重", "分值", "权重或分值")
-    formula: Text | None = _alias("formula", "计算公式", "指标解释")
-    basis: Text | None = _alias("basis", "指标值设定依据", "绩效标准", "设定依据")
-    scoring: Text | None = _alias("scoring", "评分标准", "评(扣)分标准", "评（扣）分标准")
-    actual: Text | None = _alias("actual", "实际完成值", "实际值", "全年实际值")
-    score: float | None = _alias("score", "得分", "自评得分")
-    explanation: Text | None = _alias(
-        "explanation", "偏差原因分析", "偏差原因分析及改进措施", "偏差原因"
-    )
-
-
-class TargetsDocument(_Strict):
+@dataclass(frozen=True, slots=True)
+class TargetsDocument:
     """The whole document: what `targets.yaml` holds once every form is resolved."""
 
-    project: Project = Field(
-        default_factory=Project, validation_alias=AliasChoices("project", "项目")
+    project: Project = field(default_factory=Project, metadata={"aliases": ("项目",)})
+    goals: Goals = field(default_factory=Goals, metadata={"aliases": ("绩效目标",)})
+    budget_execution: BudgetExecution | None = field(
+        default=None, metadata={"aliases": ("预算执行", "预算执行情况", "项目资金")}
     )
-    goals: Goals = Field(default_factory=Goals, validation_alias=AliasChoices("goals", "绩效目标"))
-    budget_execution: BudgetExecution | None = _alias(
-        "budget_execution", "预算执行", "预算执行情况", "项目资金"
-    )
-    indicators: list[IndicatorFields] = Field(
-        default_factory=list, validation_alias=AliasChoices("indicators", "绩效指标")
+    indicators: list[IndicatorFields] = field(
+        default_factory=list, metadata={"aliases": ("绩效指标",)}
     )
 
 
-def alias_table(model: type[BaseModel]) -> dict[str, str]:
+Block = type[Project] | type[Goals] | type[BudgetExecution] | type[IndicatorFields]
+Model = Block | type[TargetsDocument]
+
+
+def alias_table(model: Model) -> dict[str, str]:
     """Every accepted spelling of a key → the field name."""
     table: dict[str, str] = {}
-    for name, info in model.model_fields.items():
-        table[name] = name
-        alias = info.validation_alias
-        if isinstance(alias, AliasChoices):
-            for choice in alias.choices:
-                if isinstance(choice, str):
-                    table[choice] = name
+    for f in fields(model):
+        table[f.name] = f.name
+        for alias in f.metadata.get("aliases", ()):
+            table.setdefault(alias, f.name)
     return table
+
+
+def aliases(model: Model) -> dict[str, tuple[str, ...]]:
+    """field name → its other spellings, in declaration order."""
+    return {f.name: tuple(f.metadata.get("aliases", ())) for f in fields(model)}
+
+
+# -- validation ---------------------------------------------------------------------------
+
+# (location, error type) of one problem; the types are pydantic's names for the same errors
+Problem = tuple[tuple[str | int, ...], str]
+
+
+class _Invalid(Exception):
+    def __init__(self, kind: str, where: tuple[str | int, ...] = ()) -> None:
+        self.kind = kind
+        self.where = where
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid("string_type")
+    return str(value)
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        raise _Invalid("float_type")
+    text = value.strip()
+    if "_" in text:
+        raise _Invalid("float_parsing")
+    try:
+        return float(text)
+    except ValueError:
+        raise _Invalid("float_parsing") from None
+
+
+def _integer(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("+-").isdigit():
+            return int(text)
+        try:
+            number = float(text)
+        except ValueError:
+            raise _Invalid("int_parsing") from None
+    elif isinstance(value, float):
+        number = value
+    else:
+        raise _Invalid("int_type")
+    if math.isfinite(number) and number.is_integer():
+        return int(number)
+    raise _Invalid("int_from_float")
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise _Invalid("list_type")
+    out: list[str] = []
+    for i, item in enumerate(value):
+        try:
+            text = _text(item)
+        except _Invalid as exc:
+            raise _Invalid(exc.kind, (i,)) from None
+        if text is None:
+            raise _Invalid("string_type", (i,))
+        out.append(text)
+    return out
+
+
+_COERCE = {"text": _text, "texts": _texts, "number": _number, "integer": _integer}
+
+
+_Coerce = Any  # one of the functions above
+
+
+def _plan(model: Block) -> dict[str, _Coerce]:
+    return {f.name: _COERCE[f.metadata["kind"]] for f in fields(model)}
+
+
+_PLANS: dict[Block, dict[str, _Coerce]] = {
+    m: _plan(m) for m in (Project, Goals, BudgetExecution, IndicatorFields)
+}
+
+
+def _block(model: Block, data: object, loc: tuple[str | int, ...], out: list[Problem]) -> Any:
+    """An instance of `model` from a mapping of field names (the loader resolved aliases and
+    rejected unknown keys); a problem for every value of the wrong type."""
+    if not isinstance(data, dict):
+        out.append((loc, "dict_type"))
+        return model()
+    plan = _PLANS[model]
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        try:
+            values[name] = plan[name](value)
+        except _Invalid as exc:
+            out.append(((*loc, name, *exc.where), exc.kind))
+    return model(**values)
+
+
+def validate(data: dict[str, Any]) -> tuple[TargetsDocument, list[Problem]]:
+    """The document from loader output (plain data keyed by field name), and its problems."""
+    problems: list[Problem] = []
+    project = _block(Project, data.get("project", {}), ("project",), problems)
+    goals = _block(Goals, data.get("goals", {}), ("goals",), problems)
+    budget = data.get("budget_execution")
+    execution = (
+        _block(BudgetExecution, budget, ("budget_execution",), problems)
+        if budget is not None
+        else None
+    )
+    indicators = [
+        _block(IndicatorFields, item, ("indicators", i), problems)
+        for i, item in enumerate(data.get("indicators", []))
+    ]
+    return TargetsDocument(project, goals, execution, indicators), problems
+
+
+def as_data(document: TargetsDocument | IndicatorFields) -> dict[str, Any]:
+    """The document (or one indicator) as plain data, English keys, unset fields left out."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if hasattr(value, "__dataclass_fields__"):
+            return {
+                f.name: plain(v) for f in fields(value) if (v := getattr(value, f.name)) is not None
+            }
+        return value
+
+    out: dict[str, Any] = plain(document)
+    return out

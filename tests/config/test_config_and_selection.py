@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -204,7 +205,7 @@ def _indicators(path: Path) -> list[dict[str, object]]:
     from indicator_audit.document import build
     from indicator_audit.source import read_file
 
-    return [i.fields.model_dump() for i in build(read_file(path)).indicators]
+    return [asdict(i.fields) for i in build(read_file(path)).indicators]
 
 
 _FIXABLE = {

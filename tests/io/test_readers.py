@@ -12,6 +12,7 @@ import pytest
 from indicator_audit.api import audit_path_full
 from indicator_audit.cli import main
 from indicator_audit.document import Document, build
+from indicator_audit.model import as_data
 from indicator_audit.readers import read_sources
 from indicator_audit.tabular import TableSource
 
@@ -24,7 +25,7 @@ def _docs(path: Path) -> list[Document]:
 
 def _table(path: Path) -> list[dict[str, Any]]:
     (doc,) = _docs(path)
-    return [i.fields.model_dump(exclude_none=True) for i in doc.indicators]
+    return [as_data(i.fields) for i in doc.indicators]
 
 
 ROW = ["产出指标", "数量指标", "培训人次"]
