@@ -1,7 +1,8 @@
 """Configuration: `.indicator-audit.yaml`, or `[tool.indicator-audit]` in pyproject.toml.
 
 Found by walking up from the checked file; `extends` pulls in other config files (relative to
-the one that names them). Validated with pydantic; every mistake is reported with its file,
+the one that names them). Validated with pydantic (on the first start that sees the file's
+content; validated_cache.py keeps the result); every mistake is reported with its file,
 line and column, and a misspelled rule name gets the closest real one as a hint.
 
 ```yaml
@@ -21,14 +22,14 @@ lexicon:
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, ClassVar
 
 from .errors import LocatedError
 from .findings import KINDS, Severity
 from .source import Mapping, Node, Scalar, Sequence, SourceError, read_file
+from .validated_cache import cached
 
 CONFIG_NAMES = (".indicator-audit.yaml", ".indicator-audit.yml")
 
@@ -37,34 +38,42 @@ class ConfigError(LocatedError):
     """A configuration file (or a rule pack it names) that cannot be used."""
 
 
-class LexiconChanges(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    vague_phrases: list[str] = []
-    vague_modifiers: list[str] = []
-    vague_verbs: list[str] = []
-    measurable_nouns: list[str] = []
-    qualitative_values: list[str] = []
-    process_words: list[str] = []
+class _Forbid:
+    # read by pydantic when it validates these dataclasses: unknown keys are mistakes
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
 
-class LexiconConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    add: LexiconChanges = LexiconChanges()
-    remove: LexiconChanges = LexiconChanges()
+@dataclass
+class LexiconChanges(_Forbid):
+    vague_phrases: list[str] = field(default_factory=list)
+    vague_modifiers: list[str] = field(default_factory=list)
+    vague_verbs: list[str] = field(default_factory=list)
+    measurable_nouns: list[str] = field(default_factory=list)
+    qualitative_values: list[str] = field(default_factory=list)
+    process_words: list[str] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    extends: list[str] = []
+@dataclass
+class LexiconConfig(_Forbid):
+    add: LexiconChanges = field(default_factory=LexiconChanges)
+    remove: LexiconChanges = field(default_factory=LexiconChanges)
+
+
+@dataclass
+class Config(_Forbid):
+    extends: list[str] = field(default_factory=list)
     preset: str | None = None
-    select: list[str] = []
-    ignore: list[str] = []
-    severity: dict[str, Severity] = {}
-    per_path_ignores: dict[str, list[str]] = Field(default={}, alias="per-path-ignores")
-    packs: list[str] = []
-    lexicon: LexiconConfig = LexiconConfig()
-    # where it came from, for messages and relative paths
-    origin: str = Field(default="", exclude=True)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)  # per-path-ignores
+    packs: list[str] = field(default_factory=list)
+    lexicon: LexiconConfig = field(default_factory=LexiconConfig)
+    # where it came from, for messages and relative paths (not a key of the file)
+    origin: str = ""
 
     def merged_over(self, base: Config) -> Config:
         """This config's settings on top of `base` (what `extends` means)."""
@@ -83,9 +92,16 @@ class Config(BaseModel):
         )
 
 
+# The keys a file may hold, as written.
+_KEYS = tuple(
+    "per-path-ignores" if f.name == "per_path_ignores" else f.name for f in fields(Config)
+)
+_WRITABLE = frozenset(_KEYS) - {"origin"}
+
+
 def _merge_changes(a: LexiconChanges, b: LexiconChanges) -> LexiconChanges:
     return LexiconChanges(
-        **{name: getattr(a, name) + getattr(b, name) for name in LexiconChanges.model_fields}
+        **{f.name: getattr(a, f.name) + getattr(b, f.name) for f in fields(LexiconChanges)}
     )
 
 
@@ -124,24 +140,37 @@ def _validate(data: Any, root: Node | None, origin: str) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(origin, "配置应为键值映射")
+    for key in data:
+        if key not in _WRITABLE:
+            line, col = _locate(root, (key,)) if root is not None else (1, 1)
+            close = difflib.get_close_matches(str(key), sorted(_WRITABLE), n=1)
+            hint = f"；是否想写“{close[0]}”？" if close else ""
+            raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col)
+    data = {("per_path_ignores" if k == "per-path-ignores" else k): v for k, v in data.items()}
     if isinstance(data.get("extends"), str):
-        data = {**data, "extends": [data["extends"]]}
+        data["extends"] = [data["extends"]]
+    config = cached("config", repr(data), __file__, Config, lambda: _check(data, root, origin))
+    config.origin = origin
+    return config
+
+
+def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
+    from pydantic import TypeAdapter, ValidationError
+
     try:
-        config = Config.model_validate(data)
+        return TypeAdapter(Config).validate_python(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = tuple(err["loc"])
         line, col = _locate(root, loc) if root is not None else (1, 1)
         key = str(loc[-1]) if loc else ""
         if err["type"] == "extra_forbidden":
-            names = [*Config.model_fields, "per-path-ignores"]
+            names = [f.name for f in fields(LexiconConfig) + fields(LexiconChanges)]
             close = difflib.get_close_matches(key, names, n=1)
             hint = f"；是否想写“{close[0]}”？" if close else ""
             raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col) from None
         where = ".".join(str(p) for p in loc)
         raise ConfigError(origin, f"配置项“{where}”无效：{err['msg']}", line, col) from None
-    config.origin = origin
-    return config
 
 
 def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:

@@ -27,7 +27,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from .engine import DocumentContext, IndicatorContext
 from .findings import KINDS, Finding, Severity
 from .parsed import CellKind, Direction
 from .registry import Rule, RuleMeta, Scope
-from .resources import load_yaml_resource, read_resource
+from .resources import read_resource
 from .source import Mapping, Node, Scalar, Source, SourceError, load_text, read_file
 from .source import Sequence as SeqNode
 
@@ -149,10 +149,9 @@ def _doc(get: Callable[[DocumentContext], Any], type_: str, help_: str) -> Field
 
 @cache
 def _dimensions() -> frozenset[str]:
+    from .transform import lexicon
 
-    data = load_yaml_resource("rules", "units.yaml")
-    groups = data.get("units", []) if isinstance(data, dict) else []
-    dims = {str(g["dimension"]) for g in groups if "dimension" in g}
+    dims = {info.dimension for info in lexicon().units.values()}
     return frozenset(dims | {"date", "unknown"})
 
 
@@ -1148,11 +1147,32 @@ def _python_taken() -> Taken:
 @cache
 def builtin_declarative_rules() -> tuple[Rule, ...]:
     """The rules of rules/declarative/*.yaml, loaded once per process."""
+    from . import source as source_module
+    from .validated_cache import cached
+
     taken = _python_taken()
     out: list[Rule] = []
     for name in BUILTIN_PACKS:
-        out += load_pack_text(read_resource("rules", name), f"rules/{name}", taken)
+        display = f"rules/{name}"
+        text = read_resource("rules", name)
+        # The packs use block scalars, outside the fast reader's subset: keep PyYAML's tree
+        # (with its positions) for the next start rather than importing PyYAML every time.
+        tree = cached(
+            "tree-" + name.replace("/", "-"),
+            text,
+            source_module.__file__,
+            Source,
+            partial(_pack_source, text, display),
+        )
+        out += _PackLoader(tree, display, taken).load()
     return tuple(out)
+
+
+def _pack_source(text: str, display: str) -> Source:
+    try:
+        return load_text(text, display)
+    except SourceError as exc:
+        raise PackError(display, exc.message, exc.line, exc.column) from None
 
 
 def builtin_taken() -> Taken:

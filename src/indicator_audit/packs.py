@@ -1,20 +1,21 @@
 """The data packs in rules/*.yaml: loaded once, validated, and compiled for fast scanning.
 
-Packs hold words and conventions, never logic. Each is validated by a pydantic model at load
-so a broken pack is a located error, not a crash in a rule.
+Packs hold words and conventions, never logic. Each is validated at load by pydantic against
+the dataclasses below, so a broken pack is a located error, not a crash in a rule. What
+validation produced is cached (validated_cache.py): a start with unchanged packs imports
+neither pydantic nor PyYAML.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from .errors import LocatedError
 from .lazy import lazy
 from .resources import read_resource
+from .validated_cache import cached
 
 if TYPE_CHECKING:
     from .config import LexiconConfig
@@ -24,26 +25,32 @@ class PackError(LocatedError):
     """A built-in data pack (rules/*.yaml) that does not validate."""
 
 
-class _Pack(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Pack:
+    __slots__ = ()
+    # read by pydantic when it validates these dataclasses: unknown keys are mistakes
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
 
+@dataclass(frozen=True, slots=True)
 class Category(_Pack):
     label: str
-    variants: list[str] = []
-    level2: dict[str, list[str]] = {}
+    variants: list[str] = field(default_factory=list)
+    level2: dict[str, list[str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
 class Taxonomy(_Pack):
     categories: dict[str, Category]
-    strip_suffixes: list[str] = []
+    strip_suffixes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
 class Phrase(_Pack):
     word: str
     suggestion: str
 
 
+@dataclass(frozen=True, slots=True)
 class Lexicon(_Pack):
     vague_phrases: list[Phrase]
     vague_modifiers: list[str]
@@ -51,18 +58,21 @@ class Lexicon(_Pack):
     measurable_nouns: list[str]
     qualitative_values: list[str]
     incomparable_actuals: list[str]
-    output_verbs: list[str] = []
+    output_verbs: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
 class ProcessPattern(_Pack):
     word: str
     why: str
 
 
+@dataclass(frozen=True, slots=True)
 class Process(_Pack):
     patterns: list[ProcessPattern]
 
 
+@dataclass(frozen=True, slots=True)
 class Family(_Pack):
     name: str
     words: list[str]
@@ -71,6 +81,7 @@ class Family(_Pack):
     confident: bool = True
 
 
+@dataclass(frozen=True, slots=True)
 class Families(_Pack):
     families: list[Family]
     satisfaction_groups: list[str]
@@ -79,30 +90,43 @@ class Families(_Pack):
     quality_words: list[str]
 
 
+@dataclass(frozen=True, slots=True)
 class Preset(_Pack):
     title: str
     total: float
     budget_execution: float
-    categories: dict[str, float] = {}
-    ranges: dict[str, tuple[float, float]] = {}
-    require: list[str] = []
+    categories: dict[str, float] = field(default_factory=dict)
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    require: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
 class Conventions(_Pack):
     default: str
     presets: dict[str, Preset]
-    dominant_share: float = Field(gt=0, le=1)
-    overachievement_ratio: float = Field(gt=1)
-    execution_floor: float = Field(gt=0, le=1)
+    dominant_share: float
+    overachievement_ratio: float
+    execution_floor: float
+
+    def __post_init__(self) -> None:  # pydantic reports a ValueError here as a pack error
+        if not 0 < self.dominant_share <= 1:
+            raise ValueError("dominant_share must be in (0, 1]")
+        if not self.overachievement_ratio > 1:
+            raise ValueError("overachievement_ratio must be greater than 1")
+        if not 0 < self.execution_floor <= 1:
+            raise ValueError("execution_floor must be in (0, 1]")
+        if self.default not in self.presets:
+            raise ValueError(f"default preset {self.default!r} is not among the presets")
 
 
+@dataclass(frozen=True, slots=True)
 class Concepts(_Pack):
     concepts: dict[str, list[str]]
     stopwords: list[str]
     indicator_fields: list[str]
 
 
-_M = TypeVar("_M", bound=BaseModel)
+_M = TypeVar("_M")
 
 
 def _words_regex(words: list[str]) -> re.Pattern[str]:
@@ -113,13 +137,14 @@ def _words_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in unique))
 
 
-def _load_yaml(name: str) -> Any:
+def validate_pack(model: type[_M], name: str, text: str) -> _M:
+    """`text` (the YAML of rules/NAME) parsed and validated by pydantic as `model`."""
     import yaml
+    from pydantic import TypeAdapter, ValidationError
 
-    text = read_resource("rules", name)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise PackError(
@@ -128,17 +153,25 @@ def _load_yaml(name: str) -> Any:
             (mark.line + 1) if mark else 1,
             (mark.column + 1) if mark else 1,
         ) from None
-
-
-def load_pack(model: type[_M], name: str) -> _M:
-    """rules/NAME parsed and validated by `model`; a PackError with the place if it fails."""
-    data = _load_yaml(name)
     try:
-        return model.model_validate(data)
+        return TypeAdapter(model).validate_python(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = "/".join(str(p) for p in err["loc"])
         raise PackError(f"rules/{name}", f"{where}: {err['msg']}") from None
+
+
+def load_pack(model: type[_M], name: str) -> _M:
+    """rules/NAME validated as `model` (from the cache when it was validated before); a
+    PackError with the place if it fails."""
+    text = read_resource("rules", name)
+    return cached(
+        f"pack-{name.replace('/', '-')}",
+        text,
+        __file__,
+        model,
+        lambda: validate_pack(model, name, text),
+    )
 
 
 @dataclass(frozen=True)
@@ -183,20 +216,17 @@ class Packs:
         def edit(words: list[str], plus: list[str], minus: list[str]) -> list[str]:
             return [w for w in words if w not in minus] + [w for w in plus if w not in words]
 
-        return base.model_copy(
-            update={
-                "vague_phrases": phrases,
-                "vague_modifiers": edit(
-                    base.vague_modifiers, add.vague_modifiers, remove.vague_modifiers
-                ),
-                "vague_verbs": edit(base.vague_verbs, add.vague_verbs, remove.vague_verbs),
-                "measurable_nouns": edit(
-                    base.measurable_nouns, add.measurable_nouns, remove.measurable_nouns
-                ),
-                "qualitative_values": edit(
-                    base.qualitative_values, add.qualitative_values, remove.qualitative_values
-                ),
-            }
+        return replace(
+            base,
+            vague_phrases=phrases,
+            vague_modifiers=edit(base.vague_modifiers, add.vague_modifiers, remove.vague_modifiers),
+            vague_verbs=edit(base.vague_verbs, add.vague_verbs, remove.vague_verbs),
+            measurable_nouns=edit(
+                base.measurable_nouns, add.measurable_nouns, remove.measurable_nouns
+            ),
+            qualitative_values=edit(
+                base.qualitative_values, add.qualitative_values, remove.qualitative_values
+            ),
         )
 
     @lazy
@@ -213,7 +243,7 @@ class Packs:
             for w in changes.add.process_words
             if w not in known
         ]
-        return base.model_copy(update={"patterns": patterns})
+        return replace(base, patterns=patterns)
 
     @lazy
     def families(self) -> Families:

@@ -40,12 +40,3 @@ def list_resources(kind: str, folder: str, suffix: str = ".yaml") -> list[str]:
         pass  # same fallback as read_resource
     repo = Path(__file__).resolve().parents[2] / kind / folder
     return sorted(f"{folder}/{p.name}" for p in repo.glob(f"*{suffix}"))
-
-
-def load_yaml_resource(kind: str, name: str) -> object:
-    """A data file parsed with PyYAML's C loader when available (the pure-Python one costs a
-    tenth of a second per pack at every start)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(read_resource(kind, name), Loader=loader)

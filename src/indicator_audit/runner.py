@@ -6,7 +6,7 @@ Kept apart from the CLI so that integrators can run exactly what the command run
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .api import Audit, audit_path_full
@@ -47,11 +47,11 @@ class Runner:
         if where not in self._configs:
             config = load_config_file(where) if where is not None else Config()
             if self.settings.select:
-                config = config.model_copy(update={"select": self.settings.select})
+                config = replace(config, select=self.settings.select)
             if self.settings.ignore:
-                config = config.model_copy(update={"ignore": config.ignore + self.settings.ignore})
+                config = replace(config, ignore=config.ignore + self.settings.ignore)
             if self.settings.preset:
-                config = config.model_copy(update={"preset": self.settings.preset})
+                config = replace(config, preset=self.settings.preset)
             _validate_names(config)
             self._configs[where] = config
         return where, self._configs[where]
@@ -165,10 +165,7 @@ def _validate_names(config: Config) -> None:
 
 
 def _packs(config: Config) -> Packs:
-    if not any(
-        getattr(config.lexicon.add, f) or getattr(config.lexicon.remove, f)
-        for f in type(config.lexicon.add).model_fields
-    ):
+    if not (config.lexicon.add.any() or config.lexicon.remove.any()):
         return default_packs()
     return Packs(lexicon_changes=config.lexicon)
 

@@ -403,6 +403,8 @@ class FastReader:
             return Scalar(value, line_no, vcol + 1, line_no, vcol + close + 2, base)
         if ch == "[":
             return _flow_list(rest, line_no, vcol)
+        if ch == "{":
+            return _flow_map(rest, line_no, vcol)
         if ch in _PLAIN_BAD_START or rest.startswith("- ") or rest == "-":
             raise _Unsupported
         hash_at = rest.find(" #")
@@ -442,6 +444,58 @@ def _only_comment_after(rest: str, i: int) -> None:
     tail = rest[i:].lstrip(" ")
     if tail and not tail.startswith("#"):
         raise _Unsupported
+
+
+def _flow_map(rest: str, line_no: int, vcol: int) -> Mapping:
+    """{key: value, …} on one line, plain keys and values only ("- {level1: 产出指标, …}" and
+    "budget_execution: {planned: 348, …}" are common); anything richer goes to PyYAML."""
+    close = rest.find("}")
+    if close < 0:
+        raise _Unsupported
+    _only_comment_after(rest, close + 1)
+    inner = rest[1:close]
+    if any(c in inner for c in "[]{}\"'#&*!|>"):
+        raise _Unsupported
+    mapping = Mapping(line_no, vcol + 1)
+    if not inner.strip():
+        return mapping
+    i = vcol + 1
+    for part in inner.split(","):
+        key_text, sep, value_text = part.partition(": ")
+        lead = len(key_text) - len(key_text.lstrip(" "))
+        key = key_text.strip(" ")
+        value = value_text.strip(" ")
+        if (
+            not sep
+            or not key
+            or not value
+            or key in _NULLS
+            or ":" in key
+            or ":" in value
+            or key[0] in _PLAIN_BAD_START
+            or value[0] in _PLAIN_BAD_START
+            or key.startswith("-")
+            or value == "-"
+            or value.startswith("- ")
+        ):
+            raise _Unsupported  # anything PyYAML might read differently in a flow mapping
+        kstart = i + lead
+        vstart = i + len(key_text) + 2 + (len(value_text) - len(value_text.lstrip(" ")))
+        mapping.items.append(
+            (
+                Scalar(key, line_no, kstart + 1, line_no, kstart + 1 + len(key), kstart + 1),
+                Scalar(
+                    None if value in _NULLS else value,
+                    line_no,
+                    vstart + 1,
+                    line_no,
+                    vstart + 1 + len(value),
+                    vstart + 1,
+                ),
+            )
+        )
+        i += len(part) + 1
+    return mapping
 
 
 def _flow_list(rest: str, line_no: int, vcol: int) -> Sequence:

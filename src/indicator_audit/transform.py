@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any, Literal, NamedTuple
 
 from lark import Token, Transformer
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .parsed import (
     CellKind,
@@ -32,7 +30,8 @@ from .parsed import (
     Span,
     Unit,
 )
-from .resources import load_yaml_resource
+from .resources import read_resource
+from .validated_cache import cached
 
 Mode = Literal["target", "sentence"]
 
@@ -83,67 +82,6 @@ def normalise(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The lexicon (rules/units.yaml), validated once.
-
-
-def _scale(value: object) -> float:
-    if isinstance(value, bool):
-        raise ValueError("scale must be a number")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        return float(Fraction(value.strip()))  # "1/60"
-    raise ValueError(f"scale must be a number or 'a/b', not {value!r}")
-
-
-class UnitGroup(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    dimension: str
-    canonical: str | None = None
-    spellings: dict[str, float] = Field(default_factory=dict)
-    own: list[str] = Field(default_factory=list)
-
-    @field_validator("spellings", mode="before")
-    @classmethod
-    def _scales(cls, value: object) -> dict[str, float]:
-        if not isinstance(value, dict):
-            raise ValueError("spellings must map a spelling to its scale")
-        return {str(k): _scale(v) for k, v in value.items()}
-
-    @model_validator(mode="after")
-    def _shape(self) -> UnitGroup:
-        if bool(self.spellings) == bool(self.own):
-            raise ValueError("a unit group has either `spellings` (with `canonical`) or `own`")
-        if self.spellings:
-            if self.canonical is None or self.spellings.get(self.canonical) != 1.0:
-                raise ValueError(f"canonical {self.canonical!r} must be a spelling with scale 1")
-            if any(scale <= 0 for scale in self.spellings.values()):
-                raise ValueError("scales must be positive")
-        return self
-
-
-class UnitsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    units: list[UnitGroup]
-    points: list[str]
-    periods: list[str]
-    qualitative: list[str]
-    placeholders: list[str]
-
-    @model_validator(mode="after")
-    def _unique(self) -> UnitsFile:
-        seen: set[str] = set()
-        for group in self.units:
-            for spelling in (*group.spellings, *group.own):
-                key = normalise(spelling)
-                if key in seen:
-                    raise ValueError(f"unit spelling {spelling!r} listed twice")
-                seen.add(key)
-        for word in self.points:
-            if normalise(word) not in seen:
-                raise ValueError(f"points unit {word!r} is not a unit")
-        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +156,15 @@ def _end(last: str, guard_ascii: bool) -> str:
 
 @cache
 def lexicon() -> Lexicon:
-    raw = load_yaml_resource("rules", "units.yaml")
-    data = UnitsFile.model_validate(raw)
+    """rules/units.yaml, validated and indexed (from the cache when it was done before)."""
+    text = read_resource("rules", "units.yaml")
+    return cached("units", text, __file__, Lexicon, lambda: _build_lexicon(text))
+
+
+def _build_lexicon(text: str) -> Lexicon:
+    from .units_pack import UnitsFile, load_units
+
+    data: UnitsFile = load_units(text)
     units: dict[str, UnitInfo] = {}
     for group in data.units:
         for spelling, scale in group.spellings.items():

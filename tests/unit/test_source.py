@@ -70,6 +70,9 @@ SNIPPETS = [
     "- a\n- b: 1\n  c: 2\n-\n  d: 3\n",
     "k: it''s\nq: 'it''s'\n",
     "x: a #not comment\ny: b # comment\n",
+    "budget_execution: {planned: 348, spent: 348, weight: 10, score: 10}\n",
+    "indicators:\n  - {level1: 产出指标, name: 巡检次数, target: ≥12次}\n  - { a: b ,  c:  ~ }\n",
+    "x: {}  # empty\ny: {a: -1, b: 90%}\n",
 ]
 
 
@@ -173,3 +176,21 @@ def test_deep_nesting_is_refused() -> None:
 def test_multiple_documents_are_refused() -> None:
     with pytest.raises(SourceError, match="一个 YAML 文档"):
         load_text("a: 1\n---\nb: 2\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES), min_size=1, max_size=4, unique_by=lambda kv: kv[0]))
+def test_fast_flow_mappings_never_disagree(pairs: list[tuple[str, str]]) -> None:
+    """One-line flow mappings ("- {name: …, target: …}"): read as PyYAML does, or left to it."""
+    body = ", ".join(f"{k}: {v}" for k, v in pairs)
+    text = f"indicators:\n  - {{{body}}}\nbudget_execution: {{{body}}}\n"
+    try:
+        fast = FastReader(text).read()
+    except _Unsupported:
+        return
+    try:
+        slow = _load_with_pyyaml(text)
+    except SourceError:
+        pytest.fail(f"fast reader accepted invalid YAML: {text!r}")
+    assert plain(fast) == plain(slow), text
+    assert positions(fast) == positions(slow), text

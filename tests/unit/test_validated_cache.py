@@ -1,0 +1,139 @@
+"""Validated packs and configurations are cached; a warm start never imports pydantic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indicator_audit import packs as packs_module
+from indicator_audit.packs import (
+    Concepts,
+    Conventions,
+    Families,
+    Lexicon,
+    PackError,
+    Process,
+    Taxonomy,
+    validate_pack,
+)
+from indicator_audit.resources import read_resource
+from indicator_audit.validated_cache import cached
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKS = [
+    (Taxonomy, "taxonomy.yaml"),
+    (Lexicon, "lexicon.yaml"),
+    (Process, "process.yaml"),
+    (Families, "families.yaml"),
+    (Conventions, "conventions.yaml"),
+    (Concepts, "concepts.yaml"),
+]
+
+
+@pytest.mark.parametrize(("model", "name"), PACKS)
+def test_every_builtin_pack_validates_without_the_cache(model: type, name: str) -> None:
+    assert isinstance(validate_pack(model, name, read_resource("rules", name)), model)
+
+
+def test_an_invalid_pack_is_a_located_error_and_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path))
+    text = read_resource("rules", "conventions.yaml").replace(
+        "dominant_share: ", "dominant_share: 7 #"
+    )
+    with pytest.raises(PackError, match="dominant_share"):
+        cached(
+            "pack-x",
+            text,
+            packs_module.__file__,
+            Conventions,
+            lambda: validate_pack(Conventions, "conventions.yaml", text),
+        )
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(PackError, match="surplus"):
+        validate_pack(Process, "process.yaml", "patterns: []\nsurplus: 1\n")
+
+
+def test_a_second_load_comes_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path))
+    calls: list[int] = []
+
+    def build() -> list[str]:
+        calls.append(1)
+        return ["validated"]
+
+    assert cached("probe", "text", __file__, list, build) == ["validated"]
+    assert cached("probe", "text", __file__, list, build) == ["validated"]
+    assert calls == [1]
+    # other text: a miss, and the old entry of this kind is replaced
+    assert cached("probe", "other", __file__, list, build) == ["validated"]
+    assert calls == [1, 1]
+    assert len(list(tmp_path.glob("probe-*.pickle"))) == 1
+
+
+def test_a_damaged_or_foreign_entry_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path))
+    cached("probe", "text", __file__, list, lambda: ["a"])
+    (entry,) = tmp_path.glob("probe-*.pickle")
+    entry.write_bytes(b"\x80\x05garbage")
+    assert cached("probe", "text", __file__, list, lambda: ["b"]) == ["b"]
+    assert cached("probe", "text", __file__, dict, lambda: {"c": 1}) == {"c": 1}  # wrong type
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls: list[int] = []
+    for _ in range(2):
+        cached("probe", "text", __file__, list, lambda: calls.append(1) or ["x"])
+    assert calls == [1, 1] and list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(blocker / "cache"))
+    assert cached("probe", "text", __file__, list, lambda: ["x"]) == ["x"]
+
+
+def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> None:
+    """Start-up: with the packs and the configuration validated before, `check` needs
+    neither (the whole reason for the cache)."""
+    config = tmp_path / ".indicator-audit.yaml"
+    config.write_text(
+        "ignore: [IA104]\nlexicon:\n  add:\n    vague_verbs: [强化]\n", encoding="utf-8"
+    )
+    target = tmp_path / "t.yaml"
+    target.write_text(
+        (ROOT / "examples" / "guangzhou-2021-it-ops.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    probe = (
+        "import sys\n"
+        "from indicator_audit.cli import main\n"
+        "code = main(['check', sys.argv[1], '-f', 'json'])\n"
+        "print(code, 'pydantic' in sys.modules, 'yaml' in sys.modules)\n"
+    )
+    env = {**os.environ, "INDICATOR_AUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, str(target)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        ).stdout.splitlines()[-1]
+        for _ in range(2)
+    ]
+    assert runs[0].startswith("1 True")  # the first start validates (and finds errors)
+    assert runs[1] == "1 False False"
