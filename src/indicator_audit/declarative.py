@@ -340,8 +340,25 @@ def _parser() -> Lark:
     )
 
 
+# Parse trees known before parsing: the built-in packs' conditions, kept from an earlier
+# start (see builtin_declarative_rules); and, while a built-in pack is first loaded, the
+# trees it needed.
+_KNOWN_TREES: dict[str, Tree[Token]] = {}
+_recording: list[dict[str, Tree[Token]]] = []
+
+
 def parse_condition(text: str) -> Tree[Token]:
     """The parse tree of one condition or placeholder; ConditionError on any bad input."""
+    known = _KNOWN_TREES.get(text)
+    if known is not None:
+        return known
+    tree = _parse_condition(text)
+    if _recording:
+        _recording[-1][text] = tree
+    return tree
+
+
+def _parse_condition(text: str) -> Tree[Token]:
     if len(text) > MAX_CONDITION:
         raise ConditionError(f"条件过长（超过 {MAX_CONDITION} 个字符）", MAX_CONDITION)
     try:
@@ -1144,10 +1161,19 @@ def _python_taken() -> Taken:
     return taken
 
 
+@dataclass(frozen=True)
+class _PreparedPack:
+    """A built-in pack as read (PyYAML's tree: the packs use block scalars, outside the fast
+    reader's subset) and the parse trees of its conditions: kept for the next start, which
+    then needs neither PyYAML nor the condition parser."""
+
+    source: Source
+    trees: dict[str, Tree[Token]]
+
+
 @cache
 def builtin_declarative_rules() -> tuple[Rule, ...]:
     """The rules of rules/declarative/*.yaml, loaded once per process."""
-    from . import source as source_module
     from .validated_cache import cached
 
     taken = _python_taken()
@@ -1155,24 +1181,29 @@ def builtin_declarative_rules() -> tuple[Rule, ...]:
     for name in BUILTIN_PACKS:
         display = f"rules/{name}"
         text = read_resource("rules", name)
-        # The packs use block scalars, outside the fast reader's subset: keep PyYAML's tree
-        # (with its positions) for the next start rather than importing PyYAML every time.
-        tree = cached(
-            "tree-" + name.replace("/", "-"),
+        prepared = cached(
+            "builtin-" + name.replace("/", "-"),
             text,
-            source_module.__file__,
-            Source,
-            partial(_pack_source, text, display),
+            __file__,
+            _PreparedPack,
+            partial(_prepare_pack, text, display, taken),
         )
-        out += _PackLoader(tree, display, taken).load()
+        _KNOWN_TREES.update(prepared.trees)
+        out += _PackLoader(prepared.source, display, taken).load()
     return tuple(out)
 
 
-def _pack_source(text: str, display: str) -> Source:
+def _prepare_pack(text: str, display: str, taken: Taken) -> _PreparedPack:
     try:
-        return load_text(text, display)
+        source = load_text(text, display)
     except SourceError as exc:
         raise PackError(display, exc.message, exc.line, exc.column) from None
+    _recording.append({})
+    try:
+        _PackLoader(source, display, taken.copy()).load()  # a dry run that records
+    finally:
+        trees = _recording.pop()
+    return _PreparedPack(source, trees)
 
 
 def builtin_taken() -> Taken:

@@ -7,17 +7,51 @@ load is reported once on stderr and skipped, so a broken plugin never stops a ch
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import cache
-from importlib.metadata import entry_points
 
 from .registry import Rule
 
 GROUP = "indicator_audit.rules"
 
 
+def _may_have_plugins() -> bool:
+    """Whether some installed distribution may declare the entry-point group, judged from the
+    entry_points.txt files in the folders of sys.path. importlib.metadata does the same walk
+    far more slowly (its import and scan are a fifth of a cold check), so it is only asked
+    when this finds a candidate, or cannot tell: a zip on the path, a custom finder."""
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is not PathFinder and hasattr(finder, "find_distributions"):
+            return True
+    marker = f"[{GROUP}]"
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            with os.scandir(folder) as listing:
+                metadata = [e.path for e in listing if e.name.endswith((".dist-info", ".egg-info"))]
+        except NotADirectoryError:
+            return True  # a zip or egg file: let importlib.metadata look inside
+        except OSError:
+            continue  # a path entry that does not exist
+        for path in metadata:
+            try:
+                with open(os.path.join(path, "entry_points.txt"), encoding="utf-8") as fh:
+                    if marker in fh.read():
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue
+    return False
+
+
 @cache
 def plugin_rules() -> tuple[Rule, ...]:
+    if not _may_have_plugins():
+        return ()
+    from importlib.metadata import entry_points
+
     from .checks import BUILTIN_RULES
     from .declarative import builtin_declarative_rules
 

@@ -137,3 +137,26 @@ def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> Non
     ]
     assert runs[0].startswith("1 True")  # the first start validates (and finds errors)
     assert runs[1] == "1 False False"
+
+
+def test_plugin_scan_finds_the_group_only_where_declared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indicator_audit.plugins import GROUP, _may_have_plugins
+
+    site = tmp_path / "site"
+    (site / "other-1.0.dist-info").mkdir(parents=True)
+    (site / "other-1.0.dist-info" / "entry_points.txt").write_text(
+        "[console_scripts]\nother = other:main\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
+    assert not _may_have_plugins()
+    (site / "province_rules-1.0.dist-info").mkdir()
+    (site / "province_rules-1.0.dist-info" / "entry_points.txt").write_text(
+        f"[{GROUP}]\nprovince = province_rules:rules\n", encoding="utf-8"
+    )
+    assert _may_have_plugins()
+    zipped = tmp_path / "plugins.zip"
+    zipped.write_bytes(b"PK")
+    monkeypatch.setattr(sys, "path", [str(zipped)])
+    assert _may_have_plugins()  # cannot tell without looking inside: importlib.metadata will
