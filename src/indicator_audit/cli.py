@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -276,4 +277,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def run() -> None:
-    raise SystemExit(main())
+    """The console entry point: main(), then a quick exit. A large check leaves millions of
+    objects behind, and the interpreter's teardown would free them one by one (a quarter of
+    a second on 50,000 indicators) for nothing; flush what was written and leave instead."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass  # the reader went away (`| head`), or a stream was closed: nothing more to say
+    os._exit(code)
