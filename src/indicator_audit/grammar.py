@@ -19,6 +19,7 @@ from typing import cast
 from lark import Lark, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .parsed import CellKind, Comparator, ParsedCell, ParseError, Span, Unit
+from .regex_cache import regex
 from .resources import read_resource
 from .transform import (
     COMPARATORS,
@@ -85,7 +86,7 @@ def _parser() -> Lark:
 @cache
 def _fast_re() -> re.Pattern[str]:
     macros = _grammar()[1]
-    return re.compile(
+    return regex(
         rf"(?P<pre>>=|<=|=>|=<|==|[<>=≥≤≮≯]|{macros['CMP_WORD']}|控制在|在)?"
         rf"(?P<num>\d+(?:\.\d+)?)"
         rf"(?:(?P<unit>{macros['UNIT']})(?P<per>/(?:{macros['UNIT']}))?)?"
@@ -107,7 +108,7 @@ def _plain_text_guard() -> re.Pattern[str]:
     words = "|".join(
         w for w in (macros["CMP_WORD"], macros["CMP_POST"], macros["PLACEHOLDER"]) if w
     )
-    return re.compile(
+    return regex(
         r"[\d零〇一二两三四五六七八九十百千万亿<>=≥≤≮≯%‰÷×/~\-—()\[\]{}（）;；,，、。!?！？:*xX…_.·]"
         rf"|控制在|在|百分之|{words}"
     )
@@ -171,7 +172,7 @@ def _terminal_patterns() -> dict[str, str]:
 @cache
 def _terminal_re(name: str) -> re.Pattern[str]:
     """One terminal's regex, compiled on first need (TEXT alone is a large pattern)."""
-    return re.compile(_terminal_patterns()[name])
+    return regex(_terminal_patterns()[name])
 
 
 # Characters one of the terminals that outrank TEXT must start with; text starting with none
@@ -221,7 +222,7 @@ def _fast_clauses(compact: str) -> Parsed | None:
 
 
 _SPACE = re.compile(r"\s")
-_STAR_MARK = re.compile(r"[*★☆]+(?=[\u3400-\u9fff(])")
+_STAR_MARK = regex(r"[*★☆]+(?=[\u3400-\u9fff(])")
 
 
 def _prepare(text: str, mode: Mode) -> Context:
@@ -340,10 +341,10 @@ def parse_comparator(text: str) -> Comparator | None:
 
 @cache
 def _unit_re() -> re.Pattern[str]:
-    return re.compile(rf"(?:{_grammar()[1]['UNIT']})(?:/[^/]+)*")
+    return regex(rf"(?:{_grammar()[1]['UNIT']})(?:/[^/]+)*")
 
 
-_UNKNOWN_UNIT = re.compile(r"[\u3400-\u9fffA-Za-z%‰]{1,6}(?:/[\u3400-\u9fffA-Za-z]{1,6})*")
+_UNKNOWN_UNIT = regex(r"[\u3400-\u9fffA-Za-z%‰]{1,6}(?:/[\u3400-\u9fffA-Za-z]{1,6})*")
 
 
 def parse_unit(text: str) -> Unit | None:

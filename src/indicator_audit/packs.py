@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from .errors import LocatedError
 from .lazy import lazy
+from .regex_cache import regex
 from .resources import read_resource
 from .validated_cache import cached
 
@@ -134,7 +135,7 @@ def _words_regex(words: list[str]) -> re.Pattern[str]:
     unique = sorted(set(w for w in words if w), key=lambda w: (-len(w), w))
     if not unique:
         return re.compile(r"(?!x)x")
-    return re.compile("|".join(re.escape(w) for w in unique))
+    return regex("|".join(re.escape(w) for w in unique))
 
 
 def validate_pack(model: type[_M], name: str, text: str) -> _M:
@@ -310,8 +311,8 @@ class Packs:
         if subject in cache:
             return cache[subject]
         found = None
-        for regex, fam in self.family_table:
-            if regex.search(subject):
+        for pattern, fam in self.family_table:
+            if pattern.search(subject):
                 found = fam
                 break
         if len(cache) < 100_000:

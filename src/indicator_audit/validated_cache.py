@@ -62,11 +62,12 @@ def cached(kind: str, text: str, module_file: str, expected: type[T], build: Cal
     except Exception:  # missing, truncated, or written by another version: rebuild
         pass
     value = build()  # errors (an invalid pack or config) propagate and nothing is written
-    _store(folder, kind, path, value)
+    store(folder, kind, path, value)
     return value
 
 
-def _store(folder: Path, kind: str, path: Path, value: object) -> None:
+def store(folder: Path, kind: str, path: Path, value: object) -> None:
+    """Write `value` to `path` atomically; drop older entries of the same kind."""
     tmp: str | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)

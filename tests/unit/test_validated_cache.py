@@ -160,3 +160,28 @@ def test_plugin_scan_finds_the_group_only_where_declared(
     zipped.write_bytes(b"PK")
     monkeypatch.setattr(sys, "path", [str(zipped)])
     assert _may_have_plugins()  # cannot tell without looking inside: importlib.metadata will
+
+
+def test_cached_regex_code_matches_like_re(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from indicator_audit import regex_cache
+
+    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regex_cache, "_codes", None)
+    pattern = r"(?P<num>\d+(?:\.\d+)?)(?P<unit>分钟|小时|%)?(?![\u3400-\u9fff])|[一二三]级"
+    first = regex_cache.regex(pattern, re.I)
+    assert list(tmp_path.glob("regex-*.pickle"))
+    monkeypatch.setattr(regex_cache, "_codes", None)  # a new start: read from disk
+
+    def no_compiling(*_: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(regex_cache, "_compile_code", no_compiling)
+    again = regex_cache.regex(pattern, re.I)
+    expected = re.compile(pattern, re.I)
+    for text in ("25分钟以内", "一级故障", "3.5小时", "90%满意", "ab", "12天"):
+        for p in (first, again):
+            m, e = p.search(text), expected.search(text)
+            assert (m and (m.span(), m.groupdict())) == (e and (e.span(), e.groupdict()))
+    assert again.groupindex == expected.groupindex and again.flags == expected.flags

@@ -17,13 +17,14 @@ from ..findings import Finding, Severity
 from ..grammar import parse_cell
 from ..packs import Packs
 from ..parsed import Span
+from ..regex_cache import regex
 from ..registry import LABEL_FIELDS, document_rule, indicator_rule
 
 SRC_ALIGN = (
     "财预〔2015〕88号 审核要点：相关性（指标与项目内容、目标相对应）；指南 §3.13（年度目标中的数量"
     "应在指标中出现，每个目标分句和预算内容都应有指标衡量）"
 )
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_RUN = regex(r"[\u3400-\u9fff]+")
 
 
 def terms(text: str, packs: Packs) -> frozenset[str]:
@@ -230,7 +231,7 @@ def content_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
         )
 
 
-_GOAL_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|[\u3400-\u9fff]{1,3})")
+_GOAL_QUANTITY = regex(r"\d+(?:\.\d+)?\s*(?:%|％|[\u3400-\u9fff]{1,3})")
 
 
 @document_rule(
