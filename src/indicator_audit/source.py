@@ -446,16 +446,23 @@ def _only_comment_after(rest: str, i: int) -> None:
         raise _Unsupported
 
 
-def _flow_map(rest: str, line_no: int, vcol: int) -> Mapping:
-    """{key: value, …} on one line, plain keys and values only ("- {level1: 产出指标, …}" and
-    "budget_execution: {planned: 348, …}" are common); anything richer goes to PyYAML."""
-    close = rest.find("}")
+def _flow_inner(rest: str, closer: str) -> str:
+    """What stands between a one-line flow collection's brackets, if it is plain scalars and
+    commas only and nothing but a comment follows the closing bracket."""
+    close = rest.find(closer)
     if close < 0:
         raise _Unsupported
     _only_comment_after(rest, close + 1)
     inner = rest[1:close]
     if any(c in inner for c in "[]{}\"'#&*!|>"):
         raise _Unsupported
+    return inner
+
+
+def _flow_map(rest: str, line_no: int, vcol: int) -> Mapping:
+    """{key: value, …} on one line, plain keys and values only ("- {level1: 产出指标, …}" and
+    "budget_execution: {planned: 348, …}" are common); anything richer goes to PyYAML."""
+    inner = _flow_inner(rest, "}")
     mapping = Mapping(line_no, vcol + 1)
     if not inner.strip():
         return mapping
@@ -500,13 +507,7 @@ def _flow_map(rest: str, line_no: int, vcol: int) -> Mapping:
 
 def _flow_list(rest: str, line_no: int, vcol: int) -> Sequence:
     """[a, b, c] on one line, plain scalars only; anything richer goes to PyYAML."""
-    close = rest.find("]")
-    if close < 0:
-        raise _Unsupported
-    _only_comment_after(rest, close + 1)
-    inner = rest[1:close]
-    if any(c in inner for c in "[]{}\"'#&*!|>"):
-        raise _Unsupported
+    inner = _flow_inner(rest, "]")
     seq = Sequence(line_no, vcol + 1)
     if not inner.strip():
         return seq
