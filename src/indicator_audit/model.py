@@ -52,7 +52,9 @@ class BudgetExecution:
     score: float | None = _f("number", "得分")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like findings.Finding: a frozen dataclass's __init__ costs four times more, and
+# a large table has tens of thousands of indicators. Treat it as immutable.
+@dataclass(slots=True)
 class IndicatorFields:
     level1: str | None = _f("text", "一级指标")
     level2: str | None = _f("text", "二级指标")
@@ -202,8 +204,12 @@ def _block(model: Block, data: object, loc: tuple[str | int, ...], out: list[Pro
     plan = _PLANS[model]
     values: dict[str, Any] = {}
     for name, value in data.items():
+        coerce = plan[name]
+        if coerce is _text and value.__class__ is str:
+            values[name] = value  # the common case: text where text is expected
+            continue
         try:
-            values[name] = plan[name](value)
+            values[name] = coerce(value)
         except _Invalid as exc:
             out.append(((*loc, name, *exc.where), exc.kind))
     return model(**values)
