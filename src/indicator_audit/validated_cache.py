@@ -31,7 +31,12 @@ def cache_dir() -> Path | None:
     explicit = os.environ.get("INDICATOR_AUDIT_CACHE_DIR")
     if explicit is not None:
         return Path(explicit) if explicit else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):
+            return None  # no home folder known: never write a "~" folder into the project
+        base = os.path.join(home, ".cache")
     return Path(base) / "indicator-audit"
 
 

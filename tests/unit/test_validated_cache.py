@@ -185,3 +185,14 @@ def test_cached_regex_code_matches_like_re(tmp_path: Path, monkeypatch: pytest.M
             m, e = p.search(text), expected.search(text)
             assert (m and (m.span(), m.groupdict())) == (e and (e.span(), e.groupdict()))
     assert again.groupindex == expected.groupindex and again.flags == expected.flags
+
+
+def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from indicator_audit.validated_cache import cache_dir
+
+    monkeypatch.delenv("INDICATOR_AUDIT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # as with HOME unset
+    assert cache_dir() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    assert cache_dir() == Path("/somewhere/indicator-audit")
