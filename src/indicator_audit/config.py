@@ -22,6 +22,7 @@ lexicon:
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
@@ -93,10 +94,11 @@ class Config(_Forbid):
 
 
 # The keys a file may hold, as written.
-_KEYS = tuple(
-    "per-path-ignores" if f.name == "per_path_ignores" else f.name for f in fields(Config)
+_WRITABLE = frozenset(
+    "per-path-ignores" if f.name == "per_path_ignores" else f.name
+    for f in fields(Config)
+    if f.name != "origin"
 )
-_WRITABLE = frozenset(_KEYS) - {"origin"}
 
 
 def _merge_changes(a: LexiconChanges, b: LexiconChanges) -> LexiconChanges:
@@ -149,7 +151,10 @@ def _validate(data: Any, root: Node | None, origin: str) -> Config:
     data = {("per_path_ignores" if k == "per-path-ignores" else k): v for k, v in data.items()}
     if isinstance(data.get("extends"), str):
         data["extends"] = [data["extends"]]
-    config = cached("config", repr(data), __file__, Config, lambda: _check(data, root, origin))
+    # one cache entry per configuration file: its new text replaces its old entry, and the
+    # files of an `extends` chain do not evict one another
+    kind = "config-" + hashlib.sha256(origin.encode()).hexdigest()[:12]
+    config = cached(kind, repr(data), __file__, Config, lambda: _check(data, root, origin))
     config.origin = origin
     return config
 

@@ -196,3 +196,23 @@ def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache_dir() is None
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
     assert cache_dir() == Path("/somewhere/indicator-audit")
+
+
+def test_each_file_of_an_extends_chain_keeps_its_own_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indicator_audit import config as config_module
+
+    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "bureau.yaml").write_text("ignore: [IA104]\n", encoding="utf-8")
+    project = tmp_path / ".indicator-audit.yaml"
+    project.write_text("extends: bureau.yaml\nselect: [vague]\n", encoding="utf-8")
+    first = config_module.load_config_file(project)
+    assert len(list((tmp_path / "cache").glob("config-*.pickle"))) == 2
+
+    def no_validation(*_: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(config_module, "_check", no_validation)
+    again = config_module.load_config_file(project)
+    assert (again.select, again.ignore) == (first.select, first.ignore) == (["vague"], ["IA104"])
