@@ -25,12 +25,12 @@ import difflib
 import hashlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from .errors import LocatedError
 from .findings import KINDS, Severity
 from .source import Mapping, Node, Scalar, Sequence, SourceError, read_file
-from .validated_cache import cached
+from .validated_cache import StrictData, cached
 
 CONFIG_NAMES = (".indicator-audit.yaml", ".indicator-audit.yml")
 
@@ -39,13 +39,8 @@ class ConfigError(LocatedError):
     """A configuration file (or a rule pack it names) that cannot be used."""
 
 
-class _Forbid:
-    # read by pydantic when it validates these dataclasses: unknown keys are mistakes
-    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
-
-
 @dataclass
-class LexiconChanges(_Forbid):
+class LexiconChanges(StrictData):
     vague_phrases: list[str] = field(default_factory=list)
     vague_modifiers: list[str] = field(default_factory=list)
     vague_verbs: list[str] = field(default_factory=list)
@@ -58,13 +53,13 @@ class LexiconChanges(_Forbid):
 
 
 @dataclass
-class LexiconConfig(_Forbid):
+class LexiconConfig(StrictData):
     add: LexiconChanges = field(default_factory=LexiconChanges)
     remove: LexiconChanges = field(default_factory=LexiconChanges)
 
 
 @dataclass
-class Config(_Forbid):
+class Config(StrictData):
     extends: list[str] = field(default_factory=list)
     preset: str | None = None
     select: list[str] = field(default_factory=list)
@@ -154,7 +149,7 @@ def _validate(data: Any, root: Node | None, origin: str) -> Config:
     # one cache entry per configuration file: its new text replaces its old entry, and the
     # files of an `extends` chain do not evict one another
     kind = "config-" + hashlib.sha256(origin.encode()).hexdigest()[:12]
-    config = cached(kind, repr(data), __file__, Config, lambda: _check(data, root, origin))
+    config = cached(kind, repr(data), (__file__,), Config, lambda: _check(data, root, origin))
     config.origin = origin
     return config
 

@@ -1174,6 +1174,7 @@ class _PreparedPack:
 @cache
 def builtin_declarative_rules() -> tuple[Rule, ...]:
     """The rules of rules/declarative/*.yaml, loaded once per process."""
+    from . import source as source_module
     from .validated_cache import cached
 
     taken = _python_taken()
@@ -1184,7 +1185,7 @@ def builtin_declarative_rules() -> tuple[Rule, ...]:
         prepared = cached(
             "builtin-" + name.replace("/", "-"),
             text,
-            __file__,
+            (__file__, source_module.__file__),  # the tree's classes live in source.py
             _PreparedPack,
             partial(_prepare_pack, text, display, taken),
         )

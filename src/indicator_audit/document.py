@@ -407,7 +407,6 @@ _TYPE_MESSAGES = {
     "int_from_float": "应为整数",
     "string_type": "应为文字",
     "list_type": "应为列表",
-    "model_type": "应为键值映射",
     "dict_type": "应为键值映射",
 }
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from .errors import LocatedError
 from .lazy import lazy
 from .regex_cache import regex
 from .resources import read_resource
-from .validated_cache import cached
+from .validated_cache import StrictData, cached
 
 if TYPE_CHECKING:
     from .config import LexiconConfig
@@ -26,33 +26,27 @@ class PackError(LocatedError):
     """A built-in data pack (rules/*.yaml) that does not validate."""
 
 
-class _Pack:
-    __slots__ = ()
-    # read by pydantic when it validates these dataclasses: unknown keys are mistakes
-    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
-
-
 @dataclass(frozen=True, slots=True)
-class Category(_Pack):
+class Category(StrictData):
     label: str
     variants: list[str] = field(default_factory=list)
     level2: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
-class Taxonomy(_Pack):
+class Taxonomy(StrictData):
     categories: dict[str, Category]
     strip_suffixes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
-class Phrase(_Pack):
+class Phrase(StrictData):
     word: str
     suggestion: str
 
 
 @dataclass(frozen=True, slots=True)
-class Lexicon(_Pack):
+class Lexicon(StrictData):
     vague_phrases: list[Phrase]
     vague_modifiers: list[str]
     vague_verbs: list[str]
@@ -63,18 +57,18 @@ class Lexicon(_Pack):
 
 
 @dataclass(frozen=True, slots=True)
-class ProcessPattern(_Pack):
+class ProcessPattern(StrictData):
     word: str
     why: str
 
 
 @dataclass(frozen=True, slots=True)
-class Process(_Pack):
+class Process(StrictData):
     patterns: list[ProcessPattern]
 
 
 @dataclass(frozen=True, slots=True)
-class Family(_Pack):
+class Family(StrictData):
     name: str
     words: list[str]
     direction: Literal["min", "max", "exact", "none"]
@@ -83,7 +77,7 @@ class Family(_Pack):
 
 
 @dataclass(frozen=True, slots=True)
-class Families(_Pack):
+class Families(StrictData):
     families: list[Family]
     satisfaction_groups: list[str]
     satisfaction_generic: list[str]
@@ -92,7 +86,7 @@ class Families(_Pack):
 
 
 @dataclass(frozen=True, slots=True)
-class Preset(_Pack):
+class Preset(StrictData):
     title: str
     total: float
     budget_execution: float
@@ -102,7 +96,7 @@ class Preset(_Pack):
 
 
 @dataclass(frozen=True, slots=True)
-class Conventions(_Pack):
+class Conventions(StrictData):
     default: str
     presets: dict[str, Preset]
     dominant_share: float
@@ -121,7 +115,7 @@ class Conventions(_Pack):
 
 
 @dataclass(frozen=True, slots=True)
-class Concepts(_Pack):
+class Concepts(StrictData):
     concepts: dict[str, list[str]]
     stopwords: list[str]
     indicator_fields: list[str]
@@ -169,7 +163,7 @@ def load_pack(model: type[_M], name: str) -> _M:
     return cached(
         f"pack-{name.replace('/', '-')}",
         text,
-        __file__,
+        (__file__,),
         model,
         lambda: validate_pack(model, name, text),
     )

@@ -95,6 +95,25 @@ class _Draft:
     codes: list[str] = field(default_factory=list)
     template: str | None = None
 
+    def row(
+        self, status: Status, reason: str, codes: tuple[str, ...], template: str | None = None
+    ) -> Suggestion:
+        """This draft as a row of the revised table."""
+        return Suggestion(
+            status,
+            self.level1,
+            self.level2,
+            self.name,
+            self.target,
+            self.formula,
+            self.basis,
+            reason,
+            self.index,
+            codes,
+            None,
+            template,
+        )
+
     def note(self, reason: str, *codes: str) -> None:
         if reason not in self.reasons:
             self.reasons.append(reason)
@@ -352,35 +371,11 @@ class _Suggester:
         )
         status: Status = "kept" if same and not d.reasons else "changed"
         reason = "；".join(d.reasons) if d.reasons else "保留：指标明确、可衡量"
-        return Suggestion(
-            status,
-            d.level1,
-            d.level2,
-            d.name,
-            d.target,
-            d.formula,
-            d.basis,
-            reason,
-            d.index,
-            tuple(sorted(d.codes)),
-            None,
-            d.template,
-        )
+        return d.row(status, reason, tuple(sorted(d.codes)), d.template)
 
     def _removed(self, d: _Draft, reason: str, codes: set[str]) -> Suggestion:
         why = sorted(codes & {"IA401", "IA451", "IA507", "IA508"})
-        return Suggestion(
-            "removed",
-            d.level1,
-            d.level2,
-            d.name,
-            d.target,
-            d.formula,
-            d.basis,
-            reason,
-            d.index,
-            tuple(why),
-        )
+        return d.row("removed", reason, tuple(why))
 
     def _categories(self, d: _Draft, facts: IndicatorFacts, codes: set[str]) -> None:
         raw1 = (facts.indicator.fields.level1 or "").strip()

@@ -10,6 +10,7 @@ what keeps its results identical to the grammar's.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -158,13 +159,15 @@ def _end(last: str, guard_ascii: bool) -> str:
 def lexicon() -> Lexicon:
     """rules/units.yaml, validated and indexed (from the cache when it was done before)."""
     text = read_resource("rules", "units.yaml")
-    return cached("units", text, __file__, Lexicon, lambda: _build_lexicon(text))
+    schema = os.path.join(os.path.dirname(__file__), "units_pack.py")
+    return cached("units", text, (__file__, schema), Lexicon, lambda: _build_lexicon(text))
 
 
 def _build_lexicon(text: str) -> Lexicon:
-    from .units_pack import UnitsFile, load_units
+    from .packs import validate_pack
+    from .units_pack import UnitsFile
 
-    data: UnitsFile = load_units(text)
+    data = validate_pack(UnitsFile, "units.yaml", text)
     units: dict[str, UnitInfo] = {}
     for group in data.units:
         for spelling, scale in group.spellings.items():

@@ -69,10 +69,3 @@ class UnitsFile(BaseModel):
             if normalise(word) not in seen:
                 raise ValueError(f"points unit {word!r} is not a unit")
         return self
-
-
-def load_units(text: str) -> UnitsFile:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return UnitsFile.model_validate(yaml.load(text, Loader=loader))

@@ -20,11 +20,19 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from . import __version__
 
 T = TypeVar("T")
+
+
+class StrictData:
+    """Base of the dataclasses that pydantic validates (packs, configuration): pydantic reads
+    this config from the class, so unknown keys are reported as mistakes."""
+
+    __slots__ = ()
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
 
 def cache_dir() -> Path | None:
@@ -40,23 +48,30 @@ def cache_dir() -> Path | None:
     return Path(base) / "indicator-audit"
 
 
-def _code_stamp(module_file: str) -> str:
-    """The validating module as it is now (a developer's edit must miss the cache)."""
-    try:
-        st = os.stat(module_file)
-    except OSError:
-        return module_file
-    return f"{module_file}:{st.st_mtime_ns}:{st.st_size}"
+def _code_stamp(code_files: tuple[str, ...]) -> str:
+    """The modules that validate and define the data, as they are now (a developer's edit
+    must miss the cache)."""
+    stamps = []
+    for path in code_files:
+        try:
+            st = os.stat(path)
+            stamps.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            stamps.append(path)
+    return "\0".join(stamps)
 
 
-def cached(kind: str, text: str, module_file: str, expected: type[T], build: Callable[[], T]) -> T:
+def cached(
+    kind: str, text: str, code_files: tuple[str, ...], expected: type[T], build: Callable[[], T]
+) -> T:
     """`build()`'s result for `text`, from the cache when this text was validated before by
-    the same code. Only results of type `expected` are read back."""
+    the same code (`code_files`: the modules that validate it and define what `build` makes).
+    Only results of type `expected` are read back."""
     folder = cache_dir()
     if folder is None:
         return build()
     key = hashlib.sha256(
-        "\0".join((kind, __version__, sys.version, _code_stamp(module_file), text)).encode()
+        "\0".join((kind, __version__, sys.version, _code_stamp(code_files), text)).encode()
     ).hexdigest()[:32]
     path = folder / f"{kind}-{key}.pickle"
     try:

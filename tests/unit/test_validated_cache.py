@@ -50,7 +50,7 @@ def test_an_invalid_pack_is_a_located_error_and_is_not_cached(
         cached(
             "pack-x",
             text,
-            packs_module.__file__,
+            (packs_module.__file__,),
             Conventions,
             lambda: validate_pack(Conventions, "conventions.yaml", text),
         )
@@ -69,11 +69,11 @@ def test_a_second_load_comes_from_the_cache(
         calls.append(1)
         return ["validated"]
 
-    assert cached("probe", "text", __file__, list, build) == ["validated"]
-    assert cached("probe", "text", __file__, list, build) == ["validated"]
+    assert cached("probe", "text", (__file__,), list, build) == ["validated"]
+    assert cached("probe", "text", (__file__,), list, build) == ["validated"]
     assert calls == [1]
     # other text: a miss, and the old entry of this kind is replaced
-    assert cached("probe", "other", __file__, list, build) == ["validated"]
+    assert cached("probe", "other", (__file__,), list, build) == ["validated"]
     assert calls == [1, 1]
     assert len(list(tmp_path.glob("probe-*.pickle"))) == 1
 
@@ -82,11 +82,11 @@ def test_a_damaged_or_foreign_entry_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path))
-    cached("probe", "text", __file__, list, lambda: ["a"])
+    cached("probe", "text", (__file__,), list, lambda: ["a"])
     (entry,) = tmp_path.glob("probe-*.pickle")
     entry.write_bytes(b"\x80\x05garbage")
-    assert cached("probe", "text", __file__, list, lambda: ["b"]) == ["b"]
-    assert cached("probe", "text", __file__, dict, lambda: {"c": 1}) == {"c": 1}  # wrong type
+    assert cached("probe", "text", (__file__,), list, lambda: ["b"]) == ["b"]
+    assert cached("probe", "text", (__file__,), dict, lambda: {"c": 1}) == {"c": 1}  # wrong type
 
 
 def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +94,7 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     calls: list[int] = []
     for _ in range(2):
-        cached("probe", "text", __file__, list, lambda: calls.append(1) or ["x"])
+        cached("probe", "text", (__file__,), list, lambda: calls.append(1) or ["x"])
     assert calls == [1, 1] and list(tmp_path.iterdir()) == []
 
 
@@ -102,7 +102,7 @@ def test_an_unwritable_cache_is_skipped(tmp_path: Path, monkeypatch: pytest.Monk
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(blocker / "cache"))
-    assert cached("probe", "text", __file__, list, lambda: ["x"]) == ["x"]
+    assert cached("probe", "text", (__file__,), list, lambda: ["x"]) == ["x"]
 
 
 def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> None:
