@@ -18,7 +18,7 @@ import hashlib
 import pickle
 import re
 import sys
-from typing import Any
+from pathlib import Path
 
 from . import __version__
 from .validated_cache import cache_dir, store
@@ -29,12 +29,12 @@ _Code = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _codes: dict[tuple[str, int], _Code] | None = None
 
 
-def _cache_file() -> tuple[str, Any] | None:
+def _cache_file() -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
     key = hashlib.sha256(f"{__version__}\0{sys.version}".encode()).hexdigest()[:16]
-    return "regex", folder / f"regex-{key}.pickle"
+    return folder / f"regex-{key}.pickle"
 
 
 def _load() -> dict[tuple[str, int], _Code]:
@@ -44,7 +44,7 @@ def _load() -> dict[tuple[str, int], _Code]:
         where = _cache_file()
         if where is not None:
             try:
-                with open(where[1], "rb") as fh:
+                with open(where, "rb") as fh:
                     found = pickle.load(fh)
                 if isinstance(found, dict):
                     _codes = found
@@ -95,5 +95,5 @@ def regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
     where = _cache_file()
     if args is not None and where is not None:
         codes[(pattern, flags)] = args
-        store(where[1].parent, where[0], where[1], codes)
+        store(where.parent, "regex", where, codes)
     return compiled

@@ -64,7 +64,7 @@ def _file(audit: Audit, suggestions: bool) -> str:
         if ref is not None:
             error["cell"] = ref(e.line, e.column)
     head = json.dumps({"path": audit.path, "error": error}, ensure_ascii=False)
-    out = f'{head[:-1]}, "findings": {_findings_json(audit)}'
+    out = f'{head[:-1]}, "findings": {_findings_json(audit)}'  # head without its closing "}"
     if suggestions:
         result = audit.result(suggestions=True)
         rows = [s.model_dump(mode="json") for s in result.suggestions]
