@@ -139,10 +139,13 @@ def _audit_source(
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """Drop exact repeats (two rules may not, but a plugin might)."""
     out: list[Finding] = []
+    prev: Finding | None = None
     for f in findings:
-        if out and out[-1] == f:
+        # most neighbours differ in line or message: test those before the full comparison
+        if prev is not None and f.line == prev.line and f.message == prev.message and f == prev:
             continue
         out.append(f)
+        prev = f
     return out
 
 

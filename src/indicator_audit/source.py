@@ -173,6 +173,8 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # also quotes, "[" and "-", which have their own handling.
 _PLAIN_BAD_START = frozenset("&*!|>%@`{}]?#,:")
 _FAST_BAD = _PLAIN_BAD_START | frozenset("'\"[-")
+# Characters the line regex does not accept first in a plain key.
+_KEY_BAD_START = frozenset("#'\"[]{}&*!|>%@`,?:-")
 
 
 class _Open:
@@ -197,68 +199,79 @@ class FastReader:
         self.text = text.replace("\r\n", "\n") if "\r" in text else text
 
     def read(self) -> Node:
-        text = self.text
         stack: list[_Open] = []
         root: Node | None = None
-        line_no = 1
-        last = 0
         count = 0
-        for m in _LINE.finditer(text):
-            start = m.start()
-            line_no += text.count("\n", last, start)
-            last = start
-            ind, dash, dsp, key, rest = m.group("ind", "dash", "dsp", "key", "rest")
-            if not dash and not key and (not rest or rest[0] == "#"):
+        line_match = _LINE.match
+        for line_no, line in enumerate(self.text.split("\n"), 1):
+            stripped = line.lstrip(" ")
+            if not stripped or stripped[0] == "#":
                 continue  # blank or comment line
-            col = len(ind)
+            col = len(line) - len(stripped)
             count += 1
-            # The common line, "key: value" inside the open mapping (a plain value, or a
-            # double-quoted one with no escapes), costs one branch.
-            if key and not dash and stack and key not in _NULLS:
-                top = stack[-1]
-                if top.col == col and top.pending_key is None and top.is_map and rest:
-                    value_node = _inline_value(rest, line_no, m.start("rest") - start + 1)
-                    if value_node is not None:
-                        node = top.node
-                        assert isinstance(node, Mapping)
-                        node.items.append(
-                            (
-                                Scalar(key, line_no, col + 1, line_no, col + 1 + len(key), col + 1),
-                                value_node,
+            # The common lines are split with str methods, which cost a third of the line
+            # regex; anything the checks below do not vouch for goes through the regex.
+            if stripped[0] != "-":
+                # "key: value" inside the open mapping (a plain value, or a double-quoted one
+                # with no escapes)
+                key, sep, rest = stripped.partition(": ")
+                if sep and rest and rest[0] != " " and stack and _plain_key(key):
+                    top = stack[-1]
+                    if top.col == col and top.pending_key is None and top.is_map:
+                        value_node = _inline_value(rest, line_no, col + len(key) + 3)
+                        if value_node is not None:
+                            node = top.node
+                            assert isinstance(node, Mapping)
+                            node.items.append(
+                                (
+                                    Scalar(
+                                        key, line_no, col + 1, line_no, col + 1 + len(key), col + 1
+                                    ),
+                                    value_node,
+                                )
                             )
-                        )
-                        continue
-            # The next item of the open list, "- key: value": close the previous item's
-            # mapping and open this one, also in one branch.
-            if dash and key and len(stack) >= 2 and key not in _NULLS:
-                prev, seq_open = stack[-1], stack[-2]
-                if (
-                    seq_open.col == col
-                    and not seq_open.is_map
-                    and seq_open.pending_item is None
-                    and prev.is_map
-                    and prev.col > col
-                    and prev.pending_key is None
-                    and rest
-                ):
-                    ccol = col + 1 + (len(dsp) if dsp else 0)
-                    value_node = _inline_value(rest, line_no, m.start("rest") - start + 1)
-                    if value_node is not None:
-                        stack.pop()
-                        mapping = Mapping(line_no, ccol + 1)
-                        mapping.items.append(
-                            (
-                                Scalar(
-                                    key, line_no, ccol + 1, line_no, ccol + 1 + len(key), ccol + 1
-                                ),
-                                value_node,
+                            continue
+            elif len(stack) >= 2 and stripped[1:2] == " ":
+                # the next item of the open list, "- key: value": close the previous item's
+                # mapping and open this one
+                key, sep, rest = stripped[2:].partition(": ")
+                if sep and rest and rest[0] != " " and _plain_key(key):
+                    prev, seq_open = stack[-1], stack[-2]
+                    if (
+                        seq_open.col == col
+                        and not seq_open.is_map
+                        and seq_open.pending_item is None
+                        and prev.is_map
+                        and prev.col > col
+                        and prev.pending_key is None
+                    ):
+                        ccol = col + 2
+                        value_node = _inline_value(rest, line_no, ccol + len(key) + 3)
+                        if value_node is not None:
+                            stack.pop()
+                            mapping = Mapping(line_no, ccol + 1)
+                            mapping.items.append(
+                                (
+                                    Scalar(
+                                        key,
+                                        line_no,
+                                        ccol + 1,
+                                        line_no,
+                                        ccol + 1 + len(key),
+                                        ccol + 1,
+                                    ),
+                                    value_node,
+                                )
                             )
-                        )
-                        seq_node = seq_open.node
-                        assert isinstance(seq_node, Sequence)
-                        seq_node.items.append(mapping)
-                        stack.append(_Open(ccol, mapping))
-                        continue
+                            seq_node = seq_open.node
+                            assert isinstance(seq_node, Sequence)
+                            seq_node.items.append(mapping)
+                            stack.append(_Open(ccol, mapping))
+                            continue
+            m = line_match(line)
+            assert m is not None  # the pattern matches every line
+            dash, dsp, key, rest = m.group("dash", "dsp", "key", "rest")
+            rcol = m.start("rest")
             if count > MAX_NODES or len(stack) > MAX_DEPTH:
                 raise _Unsupported
             if not col and rest.startswith(("---", "...", "%")):
@@ -278,13 +291,13 @@ class FastReader:
                     seq.items.append(mapping)
                     opened = _Open(ccol, mapping)
                     stack.append(opened)
-                    self._key(opened, key, rest, line_no, ccol, m.start("rest") - start)
+                    self._key(opened, key, rest, line_no, ccol, rcol)
                 elif not rest or rest[0] == "#":
                     top.pending_item = (line_no, ccol + 1)
                 elif rest == "-" or rest.startswith("- "):
                     raise _Unsupported  # "- - x"
                 else:
-                    seq.items.append(self._value(rest, line_no, m.start("rest") - start))
+                    seq.items.append(self._value(rest, line_no, rcol))
                 continue
             if key:
                 mapping_open = self._mapping_for(stack, col, line_no)
@@ -294,7 +307,7 @@ class FastReader:
                     root = Mapping(line_no, col + 1)
                     mapping_open = _Open(col, root)
                     stack.append(mapping_open)
-                self._key(mapping_open, key, rest, line_no, col, m.start("rest") - start)
+                self._key(mapping_open, key, rest, line_no, col, rcol)
                 continue
             raise _Unsupported  # a continuation line of a multi-line scalar, or an error
         while stack:
@@ -419,6 +432,20 @@ class FastReader:
             vcol + 1 + len(value),
             vcol + 1,
         )
+
+
+def _plain_key(key: str) -> bool:
+    """Whether `key` (split off at the first ": ") is the plain key the line regex would take:
+    no YAML indicator first, no ":" or "#" inside, no space before the colon, not a null."""
+    return (
+        bool(key)
+        and key[0] not in _KEY_BAD_START
+        and not key[0].isspace()
+        and ":" not in key
+        and "#" not in key
+        and key[-1] != " "
+        and key not in _NULLS
+    )
 
 
 def _inline_value(rest: str, line_no: int, vcol: int) -> Scalar | None:
