@@ -446,6 +446,22 @@ def _pos(node: Tree[Token] | Token) -> int:
     return 0 if meta.empty else meta.start_pos
 
 
+# Quantifiers already compiled, by scope and canonical tree (one table per pack): the same
+# `sum(weight where …)` written in a rule's condition and again in its message, or in another
+# rule of the pack, is then one closure with one memo, computed once per document instead of
+# once per occurrence.
+Quantifiers = dict[tuple[object, ...], "_C"]
+
+
+def _canonical(node: Tree[Token] | Token | None) -> object:
+    """A hashable form of a condition tree that ignores positions."""
+    if node is None:
+        return None
+    if isinstance(node, Token):
+        return (node.type, str(node))
+    return (node.data, tuple(_canonical(c) for c in node.children))
+
+
 def _memo_per_document(compute: Callable[[DocumentContext], Any]) -> Eval:
     """A document-wide value computed once per document, however many indicators ask."""
     state: list[tuple[weakref.ref[DocumentContext], Any] | None] = [None]
@@ -474,10 +490,11 @@ _TYPE_TEXT = {"str": "文字", "num": "数值", "bool": "真假值", "list": "�
 class Compiler:
     """Turns a parse tree into closures, checking fields, types and scope as it goes."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, quantifiers: Quantifiers | None = None) -> None:
         self.scope = scope
         self.depth = 0  # inside how many quantifiers
         self.fields = fields()
+        self.quantifiers: Quantifiers = {} if quantifiers is None else quantifiers
 
     def compile(self, tree: Tree[Token]) -> _C:
         try:
@@ -758,6 +775,25 @@ class Compiler:
 
     # -- quantifiers over the document's indicators ----------------------------------------------
 
+    def _quantifier(self, node: Tree[Token]) -> _C:
+        """Compile a count/any/all/sum once per distinct expression (see Quantifiers)."""
+        key = (self.scope, _canonical(node))
+        found = self.quantifiers.get(key)
+        if found is None:
+            found = self.quantifiers[key] = self._compile_quantifier(node)
+        return found
+
+    _count = _any_ = _all_ = _sum_ = _quantifier
+
+    def _compile_quantifier(self, node: Tree[Token]) -> _C:
+        if node.data == "count":
+            return self._compile_count(node)
+        if node.data == "any_":
+            return self._compile_any(node)
+        if node.data == "all_":
+            return self._compile_all(node)
+        return self._compile_sum(node)
+
     def _inside(self, node: Tree[Token], i: int) -> _C:
         self.depth += 1
         try:
@@ -765,22 +801,22 @@ class Compiler:
         finally:
             self.depth -= 1
 
-    def _count(self, node: Tree[Token]) -> _C:
+    def _compile_count(self, node: Tree[Token]) -> _C:
         inner = self._inside(node, 0).fn
         return _C(
             _memo_per_document(lambda d: float(sum(1 for x in d.facts if truthy(inner(d, x))))),
             "num",
         )
 
-    def _any_(self, node: Tree[Token]) -> _C:
+    def _compile_any(self, node: Tree[Token]) -> _C:
         inner = self._inside(node, 0).fn
         return _C(_memo_per_document(lambda d: any(truthy(inner(d, x)) for x in d.facts)), "bool")
 
-    def _all_(self, node: Tree[Token]) -> _C:
+    def _compile_all(self, node: Tree[Token]) -> _C:
         inner = self._inside(node, 0).fn
         return _C(_memo_per_document(lambda d: all(truthy(inner(d, x)) for x in d.facts)), "bool")
 
-    def _sum_(self, node: Tree[Token]) -> _C:
+    def _compile_sum(self, node: Tree[Token]) -> _C:
         value = self._inside(node, 0)
         if value.type not in ("num", "null"):
             raise ConditionError(
@@ -803,11 +839,13 @@ class Compiler:
         return _C(_memo_per_document(compute), "num")
 
 
-def compile_condition(text: str, scope: Scope = "indicator") -> Eval:
+def compile_condition(
+    text: str, scope: Scope = "indicator", quantifiers: Quantifiers | None = None
+) -> Eval:
     """Parse and compile one condition (ConditionError, with an offset, if it is wrong)."""
     if not text.strip():
         raise ConditionError("条件为空", 0)
-    return Compiler(scope).compile(parse_condition(text)).fn
+    return Compiler(scope, quantifiers).compile(parse_condition(text)).fn
 
 
 # ---------------------------------------------------------------------------------------------
@@ -830,7 +868,9 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def compile_template(text: str, scope: Scope = "indicator") -> Template:
+def compile_template(
+    text: str, scope: Scope = "indicator", quantifiers: Quantifiers | None = None
+) -> Template:
     pieces: list[str | Eval] = []
     buf: list[str] = []
     i = 0
@@ -853,7 +893,7 @@ def compile_template(text: str, scope: Scope = "indicator") -> Template:
         if not inner.strip():
             raise ConditionError("“{}”中应写字段或表达式", i)
         try:
-            compiled = Compiler(scope).compile(parse_condition(inner)).fn
+            compiled = Compiler(scope, quantifiers).compile(parse_condition(inner)).fn
         except ConditionError as exc:
             raise ConditionError(exc.message, i + 1 + exc.offset) from None
         if buf:
@@ -936,6 +976,7 @@ class _PackLoader:
         self.display = display
         self.taken = taken
         self.lines = source.text.splitlines()
+        self.quantifiers: Quantifiers = {}
 
     def error(self, message: str, node: Node | None = None, offset: int | None = None) -> PackError:
         if node is None:
@@ -1087,10 +1128,12 @@ class _PackLoader:
             return Rule(meta, _indicator_check(when, message, suggestion, at))
         return Rule(meta, _document_check(when, message, suggestion))
 
-    def compile(self, node: Scalar, scope: Scope, how: Callable[[str, Scope], Any]) -> Any:
+    def compile(
+        self, node: Scalar, scope: Scope, how: Callable[[str, Scope, Quantifiers], Any]
+    ) -> Any:
         text = node.value or ""
         try:
-            return how(text, scope)
+            return how(text, scope, self.quantifiers)
         except ConditionError as exc:
             raise self.error(exc.message, node, exc.offset) from None
 

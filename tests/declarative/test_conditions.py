@@ -254,6 +254,27 @@ def test_quantifier_is_computed_once_per_document(monkeypatch: pytest.MonkeyPatc
     assert len(calls) == 8  # a new document is counted afresh
 
 
+def test_a_quantifier_written_twice_is_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same sum in the condition (twice) and in the message is one pass per document."""
+    table = declarative.fields()
+    spec = table["weight"]
+    calls: list[int] = []
+
+    def counting(f: object) -> object:
+        calls.append(1)
+        return spec.get(f)
+
+    monkeypatch.setitem(table, "weight", declarative.FieldSpec(counting, "num", True, spec.help))
+    rules = pack(
+        'sum(weight where category == "output") > 10 and sum(weight where category == "output") < 90',
+        scope="document",
+        message='产出 {sum(weight where category == "output")}，全部 {sum(weight)}',
+    )
+    found = audit_text_full(DOC, rules=rules).findings
+    assert [f.message for f in found] == ["产出 50，全部 80"]
+    assert len(calls) == 2 + 4  # two outputs once, then all four for the other sum
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_parser_only_raises_located_errors(text: str) -> None:

@@ -74,7 +74,7 @@ SNIPPETS = [
     "indicators:\n  - {level1: 产出指标, name: 巡检次数, target: ≥12次}\n  - { a: b ,  c:  ~ }\n",
     "x: {}  # empty\ny: {a: -1, b: 90%}\n",
     # lines the str-method quick path must leave to the line regex, or read the same way
-    "a:  two spaces\nb : spaced key\nc:   \"q\"\n",
+    'a:  two spaces\nb : spaced key\nc:   "q"\n',
     "indicators:\n  -  name: 巡检次数\n     target:  90%\n  - name: b\n    target: x\n",
     "indicators:\n  - name: a\n    target: 1\n  - target: 2\n    name: b\n  -   c: 3\n",
     "a: x\nb: 'y'\nc: \"z\"  # note\nd: -1\ne: a:b\n",
