@@ -155,17 +155,11 @@ def _esc(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-_ESCAPED: dict[str, str] = {}
-
-
-def _esc_key(key: str) -> str:
-    """_esc for keys, memoised: the same few keys repeat on every indicator."""
-    found = _ESCAPED.get(key)
-    if found is None:
-        found = _esc(key)
-        if len(_ESCAPED) < 4096:
-            _ESCAPED[key] = found
-    return found
+# Every spelling of an indicator key → (field, the spelling as a pointer token): one lookup
+# per cell, for keys that repeat on every indicator.
+_INDICATOR_KEYS: dict[str, tuple[str, str]] = {
+    spelling: (field, _esc(spelling)) for spelling, field in _INDICATOR.items()
+}
 
 
 def _cell(node: Scalar, pointer: str) -> Cell:
@@ -292,22 +286,26 @@ class _Builder:
                 cells["target"] = whole.sub(target_start, len(whole.text))
                 data["target"] = cells["target"].text
         elif isinstance(node, Mapping):
+            prefix = pointer + "/"
             for key, value in node.items:
-                assert key.value is not None
-                field = _INDICATOR.get(key.value)
-                kp = f"{pointer}/{_esc_key(key.value)}"
-                if field is None:
+                spelling = key.value
+                assert spelling is not None
+                known = _INDICATOR_KEYS.get(spelling)
+                if known is None:
                     self.problem(
-                        f"指标中有未知的键“{key.value}”{_hint(key.value, _INDICATOR)}",
+                        f"指标中有未知的键“{spelling}”{_hint(spelling, _INDICATOR)}",
                         key.line,
                         key.col,
-                        kp,
+                        prefix + _esc(spelling),
                     )
                     continue
+                field, escaped = known
+                kp = prefix + escaped
                 if field in data and field not in levels:
-                    self.problem(f"键“{key.value}”与前面的键重复", key.line, key.col, kp)
+                    self.problem(f"键“{spelling}”与前面的键重复", key.line, key.col, kp)
                     continue
-                if isinstance(value, Scalar):
+                if value.__class__ is Scalar:
+                    assert isinstance(value, Scalar)
                     text = value.value
                     data[field] = text
                     if text is not None:
@@ -321,7 +319,7 @@ class _Builder:
                             value.base_col,
                         )
                 else:
-                    self.problem(f"“{key.value}”应为单个值", value.line, value.col, kp)
+                    self.problem(f"“{spelling}”应为单个值", value.line, value.col, kp)
         else:
             self.problem("指标应为一句话或键值映射", node.line, node.col, pointer)
             return

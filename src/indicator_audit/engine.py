@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .analysis import IndicatorFacts
 from .document import Cell, Document
 from .findings import Edit, Finding, Severity
+from .keepalive import hold
 from .packs import Packs, Preset
 from .parsed import Span
 from .registry import Rule, RuleMeta
@@ -205,6 +206,7 @@ def run_rules(
                 out.append(_internal_error(rule.meta, exc, ""))
     if opts.severity:
         out = [_override(f, opts.severity) for f in out]
+    hold(ctx)  # the facts of every indicator: freed at a command line's exit, if that is near
     return out
 
 
