@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .document import Document, DocumentError, build
-from .engine import RunOptions, run_rules
+from .engine import RunOptions, run_part
 from .findings import Counts, Finding, Severity, count_severities
 from .gcpause import gc_paused
 from .packs import Packs, default_packs
@@ -16,6 +16,8 @@ from .registry import Rule
 from .source import Source, SourceError, load_text
 
 if TYPE_CHECKING:
+    from . import parallel
+    from .parallel import Part
     from .results import FileResult, Report
     from .suggest import SuggestionSet
 
@@ -103,9 +105,9 @@ def _run(
     rules: Sequence[Rule] | None,
     packs: Packs | None,
     options: RunOptions | None,
-    part: int | None = None,
-) -> list[Finding]:
-    return run_rules(
+    part: Part | None = None,
+) -> tuple[list[Finding], list[Finding]]:
+    return run_part(
         document,
         rules if rules is not None else _builtin_rules(),
         packs or default_packs(),
@@ -119,7 +121,7 @@ def _audit_source(
     rules: Sequence[Rule] | None,
     packs: Packs | None,
     options: RunOptions | None,
-    part: int | None = None,
+    part: Part | None = None,
 ) -> Audit:
     try:
         document = build(source)
@@ -132,7 +134,8 @@ def _audit_source(
             LoadError(message=first.message + more, line=first.line, column=first.col),
             source=source,
         )
-    findings = _dedupe(sorted(_run(document, rules, packs, options, part), key=Finding.sort_key))
+    on_indicators, on_document = _run(document, rules, packs, options, part)
+    findings = _dedupe(sorted(on_indicators + on_document, key=Finding.sort_key))
     return Audit(source.path, findings, document=document, source=source)
 
 
@@ -174,8 +177,11 @@ def audit_path_full(
     from .readers import read_sources
 
     child = None
+    board = None
     if parallel.worth_splitting(path, options.jobs if options else None):
-        child = parallel.start_child(lambda: _second_share(path, rules, packs, options))
+        board = parallel.Board()
+        back = parallel.Back(board)
+        child = parallel.start_child(lambda: _second_share(path, rules, packs, options, back))
     try:
         sources = read_sources(path)
     except SourceError as exc:
@@ -184,20 +190,48 @@ def audit_path_full(
         return [
             Audit(str(path), [], LoadError(message=exc.message, line=exc.line, column=exc.column))
         ]
-    if child is None or len(sources) != 1:
+    if child is None or board is None or len(sources) != 1:
         if child is not None:
             parallel.child_findings(child)
         return [audit_source(s, rules, packs, options) for s in sources]
     with gc_paused():
-        audit = _audit_source(sources[0], rules, packs, options, part=0)
+        front = parallel.Front(board)
+        audit = _audit_source(sources[0], rules, packs, options, part=front)
         if audit.document is not None:
-            more = parallel.child_findings(child)
-            if more is None:  # the child failed: do its share here
-                more = _run(audit.document, rules, packs, options, part=1)
-            audit.findings = _dedupe(sorted(audit.findings + more, key=Finding.sort_key))
+            audit.findings = _dedupe(
+                sorted(
+                    audit.findings
+                    + _child_share(child, front, audit.document, rules, packs, options),
+                    key=Finding.sort_key,
+                )
+            )
         else:
             parallel.child_findings(child)
     return [audit]
+
+
+def _child_share(
+    child: tuple[int, int],
+    front: parallel.Front,
+    document: Document,
+    rules: Sequence[Rule] | None,
+    packs: Packs | None,
+    options: RunOptions | None,
+) -> list[Finding]:
+    """The child's findings, less its copy of a chunk both processes checked; or, when the
+    child failed, what it left, checked here."""
+    from . import parallel
+
+    sent = parallel.child_findings(child)
+    if sent is None:
+        on_indicators, on_document = _run(document, rules, packs, options, parallel.Rest(front.end))
+        return on_indicators + on_document
+    on_indicators, start, on_document = sent
+    if start < front.end:  # the chunk both claimed at the same moment: keep one copy
+        on_indicators = [
+            f for f in on_indicators if f.indicator is None or f.indicator >= front.end
+        ]
+    return on_indicators + on_document
 
 
 def _second_share(
@@ -205,8 +239,10 @@ def _second_share(
     rules: Sequence[Rule] | None,
     packs: Packs | None,
     options: RunOptions | None,
-) -> list[Finding] | None:
-    """In the child: read the file anew and check the second share of its indicators."""
+    back: parallel.Back,
+) -> parallel.ChildResult | None:
+    """In the child: read the file anew, run the document rules and check indicators from
+    the end of the document until it meets the parent."""
     import gc
 
     from .readers import read_sources
@@ -218,8 +254,10 @@ def _second_share(
     try:
         document = build(sources[0])
     except DocumentError:
-        return []
-    return _run(document, rules, packs, options, part=1)
+        return None  # the parent reports the schema problems
+    _run(document, rules, packs, options, back)  # the findings go into back's frames
+    assert back.start is not None
+    return back.frames, back.start, back.document_frame
 
 
 class MultipleProjectsError(ValueError):

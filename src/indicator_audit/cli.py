@@ -10,12 +10,15 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .reporters import BINARY_FORMATS, FORMATS
+
+if TYPE_CHECKING:
+    from .findings import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
@@ -137,6 +140,7 @@ def _check(args: argparse.Namespace) -> int:
         ignore=_split(args.ignore),
         baseline=Path(args.baseline) if args.baseline else None,
         fix=args.fix,
+        fragment=_json_fragment() if args.format == "json" else None,
     )
     try:
         runner = Runner(settings)
@@ -165,6 +169,14 @@ def _check(args: argparse.Namespace) -> int:
     threshold = _FAIL_ON[args.fail_on]
     worst = max((f.severity.rank for a in audits for f in a.findings), default=0)
     return EXIT_FINDINGS if worst >= threshold else EXIT_OK
+
+
+def _json_fragment() -> Callable[[Finding], str]:
+    """The JSON report's text of one finding: made while the rules run, in both processes of
+    a large check, rather than all at the end in one."""
+    from .reporters.json_report import fragment
+
+    return fragment
 
 
 def _write_report(

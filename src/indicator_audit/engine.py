@@ -6,7 +6,7 @@ names the rule, and every other rule still reports.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import IndicatorFacts
@@ -14,6 +14,7 @@ from .document import Cell, Document
 from .findings import Edit, Finding, Severity
 from .keepalive import hold
 from .packs import Packs, Preset
+from .parallel import Part
 from .parsed import Span
 from .registry import Rule, RuleMeta
 
@@ -25,6 +26,10 @@ class RunOptions:
     # processes for a large document: None = automatic (two when the machine has two cores and
     # the document has thousands of indicators), 1 = this process only
     jobs: int | None = None
+    # A report's text for one finding, made as the findings are (and so, for a large document,
+    # in both processes): the JSON report of the command line asks for it. Kept on
+    # Finding.rendered, which any change to a finding (dataclasses.replace) drops.
+    fragment: Callable[[Finding], str] | None = None
 
 
 class DocumentContext:
@@ -172,9 +177,22 @@ def run_rules(
     rules: Sequence[Rule],
     packs: Packs,
     options: RunOptions | None = None,
-    part: int | None = None,
 ) -> list[Finding]:
+    on_indicators, on_document = run_part(document, rules, packs, options)
+    return on_indicators + on_document
+
+
+def run_part(
+    document: Document,
+    rules: Sequence[Rule],
+    packs: Packs,
+    options: RunOptions | None = None,
+    part: Part | None = None,
+) -> tuple[list[Finding], list[Finding]]:
+    """The findings of the indicator rules on the part's indicators (all, by default), and
+    of the document rules if the part runs them (see parallel.py)."""
     opts = options or RunOptions()
+    part = part or Part()
     ctx = DocumentContext(document, packs, packs.preset(opts.preset))
     indicator_rules = [r for r in rules if r.meta.scope == "indicator"]
     document_rules = [r for r in rules if r.meta.scope == "document"]
@@ -188,68 +206,85 @@ def run_rules(
             groups.setdefault(r.meta.reads, []).append(r)
         else:
             plain.append(r)
-    out: list[Finding] = []
-    facts = ctx.facts
-    if part is not None:
-        # one share of a large document checked by two processes (see parallel.py): the
-        # second share (the child's) also runs the document rules, so that the parent, which
-        # still has to merge and report, finishes its share at the same time
-        mid = split_point(len(facts))
-        facts = facts[:mid] if part == 0 else facts[mid:]
-    _indicator_pass(ctx, facts, groups, plain, out)
-    if part in (None, 1):
+    on_document: list[Finding] = []
+    if part.document_rules:
+        # first: a process that shares the indicators with another then takes fewer of them
         for rule in document_rules:
             ctx.rule = rule.meta
             try:
-                out.extend(list(rule.check(ctx)))
+                on_document.extend(list(rule.check(ctx)))
             except Exception as exc:
-                out.append(_internal_error(rule.meta, exc, ""))
-    if opts.severity:
-        out = [_override(f, opts.severity) for f in out]
+                on_document.append(_internal_error(rule.meta, exc, ""))
+        _finish(on_document, 0, opts)
+    facts = ctx.facts
+    on_indicators: list[Finding] = []
+    check = _IndicatorPass(ctx, groups, plain, on_indicators)
+    for lo, hi in part.ranges(len(facts)):
+        done = len(on_indicators)
+        check(facts[lo:hi])
+        _finish(on_indicators, done, opts)
+        part.checked(on_indicators, done)
+    part.finished(on_document)
     hold(ctx)  # the facts of every indicator: freed at a command line's exit, if that is near
-    return out
+    return on_indicators, on_document
 
 
-def split_point(n: int) -> int:
-    """Where a document's indicators are split between two processes. The child also runs the
-    document rules and pickles its findings, so the parent takes a little more than half
-    (measured as CPU time of each share on the 50,000-indicator benchmark file)."""
-    return int(n * 0.56)
+def _finish(found: list[Finding], start: int, opts: RunOptions) -> None:
+    """Severity overrides and report fragments for the findings from `start` on."""
+    if opts.severity:
+        found[start:] = [_override(f, opts.severity) for f in found[start:]]
+    if opts.fragment is not None:
+        fragment = opts.fragment
+        for f in found[start:]:
+            f.rendered = fragment(f)
 
 
-def _indicator_pass(
-    ctx: DocumentContext,
-    facts: Sequence[IndicatorFacts],
-    groups: dict[tuple[str, ...], list[Rule]],
-    plain: list[Rule],
-    out: list[Finding],
-) -> None:
-    memo: dict[tuple[str, ...], dict[tuple[object, ...], list[_Proto]]] = {k: {} for k in groups}
-    failed: set[str] = set()
-    # The plain rules that apply, by which of the fields some rules need are present: most
-    # tables have no self-evaluation columns, and those rules are then never called.
-    needed = sorted({name for r in plain for name in r.meta.needs})
-    applicable: dict[tuple[bool, ...], list[Rule]] = {}
-    for f in facts:
-        ictx = IndicatorContext(ctx, f)
-        fields = f.indicator.fields
-        for reads, members in groups.items():
-            key = (f.indicator.sentence, *[getattr(fields, name) for name in reads])
-            cache = memo[reads]
-            protos = cache.get(key)
-            if protos is None:
-                protos = cache[key] = []
-                ictx.recording = protos
-                _run(members, ctx, ictx, out, failed)
-                ictx.recording = None
-            else:
-                _replay(protos, ctx, ictx, out)
-        present = tuple(getattr(fields, name) is not None for name in needed)
-        rules = applicable.get(present)
-        if rules is None:
-            have = {name for name, there in zip(needed, present, strict=True) if there}
-            rules = applicable[present] = [r for r in plain if set(r.meta.needs) <= have]
-        _run(rules, ctx, ictx, out, failed)
+class _IndicatorPass:
+    """Runs the indicator rules over indicators, chunk by chunk, keeping its memo between."""
+
+    def __init__(
+        self,
+        ctx: DocumentContext,
+        groups: dict[tuple[str, ...], list[Rule]],
+        plain: list[Rule],
+        out: list[Finding],
+    ) -> None:
+        self.ctx = ctx
+        self.groups = groups
+        self.plain = plain
+        self.out = out
+        self.memo: dict[tuple[str, ...], dict[tuple[object, ...], list[_Proto]]] = {
+            k: {} for k in groups
+        }
+        self.failed: set[str] = set()
+        # The plain rules that apply, by which of the fields some rules need are present: most
+        # tables have no self-evaluation columns, and those rules are then never called.
+        self.needed = sorted({name for r in plain for name in r.meta.needs})
+        self.applicable: dict[tuple[bool, ...], list[Rule]] = {}
+
+    def __call__(self, chunk: Sequence[IndicatorFacts]) -> None:
+        ctx, out, failed, memo = self.ctx, self.out, self.failed, self.memo
+        groups, needed, applicable = self.groups, self.needed, self.applicable
+        for f in chunk:
+            ictx = IndicatorContext(ctx, f)
+            fields = f.indicator.fields
+            for reads, members in groups.items():
+                key = (f.indicator.sentence, *[getattr(fields, name) for name in reads])
+                cache = memo[reads]
+                protos = cache.get(key)
+                if protos is None:
+                    protos = cache[key] = []
+                    ictx.recording = protos
+                    _run(members, ctx, ictx, out, failed)
+                    ictx.recording = None
+                else:
+                    _replay(protos, ctx, ictx, out)
+            present = tuple(getattr(fields, name) is not None for name in needed)
+            rules = applicable.get(present)
+            if rules is None:
+                have = {name for name, there in zip(needed, present, strict=True) if there}
+                rules = applicable[present] = [r for r in self.plain if set(r.meta.needs) <= have]
+            _run(rules, ctx, ictx, out, failed)
 
 
 def _run(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from operator import attrgetter
 
@@ -67,6 +67,9 @@ class Finding:
     indicator: int | None
     suggestion: str | None = None
     edit: Edit | None = None  # a mechanical, meaning-preserving fix, when there is one
+    # The report's text for this finding when it was made in advance (RunOptions.fragment);
+    # not part of the finding: never compared, and dropped by dataclasses.replace.
+    rendered: str | None = field(default=None, init=False, compare=False, repr=False)
 
     # Report order: by position, then rule, then message (a C-level key for large reports).
     sort_key = staticmethod(attrgetter("line", "column", "rule", "message"))

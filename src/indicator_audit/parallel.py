@@ -1,19 +1,21 @@
 """Two processes for one large file (these machines have two cores).
 
 The split happens before the file is read: a forked child reads and validates the file on
-its own, checks the second share of the indicators and the document rules, and sends its
-findings back pickled; the parent does the same for the first share. Both build their objects
-after the fork, so neither pays copy-on-write for the other's memory. Anything unusual — no
-fork on this platform, a child that fails or sends nothing — and the parent checks the second
-share itself: the findings are always the same as in one process (a test compares them).
+its own, runs the document rules, then checks indicators in chunks taken from the end of the
+document, while the parent checks chunks taken from the start; both claim each chunk on a
+shared board first, so the work divides itself however fast each process (and its core, on a
+shared machine) turns out to be. The child sends its findings back pickled. Both build their
+objects after the fork, so neither pays copy-on-write for the other's memory. Anything unusual
+— no fork on this platform, a child that fails or sends nothing — and the parent checks what
+is left itself: the findings are always the same as in one process (a test compares them).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
-import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .findings import Finding
@@ -35,8 +37,127 @@ def worth_splitting(path: str | Path, jobs: int | None) -> bool:
     return size >= (1 if wanted >= 2 else MIN_BYTES)
 
 
-def start_child(second_share: Callable[[], list[Finding] | None]) -> tuple[int, int] | None:
+# Indicators per chunk: small enough that the two processes finish within a few milliseconds
+# of each other, large enough that claiming costs nothing.
+CHUNK = 250
+_UNCLAIMED = 2**62
+
+
+class Board:
+    """Two counters in memory shared across the fork: how many chunks the front process has
+    claimed (it takes 0, 1, 2, …) and the lowest chunk the back process has claimed (it takes
+    the last, then the one before, …). Each claims a chunk before checking it, and stops when
+    the next chunk is already the other's.
+
+    Neither can skip a chunk: a process stops only on seeing the other's claim, and every
+    claim is checked by its claimer. Both may check the same chunk when they reach it at the
+    same moment; `Back.start` and `Front.end` tell the parent which, and it drops the child's
+    copy of that chunk's findings."""
+
+    def __init__(self) -> None:
+        import mmap  # here, not at start-up: small files never split
+        import struct
+
+        self._slot = struct.Struct("q")
+        size = self._slot.size
+        self._memory = mmap.mmap(-1, 2 * size)  # anonymous and shared (MAP_SHARED)
+        self._slot.pack_into(self._memory, 0, 0)
+        self._slot.pack_into(self._memory, size, _UNCLAIMED)
+
+    def _get(self, slot: int) -> int:
+        value: int = self._slot.unpack_from(self._memory, slot * self._slot.size)[0]
+        return value
+
+    def _set(self, slot: int, value: int) -> None:
+        self._slot.pack_into(self._memory, slot * self._slot.size, value)
+
+
+class Part:
+    """Which indicators of a document one process checks, and whether it runs the document
+    rules (see engine.run_part, which also tells it what each range found)."""
+
+    document_rules = True
+
+    def ranges(self, n: int) -> Iterator[tuple[int, int]]:
+        yield 0, n
+
+    def checked(self, found: list[Finding], start: int) -> None:
+        """`found[start:]` are the findings of the range just checked."""
+
+    def finished(self, on_document: list[Finding]) -> None:
+        """All ranges are checked; `on_document` are the document rules' findings."""
+
+
+class Front(Part):
+    """The parent's part: chunks from the start; `end` is where it stopped."""
+
+    document_rules = False
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.end = 0
+
+    def ranges(self, n: int) -> Iterator[tuple[int, int]]:
+        board = self.board
+        for chunk in range(-(-n // CHUNK)):
+            if chunk >= board._get(1):
+                return  # the child has it
+            board._set(0, chunk + 1)
+            self.end = min(n, (chunk + 1) * CHUNK)
+            yield chunk * CHUNK, self.end
+
+
+class Back(Part):
+    """The child's part: the document rules, then chunks from the end; `start` is where it
+    stopped. The findings of each chunk are pickled as soon as it is checked, while the
+    parent is still busy, so that little is left to send at the end."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.start: int | None = None
+        self.frames: list[bytes] = []  # pickled findings of the checked chunks
+        self.document_frame = b""
+
+    def checked(self, found: list[Finding], start: int) -> None:
+        if len(found) > start:
+            self.frames.append(_pickled(found[start:]))
+
+    def finished(self, on_document: list[Finding]) -> None:
+        self.document_frame = _pickled(on_document)
+
+    def ranges(self, n: int) -> Iterator[tuple[int, int]]:
+        board = self.board
+        self.start = n
+        for chunk in reversed(range(-(-n // CHUNK))):
+            if chunk < board._get(0):
+                return  # the parent has it
+            board._set(1, chunk)
+            self.start = chunk * CHUNK
+            yield self.start, min(n, self.start + CHUNK)
+
+
+class Rest(Part):
+    """What a failed child left: the indicators from `start` on, and the document rules."""
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+
+    def ranges(self, n: int) -> Iterator[tuple[int, int]]:
+        if self.start < n:
+            yield self.start, n
+
+
+# What the child sends: the pickled findings of its chunks, where it started, and the pickled
+# findings of the document rules.
+ChildResult = tuple[list[bytes], int, bytes]
+
+
+def start_child(
+    second_share: Callable[[], ChildResult | None],
+) -> tuple[int, int] | None:
     """Fork; the child runs `second_share` and sends what it returns. Parent gets (pid, fd)."""
+    import pickle
+
     reader, writer = os.pipe()
     try:
         pid = os.fork()
@@ -48,10 +169,9 @@ def start_child(second_share: Callable[[], list[Finding] | None]) -> tuple[int, 
         os.close(reader)
         code = 1
         try:
-            found = second_share()
-            rows = None if found is None else [_row(f) for f in found]
+            sent = second_share()
             with os.fdopen(writer, "wb") as pipe:
-                pickle.dump(rows, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(sent, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)  # no cleanup of the parent's state, no flushing its buffers
@@ -59,8 +179,11 @@ def start_child(second_share: Callable[[], list[Finding] | None]) -> tuple[int, 
     return pid, reader
 
 
-def child_findings(child: tuple[int, int]) -> list[Finding] | None:
-    """What the child sent, or None when it failed (the caller then does the work)."""
+def child_findings(child: tuple[int, int]) -> tuple[list[Finding], int, list[Finding]] | None:
+    """What the child sent (its findings on indicators, where it started, its findings of the
+    document rules), or None when it failed (the caller then does the work)."""
+    import pickle
+
     pid, reader = child
     found: object = None
     try:
@@ -70,14 +193,43 @@ def child_findings(child: tuple[int, int]) -> list[Finding] | None:
         found = None
     finally:
         _, status = os.waitpid(pid, 0)
-    if status != 0 or not isinstance(found, list):
+    if status != 0 or not isinstance(found, tuple):
         return None
-    return [Finding(*row) for row in found]
+    frames, start, document_frame = found
+    on_indicators = [f for frame in frames for f in _unpickled(frame)]
+    return on_indicators, start, _unpickled(document_frame)
 
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+# A finding as a plain tuple: pickled several times faster than the dataclass.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.init)
+_ROW = operator.attrgetter(*_FIELDS)
 
 
-def _row(f: Finding) -> tuple[object, ...]:
-    """A finding as a plain tuple: pickled several times faster than the dataclass."""
-    return tuple(getattr(f, name) for name in _FIELDS)
+def _pickled(found: list[Finding]) -> bytes:
+    """Findings as rows, and their report fragments (if made) as one UTF-8 text: pickling
+    tens of thousands of long strings one by one cost as much as checking their indicators."""
+    import pickle
+
+    rows = [_ROW(f) for f in found]
+    pieces = [f.rendered for f in found]
+    rendered: bytes | list[str | None] | None = None
+    if any(p is not None for p in pieces):
+        joined = "\0".join(p or "" for p in pieces)
+        if None not in pieces and joined.count("\0") == len(pieces) - 1:
+            rendered = joined.encode("utf-8", "surrogatepass")
+        else:
+            rendered = pieces  # a NUL inside a fragment: send them apart
+    return pickle.dumps((rows, rendered), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickled(frame: bytes) -> list[Finding]:
+    import pickle
+
+    rows, rendered = pickle.loads(frame)
+    out = [Finding(*row) for row in rows]
+    if rendered is not None:
+        if isinstance(rendered, bytes):
+            rendered = rendered.decode("utf-8", "surrogatepass").split("\0")
+        for f, piece in zip(out, rendered, strict=True):
+            f.rendered = piece
+    return out

@@ -5,7 +5,7 @@ Kept apart from the CLI so that integrators can run exactly what the command run
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +26,8 @@ class RunSettings:
     ignore: list[str] = field(default_factory=list)
     baseline: Path | None = None
     fix: bool = False
+    # the report's text for each finding, made as findings are (see RunOptions.fragment)
+    fragment: Callable[[Finding], str] | None = None
 
 
 @dataclass
@@ -76,7 +78,10 @@ class Runner:
             )
         rules = _rules(config, packs)
         audits = audit_path_full(
-            path, rules=rules, packs=packs, options=RunOptions(preset=config.preset)
+            path,
+            rules=rules,
+            packs=packs,
+            options=RunOptions(preset=config.preset, fragment=self.settings.fragment),
         )
         for audit in audits:
             if audit.error is not None or audit.document is None:

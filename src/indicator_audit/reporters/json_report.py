@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..api import Audit, summarize_findings
+from ..findings import Finding
 
 # json's C string encoder (what json.dumps uses for every str)
 _quote: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
@@ -28,34 +29,48 @@ def _opt(text: str | None) -> str:
     return "null" if text is None else _quote(text)
 
 
-def _findings_json(audit: Audit) -> str:
-    """The findings array, written piece by piece in json.dumps's own layout: a large file
-    has a hundred thousand findings, and building a dict for each before json.dumps doubled
-    the time of this step. The first four fields depend only on the rule, so each rule's
-    prefix is made once."""
-    ref = audit.source.cell_ref if audit.source is not None else None
-    prefixes: dict[tuple[str, str, str, str], str] = {}
-    parts: list[str] = []
-    for f in audit.findings:
-        key = (f.rule, f.name, f.kind, f.severity)
-        prefix = prefixes.get(key)
-        if prefix is None:
-            prefix = prefixes[key] = (
-                f'{{"rule": {_quote(f.rule)}, "name": {_quote(f.name)}, '
-                f'"kind": {_quote(f.kind)}, "severity": {_quote(f.severity)}, "message": '
-            )
-        indicator = "null" if f.indicator is None else str(f.indicator)
-        cell = f', "cell": {_quote(ref(f.line, f.column))}' if ref is not None else ""
-        parts.append(
-            f'{prefix}{_quote(f.message)}, "line": {f.line}, "column": {f.column}, '
-            f'"end_line": {f.end_line}, "end_column": {f.end_column}, '
-            f'"pointer": {_quote(f.pointer)}, "indicator": {indicator}, '
-            f'"suggestion": {_opt(f.suggestion)}{cell}}}'
+# each rule's first four fields, made once: they depend only on the rule
+_PREFIXES: dict[tuple[str, str, str, str], str] = {}
+
+
+def fragment(f: Finding, cell: str | None = None) -> str:
+    """One finding as JSON, in json.dumps's own layout; `cell` is its table cell reference."""
+    key = (f.rule, f.name, f.kind, f.severity)
+    prefix = _PREFIXES.get(key)
+    if prefix is None:
+        prefix = _PREFIXES[key] = (
+            f'{{"rule": {_quote(f.rule)}, "name": {_quote(f.name)}, '
+            f'"kind": {_quote(f.kind)}, "severity": {_quote(f.severity)}, "message": '
         )
-    return "[" + ", ".join(parts) + "]"
+    indicator = "null" if f.indicator is None else str(f.indicator)
+    tail = f', "cell": {_quote(cell)}}}' if cell is not None else "}"
+    return (
+        f'{prefix}{_quote(f.message)}, "line": {f.line}, "column": {f.column}, '
+        f'"end_line": {f.end_line}, "end_column": {f.end_column}, '
+        f'"pointer": {_quote(f.pointer)}, "indicator": {indicator}, '
+        f'"suggestion": {_opt(f.suggestion)}{tail}'
+    )
 
 
-def _file(audit: Audit, suggestions: bool) -> str:
+def _findings_json(audit: Audit, out: list[str]) -> None:
+    """The findings array, written piece by piece onto `out`: a large file has a hundred
+    thousand findings, and building a dict for each before json.dumps doubled the time of
+    this step. A finding made by a check that asked for `fragment` (RunOptions.fragment)
+    brings its piece along, made while the rules ran (in two processes, for a large file)."""
+    ref = audit.source.cell_ref if audit.source is not None else None
+    if ref is not None:
+        pieces = [fragment(f, ref(f.line, f.column)) for f in audit.findings]
+    else:
+        pieces = [f.rendered if f.rendered is not None else fragment(f) for f in audit.findings]
+    out.append("[")
+    if pieces:
+        out.append(pieces[0])
+        for piece in pieces[1:]:
+            out += (", ", piece)
+    out.append("]")
+
+
+def _file(audit: Audit, suggestions: bool, out: list[str]) -> None:
     ref = audit.source.cell_ref if audit.source is not None else None
     error: dict[str, Any] | None = None
     if audit.error is not None:
@@ -64,20 +79,25 @@ def _file(audit: Audit, suggestions: bool) -> str:
         if ref is not None:
             error["cell"] = ref(e.line, e.column)
     head = json.dumps({"path": audit.path, "error": error}, ensure_ascii=False)
-    out = f'{head[:-1]}, "findings": {_findings_json(audit)}'  # head without its closing "}"
+    out.append(f'{head[:-1]}, "findings": ')  # head without its closing "}"
+    _findings_json(audit, out)
     if suggestions:
         result = audit.result(suggestions=True)
         rows = [s.model_dump(mode="json") for s in result.suggestions]
-        out += f', "suggestions": {json.dumps(rows, ensure_ascii=False)}'
-    return out + "}"
+        out.append(f', "suggestions": {json.dumps(rows, ensure_ascii=False)}')
+    out.append("}")
 
 
 def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
+    """One line, as json.dumps writes it (pipe through `python -m json.tool` to read it),
+    joined once from its pieces: a large report is tens of megabytes, and each concatenation
+    of the whole would copy it again."""
     summary = summarize_findings([f for a in audits for f in a.findings], len(audits))
     tool = {"name": "indicator-audit", "version": __version__}
-    files = ", ".join(_file(a, suggestions) for a in audits)
-    # One line, as json.dumps writes it: pipe through `python -m json.tool` to read it.
-    return (
-        f'{{"version": 1, "tool": {json.dumps(tool, ensure_ascii=False)}, '
-        f'"files": [{files}], "summary": {json.dumps(summary.as_dict())}}}\n'
-    )
+    out = [f'{{"version": 1, "tool": {json.dumps(tool, ensure_ascii=False)}, "files": [']
+    for i, audit in enumerate(audits):
+        if i:
+            out.append(", ")
+        _file(audit, suggestions, out)
+    out.append(f'], "summary": {json.dumps(summary.as_dict())}}}\n')
+    return "".join(out)
