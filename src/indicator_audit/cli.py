@@ -294,11 +294,15 @@ def run() -> None:
     """The console entry point: main(), then a quick exit. A large check leaves millions of
     objects behind, and freeing them one by one, when _check returns or at the interpreter's
     teardown, costs more than half a second on 50,000 indicators for nothing: keep them
-    referenced, flush what was written and leave instead."""
+    referenced, keep the cyclic collector off, flush what was written and leave instead."""
     from .keepalive import hold_until_exit
 
     hold_until_exit()
-    code = main()
+    # main() without its gc.enable() at the end: re-enabled, the collector's first pass would
+    # scan every object made since it was disabled (more than a second on 50,000 indicators)
+    # in a process about to exit.
+    gc.disable()
+    code = _main(None)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
