@@ -8,6 +8,8 @@ cell each part came from so findings point at the right place.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
 
 from .document import Cell, Indicator
 from .grammar import parse_cell, parse_comparator, parse_unit
@@ -15,6 +17,7 @@ from .lazy import lazy
 from .packs import Family, Packs
 from .parsed import CellKind, Clause, Comparator, Direction, ParsedCell, Unit
 
+T = TypeVar("T")
 _SPACE = re.compile(r"[\s\u3000*]+")
 
 
@@ -40,34 +43,121 @@ def _clean_label(text: str, packs: Packs) -> str:
     return out
 
 
+# Facts computed once per distinct value of the cells they depend on, by group:
+# group → (key of an indicator's cells → the group's facts by name)
+SharedFacts = dict[str, dict[object, dict[str, object]]]
+
+
+class _Grouped(lazy[T]):
+    """A fact that depends only on the cells of its group (the category labels, the name, or
+    the target and its comparator and unit columns). The first time any fact of a group is
+    asked of an indicator, every fact of the group is computed, in the order the class
+    declares them, and kept for the next indicator with the same cells: large tables repeat
+    their labels, names and targets, and one lookup then stands for a dozen computations."""
+
+    def __init__(self, func: Callable[[Any], T], group: str) -> None:
+        super().__init__(func)
+        self.group = group
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        members = owner.__dict__.get("_GROUPS")
+        if members is None:
+            members = {}
+            type.__setattr__(owner, "_GROUPS", members)
+        members.setdefault(self.group, []).append((name, self.func))
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _Grouped[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | _Grouped[T]:
+        if instance is None:
+            return self
+        assert isinstance(instance, IndicatorFacts)
+        instance._fill(self.group)
+        d = instance.__dict__
+        if self.name in d:
+            value: T = d[self.name]
+            return value
+        # not computed by the fill: it raised there (and raises here, for the rule that asked),
+        # or the fill is still under way and this fact comes before one that needs it
+        value = self.func(instance)
+        d[self.name] = value
+        return value
+
+
+def grouped(group: str) -> Callable[[Callable[[Any], T]], _Grouped[T]]:
+    """Declare a fact of `group` ("labels", "name" or "target"; see _Grouped)."""
+
+    def wrap(func: Callable[[Any], T]) -> _Grouped[T]:
+        return _Grouped(func, group)
+
+    return wrap
+
+
 class IndicatorFacts:
-    def __init__(self, indicator: Indicator, packs: Packs) -> None:
+    _GROUPS: dict[str, list[tuple[str, Callable[[Any], Any]]]]
+
+    def __init__(
+        self, indicator: Indicator, packs: Packs, shared: SharedFacts | None = None
+    ) -> None:
         self.indicator = indicator
         self.packs = packs
         f = indicator.fields
         self.name = f.name or ""
         self.target = f.target or ""
+        self._shared: SharedFacts = shared if shared is not None else {}
+
+    def _key(self, group: str) -> object:
+        f = self.indicator.fields
+        if group == "labels":
+            return f.level1, f.level2
+        if group == "name":
+            return self.name
+        return self.target, f.comparator, f.unit
+
+    def _fill(self, group: str) -> None:
+        table = self._shared.get(group)
+        if table is None:
+            table = self._shared[group] = {}
+        key = self._key(group)
+        d = self.__dict__
+        known = table.get(key)
+        if known is not None:
+            d.update(known)
+            return
+        known = table[key] = {}  # before computing: a fact that asks for another finds it
+        for name, func in self._GROUPS[group]:
+            if name not in d:
+                try:
+                    d[name] = func(self)
+                except Exception:
+                    return  # the rest stay to be computed one by one (see grouped.__get__)
+            known[name] = d[name]
 
     # -- categories -------------------------------------------------------------------------
 
-    @lazy
+    @grouped("labels")
     def level1_label(self) -> str:
         return clean_label(self.indicator.fields.level1, self.packs)
 
-    @lazy
+    @grouped("labels")
     def level2_label(self) -> str:
         return clean_label(self.indicator.fields.level2, self.packs)
 
-    @lazy
+    @grouped("labels")
     def level1(self) -> tuple[str, bool] | None:
         """(category key, standard spelling) of the 一级 label; None when unknown."""
         return self.packs.level1_index.get(self.level1_label)
 
-    @lazy
+    @grouped("labels")
     def level2(self) -> tuple[str, str, bool] | None:
         return self.packs.level2_index.get(self.level2_label)
 
-    @lazy
+    @grouped("labels")
     def category(self) -> str | None:
         """output / outcome / satisfaction / cost / input, from 一级, else from 二级."""
         if self.level1 is not None:
@@ -76,18 +166,18 @@ class IndicatorFacts:
             return self.level2[0]
         return None
 
-    @lazy
+    @grouped("labels")
     def subcategory(self) -> str | None:
         """The standard 二级 label, when the 二级 cell is recognisable."""
         return self.level2[1] if self.level2 is not None else None
 
     # -- parsed cells ------------------------------------------------------------------------
 
-    @lazy
+    @grouped("name")
     def name_parsed(self) -> ParsedCell:
         return parse_cell(self.name, "sentence")
 
-    @lazy
+    @grouped("target")
     def target_parsed(self) -> ParsedCell:
         return parse_cell(self.target, "target")
 
@@ -96,17 +186,17 @@ class IndicatorFacts:
         actual = self.indicator.fields.actual
         return parse_cell(actual, "target") if actual else None
 
-    @lazy
+    @grouped("target")
     def comparator_column(self) -> Comparator | None:
         text = self.indicator.fields.comparator
         return parse_comparator(text) if text else None
 
-    @lazy
+    @grouped("target")
     def unit_column(self) -> Unit | None:
         text = self.indicator.fields.unit
         return parse_unit(text) if text else None
 
-    @lazy
+    @grouped("target")
     def clause(self) -> Clause | None:
         """The target's clause when it has exactly one (multi-level cells have several)."""
         parsed = self.target_parsed
@@ -114,7 +204,7 @@ class IndicatorFacts:
             return None
         return parsed.clauses[0]
 
-    @lazy
+    @grouped("target")
     def comparator(self) -> tuple[Comparator, str] | None:
         """The effective comparator and the field it was written in."""
         clause = self.clause
@@ -124,7 +214,7 @@ class IndicatorFacts:
             return self.comparator_column, "comparator"
         return None
 
-    @lazy
+    @grouped("target")
     def unit(self) -> tuple[Unit, str] | None:
         clause = self.clause
         if clause is not None and clause.unit is not None:
@@ -138,25 +228,25 @@ class IndicatorFacts:
         clause = self.clause
         return clause.value if clause is not None else None
 
-    @lazy
+    @grouped("target")
     def is_quantity(self) -> bool:
         return self.target_parsed.kind in (CellKind.QUANTITY, CellKind.RANGE) and (
             self.value is not None
         )
 
-    @lazy
+    @grouped("target")
     def dimension(self) -> str | None:
         u = self.unit
         return u[0].dimension if u is not None else None
 
-    @lazy
+    @grouped("target")
     def is_percent(self) -> bool:
         u = self.unit
         return u is not None and u[0].dimension == "rate" and u[0].canonical == "%"
 
     # -- meaning -----------------------------------------------------------------------------
 
-    @lazy
+    @grouped("name")
     def subject(self) -> str:
         """The name without embedded targets: what the indicator measures."""
         first = self.name_parsed.first
@@ -164,11 +254,11 @@ class IndicatorFacts:
             return first.subject
         return self.name
 
-    @lazy
+    @grouped("name")
     def family(self) -> Family | None:
         return self.packs.family_of(self.subject)
 
-    @lazy
+    @grouped("name")
     def wanted_direction(self) -> str | None:
         """min / max / exact when the family says so confidently, else None."""
         fam = self.family
@@ -176,7 +266,7 @@ class IndicatorFacts:
             return None
         return fam.direction
 
-    @lazy
+    @grouped("name")
     def is_satisfaction(self) -> bool:
         fam = self.family
         return fam is not None and fam.name == "satisfaction"

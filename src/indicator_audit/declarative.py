@@ -435,6 +435,15 @@ class _C:
     field: str | None = None  # set when the expression is a bare field
 
 
+def _test(c: _C) -> Eval:
+    """`c` as a condition that gives True or False: its own closure when that already does
+    (comparisons and logic do; a bare field may give null), else truthy() of it."""
+    if c.type == "bool" and c.field is None:
+        return c.fn
+    fn = c.fn
+    return lambda d, f: truthy(fn(d, f))
+
+
 def _const(value: Any, type_: str) -> _C:
     return _C(lambda d, f: value, type_, True, value)
 
@@ -571,30 +580,36 @@ class Compiler:
         return [self._node(p) for p in reversed(parts)]
 
     def _or_(self, node: Tree[Token]) -> _C:
-        fns = tuple(c.fn for c in self._chain(node))
-        if len(fns) == 2:  # the common case, without a generator per evaluation
-            a, b = fns
-            return _C(lambda d, f: truthy(a(d, f)) or truthy(b(d, f)), "bool")
+        tests = tuple(_test(c) for c in self._chain(node))
+        if len(tests) == 2:  # the common case, without a loop per evaluation
+            a, b = tests
+            return _C(lambda d, f: a(d, f) or b(d, f), "bool")
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
-            return any(truthy(g(d, f)) for g in fns)
+            for test in tests:  # noqa: SIM110 (a loop: any() would make a generator each time)
+                if test(d, f):
+                    return True
+            return False
 
         return _C(fn, "bool")
 
     def _and_(self, node: Tree[Token]) -> _C:
-        fns = tuple(c.fn for c in self._chain(node))
-        if len(fns) == 2:
-            a, b = fns
-            return _C(lambda d, f: truthy(a(d, f)) and truthy(b(d, f)), "bool")
+        tests = tuple(_test(c) for c in self._chain(node))
+        if len(tests) == 2:
+            a, b = tests
+            return _C(lambda d, f: a(d, f) and b(d, f), "bool")
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
-            return all(truthy(g(d, f)) for g in fns)
+            for test in tests:  # noqa: SIM110 (a loop: all() would make a generator each time)
+                if not test(d, f):
+                    return False
+            return True
 
         return _C(fn, "bool")
 
     def _not_(self, node: Tree[Token]) -> _C:
-        inner = self._node(self._tree(node, 0)).fn
-        return _C(lambda d, f: not truthy(inner(d, f)), "bool")
+        test = _test(self._node(self._tree(node, 0)))
+        return _C(lambda d, f: not test(d, f), "bool")
 
     # -- comparisons --------------------------------------------------------------------------
 

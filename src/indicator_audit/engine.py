@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .analysis import IndicatorFacts
+from .analysis import IndicatorFacts, SharedFacts
 from .document import Cell, Document
 from .findings import Edit, Finding, Severity
 from .keepalive import hold
@@ -37,7 +37,8 @@ class DocumentContext:
         self.document = document
         self.packs = packs
         self.preset = preset
-        self.facts = [IndicatorFacts(ind, packs) for ind in document.indicators]
+        shared: SharedFacts = {}  # facts of repeated labels, names and targets: see analysis
+        self.facts = [IndicatorFacts(ind, packs, shared) for ind in document.indicators]
         self.rule: RuleMeta | None = None
         self.memo: dict[str, object] = {}  # derived data shared by the rules of one document
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from .analysis import IndicatorFacts
+from .analysis import IndicatorFacts, SharedFacts
 from .clauses import clauses
 from .document import Document
 from .findings import Finding
@@ -241,7 +241,8 @@ class _Suggester:
     def __init__(self, document: Document, findings: Sequence[Finding], packs: Packs) -> None:
         self.document = document
         self.packs = packs
-        self.facts = [IndicatorFacts(ind, packs) for ind in document.indicators]
+        shared: SharedFacts = {}
+        self.facts = [IndicatorFacts(ind, packs, shared) for ind in document.indicators]
         self.codes: dict[int, set[str]] = {}
         self.doc_findings: list[Finding] = []
         self.edits: dict[int, list[Finding]] = {}
