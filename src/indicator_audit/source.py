@@ -203,6 +203,10 @@ class FastReader:
         root: Node | None = None
         count = 0
         line_match = _LINE.match
+        # Keys and values repeat from indicator to indicator (labels, names, common targets):
+        # what the quick checks found about each text is kept for its next line.
+        plain_keys: dict[str, bool] = {}
+        inline: dict[str, tuple[str | None, int, int] | None] = {}
         for line_no, line in enumerate(self.text.split("\n"), 1):
             stripped = line.lstrip(" ")
             if not stripped or stripped[0] == "#":
@@ -215,11 +219,20 @@ class FastReader:
                 # "key: value" inside the open mapping (a plain value, or a double-quoted one
                 # with no escapes)
                 key, sep, rest = stripped.partition(": ")
-                if sep and rest and rest[0] != " " and stack and _plain_key(key):
+                if sep and rest and rest[0] != " " and stack:
+                    ok = plain_keys.get(key)
+                    if ok is None:
+                        ok = plain_keys[key] = _plain_key(key)
                     top = stack[-1]
-                    if top.col == col and top.pending_key is None and top.is_map:
-                        value_node = _inline_value(rest, line_no, col + len(key) + 3)
-                        if value_node is not None:
+                    if ok and top.col == col and top.pending_key is None and top.is_map:
+                        found = (
+                            inline[rest]
+                            if rest in inline
+                            else inline.setdefault(rest, _inline_value(rest))
+                        )
+                        if found is not None:
+                            value, width, offset = found
+                            vcol = col + len(key) + 3
                             node = top.node
                             assert isinstance(node, Mapping)
                             node.items.append(
@@ -227,7 +240,9 @@ class FastReader:
                                     Scalar(
                                         key, line_no, col + 1, line_no, col + 1 + len(key), col + 1
                                     ),
-                                    value_node,
+                                    Scalar(
+                                        value, line_no, vcol, line_no, vcol + width, vcol + offset
+                                    ),
                                 )
                             )
                             continue
@@ -236,6 +251,11 @@ class FastReader:
                 # mapping and open this one
                 key, sep, rest = stripped[2:].partition(": ")
                 if sep and rest and rest[0] != " " and _plain_key(key):
+                    found = (
+                        inline[rest]
+                        if rest in inline
+                        else inline.setdefault(rest, _inline_value(rest))
+                    )
                     prev, seq_open = stack[-1], stack[-2]
                     if (
                         seq_open.col == col
@@ -246,8 +266,9 @@ class FastReader:
                         and prev.pending_key is None
                     ):
                         ccol = col + 2
-                        value_node = _inline_value(rest, line_no, ccol + len(key) + 3)
-                        if value_node is not None:
+                        if found is not None:
+                            value, width, offset = found
+                            vcol = ccol + len(key) + 3
                             stack.pop()
                             mapping = Mapping(line_no, ccol + 1)
                             mapping.items.append(
@@ -260,7 +281,9 @@ class FastReader:
                                         ccol + 1 + len(key),
                                         ccol + 1,
                                     ),
-                                    value_node,
+                                    Scalar(
+                                        value, line_no, vcol, line_no, vcol + width, vcol + offset
+                                    ),
                                 )
                             )
                             seq_node = seq_open.node
@@ -448,23 +471,22 @@ def _plain_key(key: str) -> bool:
     )
 
 
-def _inline_value(rest: str, line_no: int, vcol: int) -> Scalar | None:
-    """The fast path's value: a plain scalar, or "…" with no escape and nothing after it.
-    None sends the line through the general path (which may hand the file to PyYAML)."""
+def _inline_value(rest: str) -> tuple[str | None, int, int] | None:
+    """The quick path's value, as (value, width in the file, offset of its first character):
+    a plain scalar, or "…" with no escape and nothing after it. None sends the line through
+    the general path (which may hand the file to PyYAML)."""
     ch = rest[0]
     if ch == '"':
         close = rest.find('"', 1)
         if close < 0 or close != len(rest) - 1 or "\\" in rest:
             return None
-        return Scalar(rest[1:close], line_no, vcol, line_no, vcol + close + 1, vcol + 1)
+        return rest[1:close], close + 1, 1
     if ch in _FAST_BAD or " #" in rest or ": " in rest:
         return None
     value = rest.rstrip(" ") if rest[-1] == " " else rest
     if value[-1] == ":":
         return None
-    return Scalar(
-        None if value in _NULLS else value, line_no, vcol, line_no, vcol + len(value), vcol
-    )
+    return (None if value in _NULLS else value), len(value), 0
 
 
 def _only_comment_after(rest: str, i: int) -> None:
