@@ -71,7 +71,7 @@ def _grammar() -> tuple[str, dict[str, str]]:
 @cache
 def _parser() -> Lark:
     # Inline transformer: LALR calls Pieces while parsing, so no parse tree is built.
-    return Lark(
+    parser = Lark(
         _grammar()[0],
         parser="lalr",
         lexer="contextual",
@@ -81,6 +81,37 @@ def _parser() -> Lark:
         # second start loads it instead of rebuilding the tables (a third of start-up).
         cache=True,
     )
+    _lex_with_cached_regexes(parser)
+    return parser
+
+
+class _CachedRe:
+    """The `re` module as Lark's lexers use it, with compile() through regex_cache: the
+    contextual lexer compiles a scanner (one regex of all the terminals a parser state
+    accepts) the first time each state lexes, and that took 80 ms in every process that met
+    a cell outside the fast path."""
+
+    error = re.error
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)
+
+    @staticmethod
+    def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        return regex(pattern, flags)
+
+
+_CACHED_RE = _CachedRe()
+
+
+def _lex_with_cached_regexes(parser: Lark) -> None:
+    """Point the lexers of a built parser at _CachedRe. Lark's internals are reached with
+    getattr and left alone if they differ: then the scanners compile as before."""
+    lexer = getattr(getattr(parser, "parser", None), "lexer", None)
+    basic = [*getattr(lexer, "lexers", {}).values(), getattr(lexer, "root_lexer", None)]
+    for each in basic:
+        if getattr(each, "re", None) is re:
+            each.re = _CACHED_RE
 
 
 @cache

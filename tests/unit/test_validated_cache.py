@@ -187,6 +187,18 @@ def test_cached_regex_code_matches_like_re(tmp_path: Path, monkeypatch: pytest.M
     assert again.groupindex == expected.groupindex and again.flags == expected.flags
 
 
+def test_the_grammar_lexers_compile_through_the_regex_cache() -> None:
+    """Lark's contextual lexer compiles a scanner per parser state on first use; ours go
+    through regex_cache. If Lark's internals change, this says the cache no longer applies."""
+    from indicator_audit import grammar
+
+    lexer = grammar._parser().parser.lexer
+    lexers = [*lexer.lexers.values(), lexer.root_lexer]
+    assert lexers and all(each.re is grammar._CACHED_RE for each in lexers)
+    parsed = grammar.parse_cell("一级故障≤25分钟；二级故障≤130分钟")  # outside the fast path
+    assert [c.value for c in parsed.clauses] == [25, 130]
+
+
 def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     from indicator_audit.validated_cache import cache_dir
 
