@@ -84,15 +84,65 @@ class Cell:
         )
 
 
-@dataclass(slots=True)
+# The cells of an indicator not made yet: (pointer + "/", the category cells it inherits,
+# (field, key as a pointer token, value node) for each value written)
+_Pending = tuple[str, dict[str, Cell], list[tuple[str, str, Scalar]]]
+
+
+def _make_cells(pending: _Pending) -> dict[str, Cell]:
+    prefix, levels, written = pending
+    cells = dict(levels)
+    for name, token, v in written:
+        cells[name] = Cell(
+            v.value or "", prefix + token, v.line, v.col, v.end_line, v.end_col, v.base_col
+        )
+    return cells
+
+
 class Indicator:
-    index: int  # 0-based, document order
-    pointer: str  # JSON pointer of the indicator node as written
-    fields: IndicatorFields
-    cells: dict[str, Cell]  # field name → cell
-    line: int
-    col: int
-    sentence: bool = False  # written as a bare sentence
+    """One indicator: its fields, and for each field the cell it was written in.
+
+    The cells are made when first asked for: most indicators of a large table are checked
+    without a finding, and in a process that checks only some of them (see parallel.py) the
+    others never need theirs."""
+
+    __slots__ = ("_cells", "_pending", "col", "fields", "index", "line", "pointer", "sentence")
+
+    def __init__(
+        self,
+        index: int,  # 0-based, document order
+        pointer: str,  # JSON pointer of the indicator node as written
+        fields: IndicatorFields,
+        cells: dict[str, Cell] | _Pending,  # field name → cell, or what to make them from
+        line: int,
+        col: int,
+        sentence: bool = False,  # written as a bare sentence
+    ) -> None:
+        self.index = index
+        self.pointer = pointer
+        self.fields = fields
+        self._cells: dict[str, Cell] | None = None
+        self._pending: _Pending | None = None
+        if isinstance(cells, dict):
+            self._cells = cells
+        else:
+            self._pending = cells
+        self.line = line
+        self.col = col
+        self.sentence = sentence
+
+    def __repr__(self) -> str:
+        return f"Indicator({self.index}, {self.pointer!r}, {self.fields!r})"
+
+    @property
+    def cells(self) -> dict[str, Cell]:
+        """Field name → cell."""
+        cells = self._cells
+        if cells is None:
+            assert self._pending is not None
+            cells = self._cells = _make_cells(self._pending)
+            self._pending = None
+        return cells
 
     def cell(self, name: str) -> Cell | None:
         return self.cells.get(name)
@@ -184,7 +234,7 @@ class _Builder:
         self.source = source
         self.problems: list[SchemaProblem] = []
         self.cells: dict[str, Cell] = {}
-        self.indicators: list[tuple[str, dict[str, Any], dict[str, Cell], int, int, bool]] = []
+        self.indicators: list[tuple[str, dict[str, Any], _Pending, int, int, bool]] = []
         self.paths: dict[str, str] = {}  # "goals.annual" → the pointer it was written at
 
     def problem(self, message: str, line: int, col: int, pointer: str) -> None:
@@ -272,6 +322,7 @@ class _Builder:
     def indicator(self, node: Node, pointer: str, levels: dict[str, Cell]) -> None:
         cells: dict[str, Cell] = dict(levels)
         data: dict[str, Any] = {name: cell.text for name, cell in levels.items()}
+        pending: _Pending = ("", cells, [])
         sentence = False
         if isinstance(node, Scalar):
             if node.value is None:
@@ -287,6 +338,7 @@ class _Builder:
                 data["target"] = cells["target"].text
         elif isinstance(node, Mapping):
             prefix = pointer + "/"
+            written: list[tuple[str, str, Scalar]] = []
             for key, value in node.items:
                 spelling = key.value
                 assert spelling is not None
@@ -304,26 +356,18 @@ class _Builder:
                 if field in data and field not in levels:
                     self.problem(f"键“{spelling}”与前面的键重复", key.line, key.col, kp)
                     continue
-                if value.__class__ is Scalar:
-                    assert isinstance(value, Scalar)
+                if type(value) is Scalar:
                     text = value.value
                     data[field] = text
                     if text is not None:
-                        cells[field] = Cell(
-                            text,
-                            kp,
-                            value.line,
-                            value.col,
-                            value.end_line,
-                            value.end_col,
-                            value.base_col,
-                        )
+                        written.append((field, escaped, value))
                 else:
                     self.problem(f"“{spelling}”应为单个值", value.line, value.col, kp)
+            pending = (prefix, levels, written)
         else:
             self.problem("指标应为一句话或键值映射", node.line, node.col, pointer)
             return
-        self.indicators.append((pointer, data, cells, node.line, node.col, sentence))
+        self.indicators.append((pointer, data, pending, node.line, node.col, sentence))
 
 
 def _split_sentence(text: str) -> tuple[int, int]:
@@ -389,8 +433,8 @@ def build(source: Source) -> Document:
         b.problems.sort(key=lambda p: (p.line, p.col))
         raise DocumentError(b.problems)
     indicators = [
-        Indicator(i, pointer, fields, cells, line, col, sentence)
-        for i, ((pointer, _, cells, line, col, sentence), fields) in enumerate(
+        Indicator(i, pointer, fields, pending, line, col, sentence)
+        for i, ((pointer, _, pending, line, col, sentence), fields) in enumerate(
             zip(b.indicators, model.indicators, strict=True)
         )
     ]
@@ -411,7 +455,8 @@ _TYPE_MESSAGES = {
 
 def _schema_problem(b: _Builder, root: Mapping, loc: tuple[str | int, ...], kind: str) -> None:
     if loc and loc[0] == "indicators" and len(loc) >= 2 and isinstance(loc[1], int):
-        pointer, _, cells, line, col, _ = b.indicators[loc[1]]
+        pointer, _, pending, line, col, _ = b.indicators[loc[1]]
+        cells = _make_cells(pending)
         field = str(loc[2]) if len(loc) > 2 else None
         cell = cells.get(field) if field else None
         if cell is not None:
