@@ -196,7 +196,9 @@ def child_findings(child: tuple[int, int]) -> tuple[list[Finding], int, list[Fin
     if status != 0 or not isinstance(found, tuple):
         return None
     frames, start, document_frame = found
-    on_indicators = [f for frame in frames for f in _unpickled(frame)]
+    # the child took its chunks from the end: in document order, its findings are one sorted
+    # run that the caller's sort merges rather than sorts
+    on_indicators = [f for frame in reversed(frames) for f in _unpickled(frame)]
     return on_indicators, start, _unpickled(document_frame)
 
 
