@@ -433,6 +433,9 @@ class _C:
     const: bool = False
     value: Any = None
     field: str | None = None  # set when the expression is a bare field
+    # for a bare indicator field, its getter (facts → value): comparisons with a constant
+    # call it directly, one call fewer per indicator
+    read: Callable[[Any], Any] | None = None
 
 
 def _test(c: _C) -> Eval:
@@ -561,7 +564,7 @@ class Compiler:
                     "count(…)、any(…)、all(…)、sum(…) 里",
                     _pos(tok),
                 )
-            return _C(lambda d, f: get(f), spec.type, field=name)
+            return _C(lambda d, f: get(f), spec.type, field=name, read=get)
         return _C(lambda d, f: get(d), spec.type, field=name)
 
     # -- logic ------------------------------------------------------------------------------
@@ -655,6 +658,11 @@ class Compiler:
             fa, fb = a.fn, b.fn
             if b.const:
                 v = b.value
+                read = a.read
+                if read is not None:
+                    if op == "==":
+                        return _C(lambda d, f: read(f) == v, "bool")
+                    return _C(lambda d, f: read(f) != v, "bool")
                 if op == "==":
                     return _C(lambda d, f: fa(d, f) == v, "bool")
                 return _C(lambda d, f: fa(d, f) != v, "bool")
@@ -687,6 +695,9 @@ class Compiler:
         if b.const and b.type == "list":
             b = self._check_values(a, b, _pos(right))
             values = frozenset(b.value)
+            read = a.read
+            if read is not None:
+                return lambda d, f: read(f) in values
             return lambda d, f: fa(d, f) in values
         fb = b.fn
 
@@ -858,9 +869,20 @@ def compile_condition(
     text: str, scope: Scope = "indicator", quantifiers: Quantifiers | None = None
 ) -> Eval:
     """Parse and compile one condition (ConditionError, with an offset, if it is wrong)."""
+    return _compile_expression(text, scope, quantifiers).fn
+
+
+def compile_test(
+    text: str, scope: Scope = "indicator", quantifiers: Quantifiers | None = None
+) -> Eval:
+    """compile_condition, giving True or False (a rule's `when`)."""
+    return _test(_compile_expression(text, scope, quantifiers))
+
+
+def _compile_expression(text: str, scope: Scope, quantifiers: Quantifiers | None) -> _C:
     if not text.strip():
         raise ConditionError("条件为空", 0)
-    return Compiler(scope, quantifiers).compile(parse_condition(text)).fn
+    return Compiler(scope, quantifiers).compile(parse_condition(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1110,7 +1132,7 @@ class _PackLoader:
                 raise self.error("整表规则（scope: document）不能指定 at", got["at"])
             if at not in _AT_FIELDS:
                 raise self.error(f"at 应为指标的一栏：{'、'.join(_AT_FIELDS)}", got["at"])
-        when = self.compile(got["when"], scope, compile_condition)
+        when = self.compile(got["when"], scope, compile_test)
         message = self.compile(got["message"], scope, compile_template)
         suggestion = (
             self.compile(got["suggestion"], scope, compile_template)
@@ -1161,7 +1183,7 @@ def _indicator_check(
 ) -> Callable[[IndicatorContext], Iterable[Finding]]:
     def check(ctx: IndicatorContext) -> Iterable[Finding]:
         d, f = ctx.doc, ctx.facts
-        if not truthy(when(d, f)):
+        if not when(d, f):  # True or False (compile_test)
             return _NONE
         hint = suggestion(d, f) if suggestion is not None else None
         return (ctx.finding(at, message(d, f), suggestion=hint),)
@@ -1173,7 +1195,7 @@ def _document_check(
     when: Eval, message: Template, suggestion: Template | None
 ) -> Callable[[DocumentContext], Iterable[Finding]]:
     def check(ctx: DocumentContext) -> Iterable[Finding]:
-        if not truthy(when(ctx, None)):
+        if not when(ctx, None):
             return _NONE
         line, col = ctx.top_key("indicators")
         hint = suggestion(ctx, None) if suggestion is not None else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter, is_not
 
 from .analysis import IndicatorFacts, SharedFacts
 from .document import Cell, Document
@@ -251,12 +252,12 @@ class _IndicatorPass:
         out: list[Finding],
     ) -> None:
         self.ctx = ctx
-        self.groups = groups
         self.plain = plain
         self.out = out
-        self.memo: dict[tuple[str, ...], dict[tuple[object, ...], list[_Proto]]] = {
-            k: {} for k in groups
-        }
+        # per group of memoised rules: what its key reads (in one C call), its memo, its rules
+        self.groups: list[
+            tuple[Callable[[object], object], dict[object, list[_Proto]], list[Rule]]
+        ] = [(attrgetter(*reads), {}, members) for reads, members in groups.items()]
         self.failed: set[str] = set()
         # The plain rules that apply, by which of the fields some rules need are present: most
         # tables have no self-evaluation columns, and those rules are then never called.
@@ -264,28 +265,45 @@ class _IndicatorPass:
         self.applicable: dict[tuple[bool, ...], list[Rule]] = {}
 
     def __call__(self, chunk: Sequence[IndicatorFacts]) -> None:
-        ctx, out, failed, memo = self.ctx, self.out, self.failed, self.memo
-        groups, needed, applicable = self.groups, self.needed, self.applicable
+        ctx, out, failed, applicable = self.ctx, self.out, self.failed, self.applicable
+        groups, needed = self.groups, self.needed
+        present_of = _presence(needed)
+        if not chunk:
+            return
+        # one context, moved from indicator to indicator: rules do not keep it
+        ictx = IndicatorContext(ctx, chunk[0])
         for f in chunk:
-            ictx = IndicatorContext(ctx, f)
-            fields = f.indicator.fields
-            for reads, members in groups.items():
-                key = (f.indicator.sentence, *[getattr(fields, name) for name in reads])
-                cache = memo[reads]
-                protos = cache.get(key)
+            ictx.facts = f
+            indicator = f.indicator
+            ictx.index = indicator.index
+            fields = indicator.fields
+            for read, memo, members in groups:
+                key = (indicator.sentence, read(fields))
+                protos = memo.get(key)
                 if protos is None:
-                    protos = cache[key] = []
+                    protos = memo[key] = []
                     ictx.recording = protos
                     _run(members, ctx, ictx, out, failed)
                     ictx.recording = None
                 else:
                     _replay(protos, ctx, ictx, out)
-            present = tuple(getattr(fields, name) is not None for name in needed)
+            present = present_of(fields)
             rules = applicable.get(present)
             if rules is None:
                 have = {name for name, there in zip(needed, present, strict=True) if there}
                 rules = applicable[present] = [r for r in self.plain if set(r.meta.needs) <= have]
             _run(rules, ctx, ictx, out, failed)
+
+
+def _presence(names: list[str]) -> Callable[[object], tuple[bool, ...]]:
+    """Which of the fields `names` an indicator has, as a tuple of bools (in C calls)."""
+    if not names:
+        return lambda fields: ()
+    read = attrgetter(*names)
+    if len(names) == 1:
+        return lambda fields: (read(fields) is not None,)
+    nones = (None,) * len(names)
+    return lambda fields: tuple(map(is_not, read(fields), nones))
 
 
 def _run(

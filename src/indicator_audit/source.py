@@ -207,39 +207,44 @@ class FastReader:
         # what the quick checks found about each text is kept for its next line.
         plain_keys: dict[str, bool] = {}
         inline: dict[str, tuple[str | None, int, int] | None] = {}
+        # The mapping that takes "key: value" lines on the quick path (the top of the stack,
+        # when that is a mapping with no key waiting for a block value): its column and items,
+        # refreshed after every line the general path handled.
+        open_col = -1
+        open_items: list[tuple[Scalar, Node]] = []
+        stale = False
         for line_no, line in enumerate(self.text.split("\n"), 1):
             stripped = line.lstrip(" ")
             if not stripped or stripped[0] == "#":
                 continue  # blank or comment line
             col = len(line) - len(stripped)
             count += 1
+            if stale:
+                open_col, open_items = _open_mapping(stack)
+                stale = False
             # The common lines are split with str methods, which cost a third of the line
             # regex; anything the checks below do not vouch for goes through the regex.
             if stripped[0] != "-":
                 # "key: value" inside the open mapping (a plain value, or a double-quoted one
                 # with no escapes)
-                key, sep, rest = stripped.partition(": ")
-                if sep and rest and rest[0] != " " and stack:
-                    ok = plain_keys.get(key)
-                    if ok is None:
-                        ok = plain_keys[key] = _plain_key(key)
-                    top = stack[-1]
-                    if ok and top.col == col and top.pending_key is None and top.is_map:
+                if col == open_col:
+                    key, sep, rest = stripped.partition(": ")
+                    if sep and rest and rest[0] != " ":
+                        ok = plain_keys.get(key)
+                        if ok is None:
+                            ok = plain_keys[key] = _plain_key(key)
                         found = (
                             inline[rest]
                             if rest in inline
                             else inline.setdefault(rest, _inline_value(rest))
                         )
-                        if found is not None:
+                        if ok and found is not None:
                             value, width, offset = found
                             vcol = col + len(key) + 3
-                            node = top.node
-                            assert isinstance(node, Mapping)
-                            node.items.append(
+                            kcol = col + 1
+                            open_items.append(
                                 (
-                                    Scalar(
-                                        key, line_no, col + 1, line_no, col + 1 + len(key), col + 1
-                                    ),
+                                    Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
                                     Scalar(
                                         value, line_no, vcol, line_no, vcol + width, vcol + offset
                                     ),
@@ -258,39 +263,33 @@ class FastReader:
                     )
                     prev, seq_open = stack[-1], stack[-2]
                     if (
-                        seq_open.col == col
+                        found is not None
+                        and seq_open.col == col
                         and not seq_open.is_map
                         and seq_open.pending_item is None
                         and prev.is_map
                         and prev.col > col
                         and prev.pending_key is None
                     ):
+                        value, width, offset = found
                         ccol = col + 2
-                        if found is not None:
-                            value, width, offset = found
-                            vcol = ccol + len(key) + 3
-                            stack.pop()
-                            mapping = Mapping(line_no, ccol + 1)
-                            mapping.items.append(
-                                (
-                                    Scalar(
-                                        key,
-                                        line_no,
-                                        ccol + 1,
-                                        line_no,
-                                        ccol + 1 + len(key),
-                                        ccol + 1,
-                                    ),
-                                    Scalar(
-                                        value, line_no, vcol, line_no, vcol + width, vcol + offset
-                                    ),
-                                )
+                        kcol = ccol + 1
+                        vcol = ccol + len(key) + 3
+                        stack.pop()
+                        mapping = Mapping(line_no, kcol)
+                        mapping.items.append(
+                            (
+                                Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
+                                Scalar(value, line_no, vcol, line_no, vcol + width, vcol + offset),
                             )
-                            seq_node = seq_open.node
-                            assert isinstance(seq_node, Sequence)
-                            seq_node.items.append(mapping)
-                            stack.append(_Open(ccol, mapping))
-                            continue
+                        )
+                        seq_node = seq_open.node
+                        assert isinstance(seq_node, Sequence)
+                        seq_node.items.append(mapping)
+                        stack.append(_Open(ccol, mapping))
+                        open_col, open_items = ccol, mapping.items
+                        continue
+            stale = True  # the general path below may change the stack in any way
             m = line_match(line)
             assert m is not None  # the pattern matches every line
             dash, dsp, key, rest = m.group("dash", "dsp", "key", "rest")
@@ -455,6 +454,17 @@ class FastReader:
             vcol + 1 + len(value),
             vcol + 1,
         )
+
+
+def _open_mapping(stack: list[_Open]) -> tuple[int, list[tuple[Scalar, Node]]]:
+    """The column and items of the mapping that takes quick-path lines: the top of the stack
+    if it is a mapping with no key waiting (else column -1, which no line has)."""
+    if stack:
+        top = stack[-1]
+        node = top.node
+        if isinstance(node, Mapping) and top.pending_key is None:
+            return top.col, node.items
+    return -1, []
 
 
 def _plain_key(key: str) -> bool:
