@@ -21,6 +21,14 @@ T = TypeVar("T")
 _SPACE = re.compile(r"[\s\u3000*]+")
 
 
+def has_number(parsed: ParsedCell) -> bool:
+    return any(c.value is not None or c.date is not None for c in parsed.clauses)
+
+
+def has_placeholder(parsed: ParsedCell) -> bool:
+    return parsed.kind == CellKind.PLACEHOLDER or any(c.placeholder for c in parsed.clauses)
+
+
 def clean_label(text: str | None, packs: Packs) -> str:
     """A category label as compared with the taxonomy: no spaces, OCR stars or trailing 等."""
     if not text:
@@ -238,6 +246,19 @@ class IndicatorFacts:
     def dimension(self) -> str | None:
         u = self.unit
         return u[0].dimension if u is not None else None
+
+    @grouped("target")
+    def target_quantified(self) -> bool:
+        """The target has a number, a date or a placeholder for one."""
+        return has_number(self.target_parsed) or has_placeholder(self.target_parsed)
+
+    @grouped("target")
+    def target_vague(self) -> re.Match[str] | None:
+        """The first vague phrase (else word) of a target with no number: 明显提升, 有效."""
+        if not self.target.strip() or self.target_quantified:
+            return None
+        packs = self.packs
+        return packs.vague_phrase_re.search(self.target) or packs.vague_word_re.search(self.target)
 
     @grouped("target")
     def is_percent(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..analysis import has_number
 from ..clauses import clauses
 from ..engine import DocumentContext, IndicatorContext
 from ..findings import Finding, Severity
@@ -13,10 +14,6 @@ from ..registry import CELL_FIELDS, LABEL_FIELDS, document_rule, indicator_rule
 
 SRC_QUANTIFY = "财预〔2021〕101号《项目支出核心绩效目标和指标设置及取值指引》：指标应细化、量化"
 SRC_LOCAL = "地方绩效目标管理办法：绩效目标应指向明确、具体细化、合理可行，尽量定量表述"
-
-
-def has_number(parsed: ParsedCell) -> bool:
-    return any(c.value is not None or c.date is not None for c in parsed.clauses)
 
 
 _BLANK = re.compile(r"_{2,}")
@@ -30,10 +27,6 @@ def is_blank(placeholder: str | None) -> bool:
 def has_residue(parsed: ParsedCell) -> bool:
     """Template residue (xx, **, 待定), as opposed to a marked blank."""
     return any(c.placeholder and not is_blank(c.placeholder) for c in parsed.clauses)
-
-
-def has_placeholder(parsed: ParsedCell) -> bool:
-    return parsed.kind == CellKind.PLACEHOLDER or any(c.placeholder for c in parsed.clauses)
 
 
 def template_suggestion(ctx: IndicatorContext) -> str:
@@ -79,16 +72,10 @@ def vague_target(ctx: IndicatorContext) -> Iterator[Finding]:
     写出分级标准。
     """
     f = ctx.facts
-    if not f.target.strip():
-        return
-    parsed = f.target_parsed
-    if has_number(parsed) or has_placeholder(parsed):
-        return
-    packs = ctx.packs
-    m = packs.vague_phrase_re.search(f.target) or packs.vague_word_re.search(f.target)
+    m = f.target_vague  # the same for every indicator with this target: computed once
     if m is None:
         return
-    phrase = packs.vague_phrase_map.get(m.group(0))
+    phrase = ctx.packs.vague_phrase_map.get(m.group(0))
     advice = phrase.suggestion if phrase else "写出可衡量的数值、单位和方向"
     yield ctx.finding(
         "target",
@@ -255,7 +242,7 @@ def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:
         return
     if _BLANK.search(text):
         return  # a marked blank: blank-to-fill reports it
-    if has_number(parsed) or has_placeholder(parsed) or parsed.kind == CellKind.FORMULA:
+    if f.target_quantified or parsed.kind == CellKind.FORMULA:
         return
     value_type = (f.indicator.fields.value_type or "").strip()
     if value_type == "定性" and text not in ctx.packs.qualitative_set:
