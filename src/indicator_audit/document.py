@@ -89,11 +89,12 @@ class Cell:
 _Pending = tuple[str, dict[str, Cell], list[tuple[str, str, Scalar]]]
 
 
-def _make_cells(pending: _Pending) -> dict[str, Cell]:
+def _make_cells(pending: _Pending, made: dict[str, Cell] | None = None) -> dict[str, Cell]:
+    """The cells of an indicator; `made` are those already made one by one (Indicator.cell)."""
     prefix, levels, written = pending
     cells = dict(levels)
     for name, token, v in written:
-        cells[name] = Cell(
+        cells[name] = (made.get(name) if made else None) or Cell(
             v.value or "", prefix + token, v.line, v.col, v.end_line, v.end_col, v.base_col
         )
     return cells
@@ -106,7 +107,17 @@ class Indicator:
     without a finding, and in a process that checks only some of them (see parallel.py) the
     others never need theirs."""
 
-    __slots__ = ("_cells", "_pending", "col", "fields", "index", "line", "pointer", "sentence")
+    __slots__ = (
+        "_cells",
+        "_made",
+        "_pending",
+        "col",
+        "fields",
+        "index",
+        "line",
+        "pointer",
+        "sentence",
+    )
 
     def __init__(
         self,
@@ -123,6 +134,7 @@ class Indicator:
         self.fields = fields
         self._cells: dict[str, Cell] | None = None
         self._pending: _Pending | None = None
+        self._made: dict[str, Cell] = {}
         if isinstance(cells, dict):
             self._cells = cells
         else:
@@ -140,12 +152,35 @@ class Indicator:
         cells = self._cells
         if cells is None:
             assert self._pending is not None
-            cells = self._cells = _make_cells(self._pending)
+            cells = self._cells = _make_cells(self._pending, self._made)
             self._pending = None
         return cells
 
     def cell(self, name: str) -> Cell | None:
-        return self.cells.get(name)
+        """The cell of one field: made alone if the others are not needed yet (a finding
+        needs one cell; the same object is in `cells` later)."""
+        if self._cells is not None:
+            return self._cells.get(name)
+        made = self._made.get(name)
+        if made is None:
+            assert self._pending is not None
+            prefix, levels, written = self._pending
+            for field, token, v in written:
+                if field == name:
+                    made = Cell(
+                        v.value or "",
+                        prefix + token,
+                        v.line,
+                        v.col,
+                        v.end_line,
+                        v.end_col,
+                        v.base_col,
+                    )
+                    break
+            if made is None:
+                return levels.get(name)
+            self._made[name] = made
+        return made
 
 
 @dataclass(slots=True)

@@ -126,17 +126,34 @@ class IndicatorContext:
         edit: Edit | None = None,
     ) -> Finding:
         """A finding on this indicator, at the cell of `field` (or the indicator itself)."""
+        rule = self.doc.rule
+        assert rule is not None
         if self.recording is not None:
-            assert self.doc.rule is not None
             rel = (edit.start, edit.end, edit.replacement) if edit is not None else None
-            self.recording.append((self.doc.rule, field, message, span, suggestion, rel))
-        cell = self.facts.indicator.cells.get(field) if field else None
+            self.recording.append((rule, field, message, span, suggestion, rel))
+        cell = self.facts.indicator.cell(field) if field else None
+        if cell is not None:  # the common case, without DocumentContext.finding's branches
+            line, col, end_line, end_col = cell.locate(span)
+            return Finding(
+                rule.code,
+                rule.name,
+                rule.kind,
+                rule.severity,
+                message,
+                line,
+                col,
+                end_line,
+                end_col,
+                cell.pointer,
+                self.index,
+                suggestion,
+                edit,
+            )
         return self.doc.finding(
             message,
-            cell=cell,
             span=span,
             indicator=self.index,
-            pointer=None if cell else self._pointer(field),
+            pointer=self._pointer(field),
             suggestion=suggestion,
             edit=edit,
         )
@@ -146,7 +163,7 @@ class IndicatorContext:
         return f"{base}/{field}" if field and not self.facts.indicator.sentence else base
 
     def edit(self, field: str, start: int, end: int, replacement: str) -> Edit | None:
-        cell = self.facts.indicator.cells.get(field)
+        cell = self.facts.indicator.cell(field)
         if cell is None or cell.base_col is None:
             return None
         return Edit(cell.pointer, start, end, replacement)
