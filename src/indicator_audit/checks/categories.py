@@ -325,20 +325,22 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
     "target: 2020年11月底前}",
 )
-def period_not_deadline(ctx: IndicatorContext) -> Iterator[Finding]:
+def period_not_deadline(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """“2020年1月--2020年11月”只说明钱或服务覆盖哪段时间，不说明什么时候完成什么，也不是效果。
 
     时效指标写完成时限（“2020年11月底前完成验收”）或时长上限（“≤30天”）；期间本身不是绩效。
     """
     f = ctx.facts
     if f.category not in ("output", "outcome", "cost"):
-        return
+        return ()
     if not any(c.date is not None and c.date_end is not None for c in f.target_parsed.clauses):
-        return
+        return ()
     if ctx.packs.process_re.search(f.subject):
-        return  # 费用使用周期: process-indicator says what it is
-    yield ctx.finding(
-        "target",
-        f"“{f.subject}”的指标值“{f.target.strip()}”是一段起止期间，不是完成时限或效果",
-        suggestion="写成完成时限，如“____年__月底前完成……”，或改为衡量效果的指标",
+        return ()  # 费用使用周期: process-indicator says what it is
+    return (
+        ctx.finding(
+            "target",
+            f"“{f.subject}”的指标值“{f.target.strip()}”是一段起止期间，不是完成时限或效果",
+            suggestion="写成完成时限，如“____年__月底前完成……”，或改为衡量效果的指标",
+        ),
     )

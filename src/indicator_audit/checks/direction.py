@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ..analysis import direction_of
 from ..engine import IndicatorContext
 from ..findings import Finding, Severity
@@ -46,7 +44,7 @@ _FAMILY_TEXT = {
     "target: ≤25分钟}",
     packs=("families",),
 )
-def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
+def missing_comparator(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """上限类指标（时长、成本、故障次数）只写一个数字，读者和评分人无法判断是上限还是要求。
 
     数量、比率、满意度写“90%”通常被理解为“至少”，本规则不报；但“25分钟”“2小时”“1600元/亩”
@@ -55,25 +53,25 @@ def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
     """
     f = ctx.facts
     if f.comparator is not None or not _wants_cap(ctx):
-        return
+        return ()
     if ctx.packs.process_re.search(f.subject):
-        return  # a budget figure restated (支出安排金额): the fix is to replace it, not to cap it
+        return ()  # a budget figure restated (支出安排金额): the fix is to replace it, not to cap it
     parsed = f.target_parsed
     clauses = parsed.clauses
     if parsed.error is not None or not clauses:
-        return
+        return ()
     if parsed.kind not in (CellKind.QUANTITY, CellKind.MULTI):
-        return
+        return ()
     bare = [c for c in clauses if c.value is not None and c.comparator is None]
     if not bare or all(c.value == 0 for c in bare):
-        return  # "0次" is exact and unambiguous
+        return ()  # "0次" is exact and unambiguous
     first = bare[0]
     fam = f.family
     dims = fam.dimensions if fam is not None and fam.direction == "max" else ["money"]
     if any(c.unit is not None and c.unit.dimension not in dims for c in bare) or (
         f.unit is not None and f.unit[0].dimension not in dims
     ):
-        return  # "100%" on a cost: the unit is wrong, and ≤ would not make it a cap
+        return ()  # "100%" on a cost: the unit is wrong, and ≤ would not make it a cap
     text = f.target.strip()
     fixed = None
     # a suggestion, not a --fix edit: reading "25分钟" as a cap is a judgement the author makes
@@ -81,11 +79,13 @@ def missing_comparator(ctx: IndicatorContext) -> Iterator[Finding]:
         at = first.value_span.start
         fixed = f.target[:at] + "≤" + f.target[at:]
     family = _FAMILY_TEXT.get(fam.name if fam is not None else "", "成本")
-    yield ctx.finding(
-        "target",
-        f"“{f.subject}”是{family}指标，指标值“{text}”缺少方向（应为 ≤ 上限）",
-        span=first.value_span,
-        suggestion=f"写成“{fixed.strip()}”" if fixed else "每个数值前加“≤”",
+    return (
+        ctx.finding(
+            "target",
+            f"“{f.subject}”是{family}指标，指标值“{text}”缺少方向（应为 ≤ 上限）",
+            span=first.value_span,
+            suggestion=f"写成“{fixed.strip()}”" if fixed else "每个数值前加“≤”",
+        ),
     )
 
 
@@ -113,7 +113,7 @@ def _wants_cap(ctx: IndicatorContext) -> bool:
     "target: ≤30分钟}",
     packs=("families",),
 )
-def comparator_against_meaning(ctx: IndicatorContext) -> Iterator[Finding]:
+def comparator_against_meaning(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """方向写反了，完成得越差得分越高。
 
     “故障响应时间 ≥30分钟”意味着响应越慢越达标；“受益人数 ≤500人”意味着服务越少越达标。
@@ -122,20 +122,22 @@ def comparator_against_meaning(ctx: IndicatorContext) -> Iterator[Finding]:
     wanted = f.wanted_direction
     found = f.comparator
     if wanted not in ("min", "max") or found is None:
-        return
+        return ()
     comparator, field = found
     got = direction_of(comparator)
     if got == "exact" or got == wanted:
-        return
+        return ()
     if wanted == "min" and f.value == 0:
-        return
+        return ()
     family = _FAMILY_TEXT.get(f.family.name if f.family else "", "")
     want_text = _OP_TEXT[wanted]
-    yield ctx.finding(
-        field,
-        f"“{f.subject}”是{family}指标，应为“{want_text}”，而指标值用了“{comparator.text}”，方向相反",
-        span=comparator.span,
-        suggestion=f"改为“{want_text}”，并核对数值是否仍然合理",
+    return (
+        ctx.finding(
+            field,
+            f"“{f.subject}”是{family}指标，应为“{want_text}”，而指标值用了“{comparator.text}”，方向相反",
+            span=comparator.span,
+            suggestion=f"改为“{want_text}”，并核对数值是否仍然合理",
+        ),
     )
 
 
@@ -150,28 +152,30 @@ def comparator_against_meaning(ctx: IndicatorContext) -> Iterator[Finding]:
     good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 验收合格率, target: =100%}",
     packs=("families",),
 )
-def impossible_rate(ctx: IndicatorContext) -> Iterator[Finding]:
+def impossible_rate(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """比率最多 100%，“≥100%”只能等于 100%，应直接写“=100%”。"""
     f = ctx.facts
     found = f.comparator
     if found is None or f.value is None or not f.is_percent:
-        return
+        return ()
     comparator, field = found
     if direction_of(comparator) != "min" or f.value < 100:
-        return
+        return ()
     if f.family is not None and f.family.name in ("income", "count", "people"):
-        return  # a growth percentage, not a share
+        return ()  # a growth percentage, not a share
     text = f.target.strip()
     if field == "comparator":
         unit = f.unit[0].text if f.unit is not None and f.unit[1] == "unit" else ""
         text = f"{comparator.text}{text}{unit}"
     if f.value > 100:
-        return  # reported by value-out-of-range
+        return ()  # reported by value-out-of-range
     edit = ctx.edit(field, comparator.span.start, comparator.span.end, "=")
-    yield ctx.finding(
-        field,
-        f"比率不可能超过 100%，“{text}”只能是 100%",
-        span=comparator.span,
-        suggestion="写成“=100%”",
-        edit=edit,
+    return (
+        ctx.finding(
+            field,
+            f"比率不可能超过 100%，“{text}”只能是 100%",
+            span=comparator.span,
+            suggestion="写成“=100%”",
+            edit=edit,
+        ),
     )

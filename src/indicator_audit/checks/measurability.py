@@ -64,7 +64,7 @@ def template_suggestion(ctx: IndicatorContext) -> str:
     "target: ≥90%}",
     packs=("lexicon",),
 )
-def vague_target(ctx: IndicatorContext) -> Iterator[Finding]:
+def vague_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """指标值只是一句描述，无法据以判断是否完成。
 
     “有效”“效果明显”“稳步提高”“应保尽保”这类短语没有可核验的数值。请写出数值、单位和方向，
@@ -74,14 +74,16 @@ def vague_target(ctx: IndicatorContext) -> Iterator[Finding]:
     f = ctx.facts
     m = f.target_vague  # the same for every indicator with this target: computed once
     if m is None:
-        return
+        return ()
     phrase = ctx.packs.vague_phrase_map.get(m.group(0))
     advice = phrase.suggestion if phrase else "写出可衡量的数值、单位和方向"
-    yield ctx.finding(
-        "target",
-        f"指标值“{f.target.strip()}”无法衡量：“{m.group(0)}”不是可核验的目标",
-        span=Span(m.start(), m.end()),
-        suggestion=f"{advice}；例如“{template_suggestion(ctx)}”",
+    return (
+        ctx.finding(
+            "target",
+            f"指标值“{f.target.strip()}”无法衡量：“{m.group(0)}”不是可核验的目标",
+            span=Span(m.start(), m.end()),
+            suggestion=f"{advice}；例如“{template_suggestion(ctx)}”",
+        ),
     )
 
 
@@ -226,7 +228,7 @@ def satisfaction_group_unnamed(ctx: IndicatorContext) -> Iterator[Finding]:
     "target: =100%}",
     packs=("lexicon",),
 )
-def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:
+def unquantified_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """指标值没有数字，无法计算完成程度和得分。
 
     “是”“合格”“完成”“优良”只能判断有或无；请改为比率（合格率 =100%）、数量（≥N 台）或时限
@@ -236,21 +238,23 @@ def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:
     f = ctx.facts
     text = f.target.strip()
     if not text:
-        return
+        return ()
     parsed = f.target_parsed
     if parsed.error is not None and parsed.error.reason != "unreadable":
-        return
+        return ()
     if _BLANK.search(text):
-        return  # a marked blank: blank-to-fill reports it
+        return ()  # a marked blank: blank-to-fill reports it
     if f.target_quantified or parsed.kind == CellKind.FORMULA:
-        return
+        return ()
     value_type = (f.indicator.fields.value_type or "").strip()
     if value_type == "定性" and text not in ctx.packs.qualitative_set:
-        return  # declared qualitative (allowed when it cannot be quantified); 是/合格 still is not
-    yield ctx.finding(
-        "target",
-        f"指标值“{text}”没有数值，无法衡量完成程度",
-        suggestion=f"改为数值目标，如“{template_suggestion(ctx)}”",
+        return ()  # declared qualitative (allowed when it cannot be quantified); 是/合格 still is not
+    return (
+        ctx.finding(
+            "target",
+            f"指标值“{text}”没有数值，无法衡量完成程度",
+            suggestion=f"改为数值目标，如“{template_suggestion(ctx)}”",
+        ),
     )
 
 
@@ -264,17 +268,19 @@ def unquantified_target(ctx: IndicatorContext) -> Iterator[Finding]:
     bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数}",
     good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次}",
 )
-def empty_target(ctx: IndicatorContext) -> Iterator[Finding]:
+def empty_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """每个指标都要有指标值；空着的指标无法评价。"""
     f = ctx.facts
     if f.target.strip():
-        return
+        return ()
     if f.indicator.sentence and f.name_parsed.first and f.name_parsed.first.value is not None:
-        return
-    yield ctx.finding(
-        "target" if "target" in f.indicator.cells else "name",
-        f"指标“{f.subject or f.name}”没有指标值",
-        suggestion=f"填写指标值，如“{template_suggestion(ctx)}”",
+        return ()
+    return (
+        ctx.finding(
+            "target" if "target" in f.indicator.cells else "name",
+            f"指标“{f.subject or f.name}”没有指标值",
+            suggestion=f"填写指标值，如“{template_suggestion(ctx)}”",
+        ),
     )
 
 

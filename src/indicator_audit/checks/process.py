@@ -70,7 +70,7 @@ def process_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     "target: ≤12万元/系统}",
     packs=("families", "taxonomy"),
 )
-def cost_not_capped(ctx: IndicatorContext) -> Iterator[Finding]:
+def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """成本指标要给出金额上限，才能说明花同样的钱是否办了更多的事。
 
     “总成本 100%”“控制在预算内”都只是重复预算本身。名称是“成本控制率”的由 process-indicator
@@ -78,19 +78,21 @@ def cost_not_capped(ctx: IndicatorContext) -> Iterator[Finding]:
     """
     f = ctx.facts
     if not _is_cost(ctx) or not names_a_cost(ctx):
-        return  # a rate or a standard filed under 成本指标 is reported by not-a-cost
+        return ()  # a rate or a standard filed under 成本指标 is reported by not-a-cost
     if ctx.packs.process_re.search(f.subject):
-        return  # 成本控制率: process-indicator already says it is no cap
+        return ()  # 成本控制率: process-indicator already says it is no cap
     found = f.unit
     if found is not None and found[0].dimension == "money":
-        return
+        return ()
     if found is None and f.is_quantity:
-        return  # a bare number: missing-unit says it
+        return ()  # a bare number: missing-unit says it
     what = f"“{f.target.strip()}”" if f.target.strip() else "空值"
-    yield ctx.finding(
-        "target",
-        f"成本指标“{f.subject}”的指标值是{what}，没有写出成本金额上限",
-        suggestion="写成“≤__万元”（总成本）或“≤__元/单位”（单位成本），数值取自预算明细或合同",
+    return (
+        ctx.finding(
+            "target",
+            f"成本指标“{f.subject}”的指标值是{what}，没有写出成本金额上限",
+            suggestion="写成“≤__万元”（总成本）或“≤__元/单位”（单位成本），数值取自预算明细或合同",
+        ),
     )
 
 
@@ -126,7 +128,7 @@ def names_a_cost(ctx: IndicatorContext) -> bool:
     "target: =4元/生·日}",
     packs=("families", "taxonomy"),
 )
-def not_a_cost(ctx: IndicatorContext) -> Iterator[Finding]:
+def not_a_cost(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """成本指标衡量花了多少钱（总成本、单位成本）；“补助标准达标率 100%”衡量的是执行情况，不是成本。
 
     名称里没有成本、费用、单价、补助标准等金额含义，指标值也不是金额时，说明指标放错了类别：
@@ -134,19 +136,21 @@ def not_a_cost(ctx: IndicatorContext) -> Iterator[Finding]:
     """
     f = ctx.facts
     if not _is_cost(ctx) or names_a_cost(ctx):
-        return
+        return ()
     found = f.unit
     if found is not None and found[0].dimension in ("money", "magnitude"):
-        return  # an amount: whatever its name, it is a cost figure
+        return ()  # an amount: whatever its name, it is a cost figure
     if not f.target.strip() or (found is None and f.is_quantity):
-        return  # empty or bare: empty-target / missing-unit say it
+        return ()  # empty or bare: empty-target / missing-unit say it
     if ctx.packs.process_re.search(f.subject):
-        return  # process-indicator says it
+        return ()  # process-indicator says it
     fields = f.indicator.fields
     shown = f"{fields.comparator or ''}{f.target.strip()}{fields.unit or ''}"
-    yield ctx.finding(
-        "name",
-        f"“{f.subject}”（{shown}）放在成本指标下，但它衡量的不是成本",
-        suggestion="移到合适的类别（如质量指标）；"
-        "成本指标写“总成本 ≤__万元”或“单位成本 ≤__元/单位”",
+    return (
+        ctx.finding(
+            "name",
+            f"“{f.subject}”（{shown}）放在成本指标下，但它衡量的不是成本",
+            suggestion="移到合适的类别（如质量指标）；"
+            "成本指标写“总成本 ≤__万元”或“单位成本 ≤__元/单位”",
+        ),
     )

@@ -381,12 +381,12 @@ def _shares_stem(stem: str, other: str) -> bool:
     "target: ≤25分钟}\n  - {level1: 效益指标, level2: 社会效益指标, name: 二级故障平均恢复时间, "
     "target: ≤130分钟}",
 )
-def multi_target_cell(ctx: IndicatorContext) -> Iterator[Finding]:
+def multi_target_cell(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """一个单元格几个目标，实际值只能填一个，评分时说不清哪一级没达标。拆成每级一个指标。"""
     f = ctx.facts
     parsed = f.target_parsed
     if parsed.kind != CellKind.MULTI or len(parsed.clauses) < 2:
-        return
+        return ()
     parts = []
     for clause in parsed.clauses:
         label = "".join(clause.qualifiers) or "?"
@@ -396,9 +396,11 @@ def multi_target_cell(ctx: IndicatorContext) -> Iterator[Finding]:
         f"{''.join(c.qualifiers)}{f.subject}{op}{c.value_text or ''}{c.unit.text if c.unit else ''}"
         for c in parsed.clauses
     )
-    yield ctx.finding(
-        "target",
-        f"指标值中写了 {len(parsed.clauses)} 个目标（{'、'.join(parts)}），"
-        f"应拆成 {len(parsed.clauses)} 个指标",
-        suggestion=f"拆分为：{split}",
+    return (
+        ctx.finding(
+            "target",
+            f"指标值中写了 {len(parsed.clauses)} 个目标（{'、'.join(parts)}），"
+            f"应拆成 {len(parsed.clauses)} 个指标",
+            suggestion=f"拆分为：{split}",
+        ),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ..engine import IndicatorContext
 from ..findings import Finding, Severity
 from ..parsed import CellKind
@@ -39,22 +37,24 @@ _DEFAULT_UNIT = {"rate": "%", "time": "分钟", "money": "万元", "count": "次
     good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 开设课程数量, target: 220门}",
     packs=("units", "families"),
 )
-def missing_unit(ctx: IndicatorContext) -> Iterator[Finding]:
+def missing_unit(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """“220”是 220 门、220 课时还是 220 人次？数值必须带单位（或在“度量单位”栏写明）。"""
     f = ctx.facts
     clause = f.clause
     if clause is None or clause.value is None or f.unit is not None:
-        return
+        return ()
     if f.target_parsed.kind != CellKind.QUANTITY or clause.date is not None:
-        return
+        return ()
     fam = f.family
     unit = _DEFAULT_UNIT.get(fam.dimensions[0], "") if fam else ""
     hint = f"，如“{f.target.strip()}{unit}”" if unit else ""
-    yield ctx.finding(
-        "target",
-        f"指标值“{f.target.strip()}”缺少单位",
-        span=clause.value_span,
-        suggestion=f"写明单位{hint}，或填写“度量单位”栏",
+    return (
+        ctx.finding(
+            "target",
+            f"指标值“{f.target.strip()}”缺少单位",
+            span=clause.value_span,
+            suggestion=f"写明单位{hint}，或填写“度量单位”栏",
+        ),
     )
 
 
@@ -71,7 +71,7 @@ def missing_unit(ctx: IndicatorContext) -> Iterator[Finding]:
     "target: ≥95%}",
     packs=("units", "families"),
 )
-def unit_mismatch(ctx: IndicatorContext) -> Iterator[Finding]:
+def unit_mismatch(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """单位决定了指标衡量的是什么；与名称不符，说明名称或数值至少有一个写错了。"""
     f = ctx.facts
     clause = f.clause
@@ -85,44 +85,48 @@ def unit_mismatch(ctx: IndicatorContext) -> Iterator[Finding]:
         and not any(c.value is not None or c.placeholder for c in parsed.clauses)
     ):
         # 定性 “应保尽保” with 度量单位 “%”: the unit has no value to measure
-        yield ctx.finding(
-            "unit",
-            f"度量单位栏写的是“{column.text}”，而指标值“{f.target.strip()}”不是数值",
-            suggestion="定量指标填写数值；定性指标不填度量单位",
+        return (
+            ctx.finding(
+                "unit",
+                f"度量单位栏写的是“{column.text}”，而指标值“{f.target.strip()}”不是数值",
+                suggestion="定量指标填写数值；定性指标不填度量单位",
+            ),
         )
-        return
     if in_target is not None and column is not None:
         a, b = in_target.dimension, column.dimension
         if a != b and "unknown" not in (a, b) and {a, b} != {"count", "people"}:
-            yield ctx.finding(
-                "unit",
-                f"指标值“{f.target.strip()}”的单位是“{in_target.text}”，"
-                f"而度量单位栏写的是“{column.text}”，二者矛盾",
-                suggestion=f"统一为一个单位；“{f.subject}”应使用{_DIM_TEXT.get(a, a)}",
+            return (
+                ctx.finding(
+                    "unit",
+                    f"指标值“{f.target.strip()}”的单位是“{in_target.text}”，"
+                    f"而度量单位栏写的是“{column.text}”，二者矛盾",
+                    suggestion=f"统一为一个单位；“{f.subject}”应使用{_DIM_TEXT.get(a, a)}",
+                ),
             )
-            return
     found = f.unit
     fam = f.family
     if found is None or fam is None or not f.is_quantity:
-        return
+        return ()
     unit, field = found
     dim = unit.dimension
     if dim in fam.dimensions or dim in ("unknown", "magnitude"):
-        return
+        return ()
     if dim == "count" and "people" in fam.dimensions:
-        return
+        return ()
     # a rate of growth in money/count names (收入增长 10%) is legitimate
     if dim == "rate" and fam.name in ("income", "count", "people", "area", "length"):
-        return
+        return ()
     # 每月 1 次 under a 时效 indicator: a frequency is a fine timeliness target
     if fam.name == "duration" and unit.per is not None:
-        return
+        return ()
     want = _DIM_TEXT.get(fam.dimensions[0], fam.dimensions[0])
-    yield ctx.finding(
-        field,
-        f"“{f.subject}”应使用{want}，而指标值的单位是“{unit.text}”",
-        span=unit.span if field == "target" else None,
-        suggestion=f"核对指标名称与数值：名称是{want}类指标，单位应一致",
+    return (
+        ctx.finding(
+            field,
+            f"“{f.subject}”应使用{want}，而指标值的单位是“{unit.text}”",
+            span=unit.span if field == "target" else None,
+            suggestion=f"核对指标名称与数值：名称是{want}类指标，单位应一致",
+        ),
     )
 
 
@@ -137,29 +141,34 @@ def unit_mismatch(ctx: IndicatorContext) -> Iterator[Finding]:
     good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备完好率, target: ≥98%}",
     packs=("families",),
 )
-def value_out_of_range(ctx: IndicatorContext) -> Iterator[Finding]:
+def value_out_of_range(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """比率和满意度在 0 到 100% 之间；负数的数量和时长没有意义。"""
     f = ctx.facts
     clause = f.clause
     if clause is None or clause.value is None:
-        return
+        return ()
     values = [clause.value] + ([clause.upper] if clause.upper is not None else [])
     fam = f.family
     share = fam is not None and fam.name in ("rate", "satisfaction", "negative-rate")
     if f.is_percent and share and max(values) > 100:
-        yield ctx.finding(
-            "target",
-            f"“{f.subject}”是比率，指标值“{f.target.strip()}”超过了 100%",
-            span=clause.value_span,
-            suggestion="比率最多为 100%，请核对数值",
+        return (
+            ctx.finding(
+                "target",
+                f"“{f.subject}”是比率，指标值“{f.target.strip()}”超过了 100%",
+                span=clause.value_span,
+                suggestion="比率最多为 100%，请核对数值",
+            ),
         )
     elif min(values) < 0:
-        yield ctx.finding(
-            "target",
-            f"指标值“{f.target.strip()}”为负数",
-            span=clause.value_span,
-            suggestion="核对数值的正负",
+        return (
+            ctx.finding(
+                "target",
+                f"指标值“{f.target.strip()}”为负数",
+                span=clause.value_span,
+                suggestion="核对数值的正负",
+            ),
         )
+    return ()
 
 
 @indicator_rule(
@@ -174,7 +183,7 @@ def value_out_of_range(ctx: IndicatorContext) -> Iterator[Finding]:
     "target: ≤620万元/月}",
     packs=("units",),
 )
-def magnitude_without_unit(ctx: IndicatorContext) -> Iterator[Finding]:
+def magnitude_without_unit(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """“620万”可以是 620 万元，也可以是 620 万人次；“万”本身不是单位。"""
     f = ctx.facts
     for clause in f.target_parsed.clauses:
@@ -185,10 +194,12 @@ def magnitude_without_unit(ctx: IndicatorContext) -> Iterator[Finding]:
         guess = {"money": "万元", "people": "万人", "area": "万平方米"}.get(
             fam.dimensions[0] if fam else "", "万元"
         )
-        yield ctx.finding(
-            "target",
-            f"指标值“{f.target.strip()}”只写了“{unit.text}”，缺少计量单位",
-            span=unit.span,
-            suggestion=f"写明单位，如“{guess}”",
+        return (
+            ctx.finding(
+                "target",
+                f"指标值“{f.target.strip()}”只写了“{unit.text}”，缺少计量单位",
+                span=unit.span,
+                suggestion=f"写明单位，如“{guess}”",
+            ),
         )
-        return
+    return ()
