@@ -828,11 +828,16 @@ class Compiler:
             self.depth -= 1
 
     def _compile_count(self, node: Tree[Token]) -> _C:
-        inner = self._inside(node, 0).fn
-        return _C(
-            _memo_per_document(lambda d: float(sum(1 for x in d.facts if truthy(inner(d, x))))),
-            "num",
-        )
+        test = _test(self._inside(node, 0))
+
+        def compute(d: DocumentContext) -> float:
+            n = 0
+            for x in d.facts:
+                if test(d, x):
+                    n += 1
+            return float(n)
+
+        return _C(_memo_per_document(compute), "num")
 
     def _compile_any(self, node: Tree[Token]) -> _C:
         inner = self._inside(node, 0).fn
@@ -849,13 +854,13 @@ class Compiler:
                 f"sum(…) 只能对数值求和，这里是{_TYPE_TEXT[value.type]}",
                 _pos(self._tree(node, 0)),
             )
-        where = self._inside(node, 1).fn if node.children[1] is not None else None
+        where = _test(self._inside(node, 1)) if node.children[1] is not None else None
         get = value.fn
 
         def compute(d: DocumentContext) -> float:
             total = 0.0
             for x in d.facts:
-                if where is not None and not truthy(where(d, x)):
+                if where is not None and not where(d, x):
                     continue
                 v = get(d, x)
                 if v is not None:

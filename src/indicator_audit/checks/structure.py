@@ -27,12 +27,17 @@ _CAT_TEXT = {
 
 
 def _categories(ctx: DocumentContext) -> set[str]:
+    """The categories the document has indicators in (three rules ask: made once)."""
+    found = ctx.memo.get("categories")
+    if isinstance(found, set):
+        return found
     cats: set[str] = set()
     for f in ctx.facts:
         if f.category:
             cats.add(f.category)
         if f.subcategory == "成本指标":
             cats.add("cost")
+    ctx.memo["categories"] = cats
     return cats
 
 
