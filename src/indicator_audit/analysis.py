@@ -87,13 +87,12 @@ class _Grouped(lazy[T]):
         assert isinstance(instance, IndicatorFacts)
         instance._fill(self.group)
         d = instance.__dict__
-        if self.name in d:
+        try:
             value: T = d[self.name]
-            return value
-        # not computed by the fill: it raised there (and raises here, for the rule that asked),
-        # or the fill is still under way and this fact comes before one that needs it
-        value = self.func(instance)
-        d[self.name] = value
+        except KeyError:
+            # not computed by the fill: it raised there (and raises here, for the rule that
+            # asked), or the fill is under way and this fact comes before one that needs it
+            value = d[self.name] = self.func(instance)
         return value
 
 
@@ -119,19 +118,17 @@ class IndicatorFacts:
         self.target = f.target or ""
         self._shared: SharedFacts = shared if shared is not None else {}
 
-    def _key(self, group: str) -> object:
+    def _fill(self, group: str) -> None:
         f = self.indicator.fields
         if group == "labels":
-            return f.level1, f.level2
-        if group == "name":
-            return self.name
-        return self.target, f.comparator, f.unit
-
-    def _fill(self, group: str) -> None:
+            key: object = (f.level1, f.level2)
+        elif group == "name":
+            key = self.name
+        else:
+            key = (self.target, f.comparator, f.unit)
         table = self._shared.get(group)
         if table is None:
             table = self._shared[group] = {}
-        key = self._key(group)
         d = self.__dict__
         known = table.get(key)
         if known is not None:
