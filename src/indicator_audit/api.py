@@ -174,26 +174,44 @@ def audit_path_full(
 ) -> list[Audit]:
     """Every project in a file (a workbook may hold several)."""
     from . import parallel
-    from .readers import read_sources
 
-    child = None
-    board = None
-    if parallel.worth_splitting(path, options.jobs if options else None):
-        board = parallel.Board()
+    if not parallel.worth_splitting(path, options.jobs if options else None):
+        return _audit_path(path, rules, packs, options)
+    board = parallel.Board()
+    try:
         back = parallel.Back(board)
         child = parallel.start_child(lambda: _second_share(path, rules, packs, options, back))
+        if child is None:
+            return _audit_path(path, rules, packs, options)
+        return _audit_path(path, rules, packs, options, (child, board))
+    finally:
+        board.close()
+
+
+def _audit_path(
+    path: str | Path,
+    rules: Sequence[Rule] | None,
+    packs: Packs | None,
+    options: RunOptions | None,
+    split: tuple[tuple[int, int], parallel.Board] | None = None,
+) -> list[Audit]:
+    """Read and audit a file; `split`: a child started on it, and the board it shares."""
+    from . import parallel
+    from .readers import read_sources
+
     try:
         sources = read_sources(path)
     except SourceError as exc:
-        if child is not None:
-            parallel.child_findings(child)
+        if split is not None:
+            parallel.child_findings(split[0])
         return [
             Audit(str(path), [], LoadError(message=exc.message, line=exc.line, column=exc.column))
         ]
-    if child is None or board is None or len(sources) != 1:
-        if child is not None:
-            parallel.child_findings(child)
+    if split is None or len(sources) != 1:
+        if split is not None:
+            parallel.child_findings(split[0])
         return [audit_source(s, rules, packs, options) for s in sources]
+    child, board = split
     with gc_paused():
         front = parallel.Front(board)
         audit = _audit_source(sources[0], rules, packs, options, part=front)
@@ -222,7 +240,7 @@ def _child_share(
     child failed, what it left, checked here."""
     from . import parallel
 
-    sent = parallel.child_findings(child)
+    sent = parallel.child_findings(child, front)
     if sent is None:
         on_indicators, on_document = _run(document, rules, packs, options, parallel.Rest(front.end))
         return on_indicators + on_document
@@ -255,9 +273,9 @@ def _second_share(
         document = build(sources[0])
     except DocumentError:
         return None  # the parent reports the schema problems
-    _run(document, rules, packs, options, back)  # the findings go into back's frames
+    _run(document, rules, packs, options, back)  # the findings go into back's spool
     assert back.start is not None
-    return back.frames, back.start, back.document_frame
+    return back.spooled, back.start, back.document_frame
 
 
 class MultipleProjectsError(ValueError):

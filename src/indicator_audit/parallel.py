@@ -57,12 +57,30 @@ class Board:
     def __init__(self) -> None:
         import mmap  # here, not at start-up: small files never split
         import struct
+        import tempfile
 
         self._slot = struct.Struct("q")
         size = self._slot.size
-        self._memory = mmap.mmap(-1, 2 * size)  # anonymous and shared (MAP_SHARED)
+        # third counter: how many bytes of findings the child has spooled (see Back.checked)
+        self._memory = mmap.mmap(-1, 3 * size)  # anonymous and shared (MAP_SHARED)
         self._slot.pack_into(self._memory, 0, 0)
         self._slot.pack_into(self._memory, size, _UNCLAIMED)
+        self._slot.pack_into(self._memory, 2 * size, 0)
+        # where the child writes its findings as it goes, read by the parent (same file
+        # across the fork): in memory where the system allows, else a temporary file
+        self._file = None
+        if hasattr(os, "memfd_create"):
+            self.spool = os.memfd_create("indicator-audit-spool")
+        else:  # pragma: no cover - not Linux
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the board)
+            self.spool = self._file.fileno()
+
+    def close(self) -> None:
+        self._memory.close()
+        if self._file is not None:  # pragma: no cover - not Linux
+            self._file.close()
+        else:
+            os.close(self.spool)
 
     def _get(self, slot: int) -> int:
         value: int = self._slot.unpack_from(self._memory, slot * self._slot.size)[0]
@@ -89,38 +107,63 @@ class Part:
 
 
 class Front(Part):
-    """The parent's part: chunks from the start; `end` is where it stopped."""
+    """The parent's part: chunks from the start; `end` is where it stopped. Between chunks it
+    takes in what the child has spooled, so that little is left to read at the end."""
 
     document_rules = False
 
     def __init__(self, board: Board) -> None:
         self.board = board
         self.end = 0
+        self.received: list[list[Finding]] = []  # the child's findings, a chunk at a time
+        self._read = 0  # bytes of the spool taken in
 
     def ranges(self, n: int) -> Iterator[tuple[int, int]]:
         board = self.board
         for chunk in range(-(-n // CHUNK)):
+            self.take_in(board._get(2))
             if chunk >= board._get(1):
                 return  # the child has it
             board._set(0, chunk + 1)
             self.end = min(n, (chunk + 1) * CHUNK)
             yield chunk * CHUNK, self.end
 
+    def take_in(self, spooled: int) -> None:
+        """Unpickle the child's chunks spooled up to byte `spooled`."""
+        if spooled <= self._read:
+            return
+        data = os.pread(self.board.spool, spooled - self._read, self._read)
+        at = 0
+        while at + 8 <= len(data):
+            size = int.from_bytes(data[at : at + 8], "little")
+            if at + 8 + size > len(data):
+                break  # not all there yet (the counter moves after the write)
+            self.received.append(_unpickled(data[at + 8 : at + 8 + size]))
+            at += 8 + size
+        self._read += at
+
 
 class Back(Part):
     """The child's part: the document rules, then chunks from the end; `start` is where it
-    stopped. The findings of each chunk are pickled as soon as it is checked, while the
-    parent is still busy, so that little is left to send at the end."""
+    stopped. The findings of each chunk are pickled and spooled as soon as it is checked."""
 
     def __init__(self, board: Board) -> None:
         self.board = board
         self.start: int | None = None
-        self.frames: list[bytes] = []  # pickled findings of the checked chunks
+        self.spooled = 0  # bytes written to the board's spool
         self.document_frame = b""
 
     def checked(self, found: list[Finding], start: int) -> None:
-        if len(found) > start:
-            self.frames.append(_pickled(found[start:]))
+        """Spool the chunk's findings (length, then pickle) and move the board's counter:
+        the parent takes them in between its own chunks."""
+        if len(found) <= start:
+            return
+        frame = _pickled(found[start:])
+        data = memoryview(len(frame).to_bytes(8, "little") + frame)
+        while data:
+            data = data[os.write(self.board.spool, data) :]
+        self.spooled += 8 + len(frame)
+        self.board._set(2, self.spooled)
 
     def finished(self, on_document: list[Finding]) -> None:
         self.document_frame = _pickled(on_document)
@@ -147,9 +190,9 @@ class Rest(Part):
             yield self.start, n
 
 
-# What the child sends: the pickled findings of its chunks, where it started, and the pickled
-# findings of the document rules.
-ChildResult = tuple[list[bytes], int, bytes]
+# What the child sends at the end: how many bytes it spooled, where it started, and the
+# pickled findings of the document rules.
+ChildResult = tuple[int, int, bytes]
 
 
 def start_child(
@@ -179,8 +222,10 @@ def start_child(
     return pid, reader
 
 
-def child_findings(child: tuple[int, int]) -> tuple[list[Finding], int, list[Finding]] | None:
-    """What the child sent (its findings on indicators, where it started, its findings of the
+def child_findings(
+    child: tuple[int, int], front: Front | None = None
+) -> tuple[list[Finding], int, list[Finding]] | None:
+    """What the child found (on indicators, taken in by `front`; where it started; of the
     document rules), or None when it failed (the caller then does the work)."""
     import pickle
 
@@ -193,12 +238,13 @@ def child_findings(child: tuple[int, int]) -> tuple[list[Finding], int, list[Fin
         found = None
     finally:
         _, status = os.waitpid(pid, 0)
-    if status != 0 or not isinstance(found, tuple):
+    if status != 0 or not isinstance(found, tuple) or front is None:
         return None
-    frames, start, document_frame = found
+    spooled, start, document_frame = found
+    front.take_in(spooled)
     # the child took its chunks from the end: in document order, its findings are one sorted
     # run that the caller's sort merges rather than sorts
-    on_indicators = [f for frame in reversed(frames) for f in _unpickled(frame)]
+    on_indicators = [f for frame in reversed(front.received) for f in frame]
     return on_indicators, start, _unpickled(document_frame)
 
 

@@ -79,9 +79,7 @@ def test_a_chunk_both_claim_is_checked_twice_and_kept_once(
     on_document = [f for f in whole.findings if f.indicator is None]
     child_copy = [f for f in own if f.indicator is not None and f.indicator >= last[0]]
     assert child_copy
-    monkeypatch.setattr(
-        parallel, "child_findings", lambda child: (child_copy, last[0], on_document)
-    )
+    monkeypatch.setattr(parallel, "child_findings", lambda *_: (child_copy, last[0], on_document))
     document = whole.document
     assert document is not None
     more = api._child_share((0, 0), front, document, None, None, None)
@@ -138,3 +136,23 @@ def test_a_changed_finding_is_rendered_anew(tmp_path: Path, corpus: Path) -> Non
     assert changed and all(f.severity == Severity.ERROR for f in changed)
     assert all(f.rendered is None for f in changed)
     assert '"severity": "error"' in json_report.render([audit]).split('"IA352"', 1)[1][:200]
+
+
+def test_spooled_chunks_come_back_whole(corpus: Path) -> None:
+    """What the child spools chunk by chunk, the parent takes in between its own chunks:
+    the same findings, report fragments included, and a chunk half written waits."""
+    (audit,) = audit_path_full(corpus, options=RunOptions(jobs=1, fragment=json_report.fragment))
+    found = audit.findings[:300]
+    board = parallel.Board()
+    try:
+        back, front = parallel.Back(board), parallel.Front(board)
+        back.checked(found, 0)
+        back.checked(found, 200)
+        first = board._get(2)
+        front.take_in(first - 1)  # the counter says less than one whole chunk more
+        assert len(front.received) == 1
+        front.take_in(first)
+        assert [f for chunk in front.received for f in chunk] == found + found[200:]
+        assert [f.rendered for f in front.received[1]] == [f.rendered for f in found[200:]]
+    finally:
+        board.close()
