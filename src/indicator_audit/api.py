@@ -135,7 +135,9 @@ def _audit_source(
             source=source,
         )
     on_indicators, on_document = _run(document, rules, packs, options, part)
-    findings = _dedupe(sorted(on_indicators + on_document, key=Finding.sort_key))
+    findings = on_indicators + on_document
+    if part is None or part.document_rules:  # a share of a split file is sorted once merged
+        findings = _dedupe(sorted(findings, key=Finding.sort_key))
     return Audit(source.path, findings, document=document, source=source)
 
 
