@@ -214,47 +214,44 @@ class FastReader:
         open_items: list[tuple[Scalar, Node]] = []
         stale = False
         for line_no, line in enumerate(self.text.split("\n"), 1):
-            stripped = line.lstrip(" ")
-            if not stripped or stripped[0] == "#":
+            # The common lines are split with str methods, which cost a third of the line
+            # regex; anything the checks below do not vouch for goes through the regex.
+            head, sep, rest = line.partition(": ")
+            key = head.lstrip(" ")  # the whole line, less its indent, when there is no ": "
+            if not key or key[0] == "#":
                 continue  # blank or comment line
-            col = len(line) - len(stripped)
+            col = len(head) - len(key)
             count += 1
             if stale:
                 open_col, open_items = _open_mapping(stack)
                 stale = False
-            # The common lines are split with str methods, which cost a third of the line
-            # regex; anything the checks below do not vouch for goes through the regex.
-            if stripped[0] != "-":
+            if key[0] != "-":
                 # "key: value" inside the open mapping (a plain value, or a double-quoted one
                 # with no escapes)
-                if col == open_col:
-                    key, sep, rest = stripped.partition(": ")
-                    if sep and rest and rest[0] != " ":
-                        ok = plain_keys.get(key)
-                        if ok is None:
-                            ok = plain_keys[key] = _plain_key(key)
-                        found = (
-                            inline[rest]
-                            if rest in inline
-                            else inline.setdefault(rest, _inline_value(rest))
-                        )
-                        if ok and found is not None:
-                            value, width, offset = found
-                            vcol = col + len(key) + 3
-                            kcol = col + 1
-                            open_items.append(
-                                (
-                                    Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
-                                    Scalar(
-                                        value, line_no, vcol, line_no, vcol + width, vcol + offset
-                                    ),
-                                )
+                if col == open_col and sep and rest and rest[0] != " ":
+                    ok = plain_keys.get(key)
+                    if ok is None:
+                        ok = plain_keys[key] = _plain_key(key)
+                    found = (
+                        inline[rest]
+                        if rest in inline
+                        else inline.setdefault(rest, _inline_value(rest))
+                    )
+                    if ok and found is not None:
+                        value, width, offset = found
+                        vcol = col + len(key) + 3
+                        kcol = col + 1
+                        open_items.append(
+                            (
+                                Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
+                                Scalar(value, line_no, vcol, line_no, vcol + width, vcol + offset),
                             )
-                            continue
-            elif len(stack) >= 2 and stripped[1:2] == " ":
+                        )
+                        continue
+            elif len(stack) >= 2 and key[1:2] == " ":
                 # the next item of the open list, "- key: value": close the previous item's
                 # mapping and open this one
-                key, sep, rest = stripped[2:].partition(": ")
+                key = key[2:]
                 if sep and rest and rest[0] != " " and _plain_key(key):
                     found = (
                         inline[rest]
@@ -276,12 +273,17 @@ class FastReader:
                         kcol = ccol + 1
                         vcol = ccol + len(key) + 3
                         stack.pop()
-                        mapping = Mapping(line_no, kcol)
-                        mapping.items.append(
-                            (
-                                Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
-                                Scalar(value, line_no, vcol, line_no, vcol + width, vcol + offset),
-                            )
+                        mapping = Mapping(
+                            line_no,
+                            kcol,
+                            [
+                                (
+                                    Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
+                                    Scalar(
+                                        value, line_no, vcol, line_no, vcol + width, vcol + offset
+                                    ),
+                                )
+                            ],
                         )
                         seq_node = seq_open.node
                         assert isinstance(seq_node, Sequence)
