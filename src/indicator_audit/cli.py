@@ -171,7 +171,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if worst >= threshold else EXIT_OK
 
 
-def _json_fragment() -> Callable[[Finding], str]:
+def _json_fragment() -> Callable[[Finding], bytes]:
     """The JSON report's text of one finding: made while the rules run, in both processes of
     a large check, rather than all at the end in one."""
     from .reporters.json_report import fragment
@@ -185,10 +185,20 @@ def _write_report(
     from .atomic import write_bytes_atomic, write_text_atomic
     from .reporters import get_binary_reporter, get_reporter
 
-    if fmt in BINARY_FORMATS:
-        data = get_binary_reporter(fmt)(audits, color=False, suggestions=suggestions)
+    if fmt in BINARY_FORMATS or fmt == "json":
+        if fmt == "json":  # made as UTF-8 from the start (see json_report.render_bytes)
+            from .reporters.json_report import render_bytes
+
+            data = render_bytes(audits, suggestions=suggestions)
+        else:
+            data = get_binary_reporter(fmt)(audits, color=False, suggestions=suggestions)
         if output:
             write_bytes_atomic(Path(output), data)
+            return
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None and fmt == "json":  # a text-only stream (a caller's redirect)
+            sys.stdout.write(data.decode())
         else:
             sys.stdout.buffer.write(data)
         return

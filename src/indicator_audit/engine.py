@@ -27,10 +27,10 @@ class RunOptions:
     # processes for a large document: None = automatic (two when the machine has two cores and
     # the document has thousands of indicators), 1 = this process only
     jobs: int | None = None
-    # A report's text for one finding, made as the findings are (and so, for a large document,
-    # in both processes): the JSON report of the command line asks for it. Kept on
+    # A report's text for one finding (UTF-8), made as the findings are (and so, for a large
+    # document, in both processes): the JSON report of the command line asks for it. Kept on
     # Finding.rendered, which any change to a finding (dataclasses.replace) drops.
-    fragment: Callable[[Finding], str] | None = None
+    fragment: Callable[[Finding], bytes] | None = None
 
 
 class DocumentContext:

@@ -69,7 +69,7 @@ class Finding:
     edit: Edit | None = None  # a mechanical, meaning-preserving fix, when there is one
     # The report's text for this finding when it was made in advance (RunOptions.fragment);
     # not part of the finding: never compared, and dropped by dataclasses.replace.
-    rendered: str | None = field(default=None, init=False, compare=False, repr=False)
+    rendered: bytes | None = field(default=None, init=False, compare=False, repr=False)
 
     # Report order: by position, then rule, then message (a C-level key for large reports).
     sort_key = staticmethod(attrgetter("line", "column", "rule", "message"))

@@ -254,19 +254,17 @@ _ROW = operator.attrgetter(*_FIELDS)
 
 
 def _pickled(found: list[Finding]) -> bytes:
-    """Findings as rows, and their report fragments (if made) as one UTF-8 text: pickling
-    tens of thousands of long strings one by one cost as much as checking their indicators."""
+    """Findings as rows, and their report fragments (if made) as one text: pickling tens of
+    thousands of separate long strings cost as much as checking their indicators."""
     import pickle
 
     rows = [_ROW(f) for f in found]
     pieces = [f.rendered for f in found]
-    rendered: bytes | list[str | None] | None = None
+    rendered: bytes | list[bytes | None] | None = None
     if any(p is not None for p in pieces):
-        joined = "\0".join(p or "" for p in pieces)
-        if None not in pieces and joined.count("\0") == len(pieces) - 1:
-            rendered = joined.encode("utf-8", "surrogatepass")
-        else:
-            rendered = pieces  # a NUL inside a fragment: send them apart
+        joined = b"\0".join(p or b"" for p in pieces)
+        whole = None not in pieces and joined.count(b"\0") == len(pieces) - 1
+        rendered = joined if whole else pieces  # a NUL inside a fragment: send them apart
     return pickle.dumps((rows, rendered), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -277,7 +275,7 @@ def _unpickled(frame: bytes) -> list[Finding]:
     out = [Finding(*row) for row in rows]
     if rendered is not None:
         if isinstance(rendered, bytes):
-            rendered = rendered.decode("utf-8", "surrogatepass").split("\0")
+            rendered = rendered.split(b"\0")
         for f, piece in zip(out, rendered, strict=True):
             f.rendered = piece
     return out

@@ -27,7 +27,7 @@ class RunSettings:
     baseline: Path | None = None
     fix: bool = False
     # the report's text for each finding, made as findings are (see RunOptions.fragment)
-    fragment: Callable[[Finding], str] | None = None
+    fragment: Callable[[Finding], bytes] | None = None
 
 
 @dataclass

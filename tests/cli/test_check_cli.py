@@ -38,6 +38,18 @@ def test_guangzhou_fails_on_errors_and_json_contract(capsys: pytest.CaptureFixtu
     assert "/indicators/4/target" in pointers
 
 
+def test_json_to_a_text_only_stream(capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON report is made as UTF-8 bytes; a caller's StringIO still gets the text."""
+    import contextlib
+    import io
+
+    _, expected, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink):
+        main(["check", str(GUANGZHOU), "-f", "json"])
+    assert sink.getvalue() == expected and "一级" in expected
+
+
 def test_output_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
     _, first, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")
     _, second, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")

@@ -33,8 +33,8 @@ def _opt(text: str | None) -> str:
 _PREFIXES: dict[tuple[str, str, str, str], str] = {}
 
 
-def fragment(f: Finding, cell: str | None = None) -> str:
-    """One finding as JSON, in json.dumps's own layout; `cell` is its table cell reference."""
+def fragment(f: Finding, cell: str | None = None) -> bytes:
+    """One finding as JSON (UTF-8), in json.dumps's own layout; `cell` is its table cell."""
     key = (f.rule, f.name, f.kind, f.severity)
     prefix = _PREFIXES.get(key)
     if prefix is None:
@@ -49,10 +49,10 @@ def fragment(f: Finding, cell: str | None = None) -> str:
         f'"end_line": {f.end_line}, "end_column": {f.end_column}, '
         f'"pointer": {_quote(f.pointer)}, "indicator": {indicator}, '
         f'"suggestion": {_opt(f.suggestion)}{tail}'
-    )
+    ).encode()
 
 
-def _findings_json(audit: Audit, out: list[str]) -> None:
+def _findings_json(audit: Audit, out: list[bytes]) -> None:
     """The findings array, written piece by piece onto `out`: a large file has a hundred
     thousand findings, and building a dict for each before json.dumps doubled the time of
     this step. A finding made by a check that asked for `fragment` (RunOptions.fragment)
@@ -62,15 +62,12 @@ def _findings_json(audit: Audit, out: list[str]) -> None:
         pieces = [fragment(f, ref(f.line, f.column)) for f in audit.findings]
     else:
         pieces = [f.rendered if f.rendered is not None else fragment(f) for f in audit.findings]
-    out.append("[")
-    if pieces:
-        out.append(pieces[0])
-        for piece in pieces[1:]:
-            out += (", ", piece)
-    out.append("]")
+    out.append(b"[")
+    out.append(b", ".join(pieces))
+    out.append(b"]")
 
 
-def _file(audit: Audit, suggestions: bool, out: list[str]) -> None:
+def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
     ref = audit.source.cell_ref if audit.source is not None else None
     error: dict[str, Any] | None = None
     if audit.error is not None:
@@ -79,25 +76,32 @@ def _file(audit: Audit, suggestions: bool, out: list[str]) -> None:
         if ref is not None:
             error["cell"] = ref(e.line, e.column)
     head = json.dumps({"path": audit.path, "error": error}, ensure_ascii=False)
-    out.append(f'{head[:-1]}, "findings": ')  # head without its closing "}"
+    out.append(f'{head[:-1]}, "findings": '.encode())  # head without its closing "}"
     _findings_json(audit, out)
     if suggestions:
         result = audit.result(suggestions=True)
         rows = [s.model_dump(mode="json") for s in result.suggestions]
-        out.append(f', "suggestions": {json.dumps(rows, ensure_ascii=False)}')
-    out.append("}")
+        out.append(f', "suggestions": {json.dumps(rows, ensure_ascii=False)}'.encode())
+    out.append(b"}")
+
+
+def render_bytes(
+    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
+) -> bytes:
+    """The report as UTF-8, on one line as json.dumps writes it (pipe through
+    `python -m json.tool` to read it). Joined once from its pieces, which the check may have
+    made in advance: a large report is tens of megabytes, and every concatenation or
+    re-encoding of the whole would copy it again."""
+    summary = summarize_findings([f for a in audits for f in a.findings], len(audits))
+    tool = {"name": "indicator-audit", "version": __version__}
+    out = [f'{{"version": 1, "tool": {json.dumps(tool, ensure_ascii=False)}, "files": ['.encode()]
+    for i, audit in enumerate(audits):
+        if i:
+            out.append(b", ")
+        _file(audit, suggestions, out)
+    out.append(f'], "summary": {json.dumps(summary.as_dict())}}}\n'.encode())
+    return b"".join(out)
 
 
 def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
-    """One line, as json.dumps writes it (pipe through `python -m json.tool` to read it),
-    joined once from its pieces: a large report is tens of megabytes, and each concatenation
-    of the whole would copy it again."""
-    summary = summarize_findings([f for a in audits for f in a.findings], len(audits))
-    tool = {"name": "indicator-audit", "version": __version__}
-    out = [f'{{"version": 1, "tool": {json.dumps(tool, ensure_ascii=False)}, "files": [']
-    for i, audit in enumerate(audits):
-        if i:
-            out.append(", ")
-        _file(audit, suggestions, out)
-    out.append(f'], "summary": {json.dumps(summary.as_dict())}}}\n')
-    return "".join(out)
+    return render_bytes(audits, color=color, suggestions=suggestions).decode()
