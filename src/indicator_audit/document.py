@@ -355,23 +355,8 @@ class _Builder:
             self.problem("类别下应为指标列表", node.line, node.col, pointer)
 
     def indicator(self, node: Node, pointer: str, levels: dict[str, Cell]) -> None:
-        cells: dict[str, Cell] = dict(levels)
-        data: dict[str, Any] = {name: cell.text for name, cell in levels.items()}
-        pending: _Pending = ("", cells, [])
-        sentence = False
-        if isinstance(node, Scalar):
-            if node.value is None:
-                self.problem("指标为空", node.line, node.col, pointer)
-                return
-            sentence = True
-            whole = _cell(node, pointer)
-            name_end, target_start = _split_sentence(whole.text)
-            cells["name"] = whole.sub(0, name_end)
-            data["name"] = cells["name"].text
-            if target_start < len(whole.text):
-                cells["target"] = whole.sub(target_start, len(whole.text))
-                data["target"] = cells["target"].text
-        elif isinstance(node, Mapping):
+        data: dict[str, Any] = {name: cell.text for name, cell in levels.items()} if levels else {}
+        if type(node) is Mapping:  # the common form first: one mapping per indicator
             prefix = pointer + "/"
             written: list[tuple[str, str, Scalar]] = []
             for key, value in node.items:
@@ -387,9 +372,10 @@ class _Builder:
                     )
                     continue
                 field, escaped = known
-                kp = prefix + escaped
                 if field in data and field not in levels:
-                    self.problem(f"键“{spelling}”与前面的键重复", key.line, key.col, kp)
+                    self.problem(
+                        f"键“{spelling}”与前面的键重复", key.line, key.col, prefix + escaped
+                    )
                     continue
                 if type(value) is Scalar:
                     text = value.value
@@ -397,8 +383,23 @@ class _Builder:
                     if text is not None:
                         written.append((field, escaped, value))
                 else:
-                    self.problem(f"“{spelling}”应为单个值", value.line, value.col, kp)
-            pending = (prefix, levels, written)
+                    self.problem(f"“{spelling}”应为单个值", value.line, value.col, prefix + escaped)
+            pending: _Pending = (prefix, levels, written)
+            sentence = False
+        elif isinstance(node, Scalar):
+            if node.value is None:
+                self.problem("指标为空", node.line, node.col, pointer)
+                return
+            sentence = True
+            cells: dict[str, Cell] = dict(levels)
+            whole = _cell(node, pointer)
+            name_end, target_start = _split_sentence(whole.text)
+            cells["name"] = whole.sub(0, name_end)
+            data["name"] = cells["name"].text
+            if target_start < len(whole.text):
+                cells["target"] = whole.sub(target_start, len(whole.text))
+                data["target"] = cells["target"].text
+            pending = ("", cells, [])
         else:
             self.problem("指标应为一句话或键值映射", node.line, node.col, pointer)
             return

@@ -202,15 +202,15 @@ def _block(model: Block, data: object, loc: tuple[str | int, ...], out: list[Pro
         out.append((loc, "dict_type"))
         return model()
     plan = _PLANS[model]
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = data.copy()
     for name, value in data.items():
         coerce = plan[name]
         if coerce is _text and value.__class__ is str:
-            values[name] = value  # the common case: text where text is expected
-            continue
+            continue  # the common case: text where text is expected, kept as it is
         try:
             values[name] = coerce(value)
         except _Invalid as exc:
+            del values[name]
             out.append(((*loc, name, *exc.where), exc.kind))
     return model(**values)
 
