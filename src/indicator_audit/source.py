@@ -205,7 +205,7 @@ class FastReader:
         line_match = _LINE.match
         # Keys and values repeat from indicator to indicator (labels, names, common targets):
         # what the quick checks found about each text is kept for its next line.
-        plain_keys: dict[str, bool] = {}
+        plain_keys: dict[str, str | None] = {}  # key → the one copy kept of it, or None
         inline: dict[str, tuple[str | None, int, int] | None] = {}
         # The mapping that takes "key: value" lines on the quick path (the top of the stack,
         # when that is a mapping with no key waiting for a block value): its column and items,
@@ -229,15 +229,17 @@ class FastReader:
                 # "key: value" inside the open mapping (a plain value, or a double-quoted one
                 # with no escapes)
                 if col == open_col and sep and rest and rest[0] != " ":
-                    ok = plain_keys.get(key)
-                    if ok is None:
-                        ok = plain_keys[key] = _plain_key(key)
+                    if key in plain_keys:
+                        plain = plain_keys[key]
+                    else:
+                        plain = plain_keys[key] = key if _plain_key(key) else None
                     found = (
                         inline[rest]
                         if rest in inline
                         else inline.setdefault(rest, _inline_value(rest))
                     )
-                    if ok and found is not None:
+                    if plain is not None and found is not None:
+                        key = plain  # one string object per distinct key, not per line
                         value, width, offset = found
                         vcol = col + len(key) + 3
                         kcol = col + 1
