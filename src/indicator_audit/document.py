@@ -94,9 +94,7 @@ def _make_cells(pending: _Pending, made: dict[str, Cell] | None = None) -> dict[
     prefix, levels, written = pending
     cells = dict(levels)
     for name, token, v in written:
-        cells[name] = (made.get(name) if made else None) or Cell(
-            v.value or "", prefix + token, v.line, v.col, v.end_line, v.end_col, v.base_col
-        )
+        cells[name] = (made.get(name) if made else None) or _cell(v, prefix + token)
     return cells
 
 
@@ -167,15 +165,7 @@ class Indicator:
             prefix, levels, written = self._pending
             for field, token, v in written:
                 if field == name:
-                    made = Cell(
-                        v.value or "",
-                        prefix + token,
-                        v.line,
-                        v.col,
-                        v.end_line,
-                        v.end_col,
-                        v.base_col,
-                    )
+                    made = _cell(v, prefix + token)
                     break
             if made is None:
                 return levels.get(name)

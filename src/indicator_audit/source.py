@@ -229,10 +229,11 @@ class FastReader:
                 # "key: value" inside the open mapping (a plain value, or a double-quoted one
                 # with no escapes)
                 if col == open_col and sep and rest and rest[0] != " ":
-                    if key in plain_keys:
-                        plain = plain_keys[key]
-                    else:
-                        plain = plain_keys[key] = key if _plain_key(key) else None
+                    plain = (
+                        plain_keys[key]
+                        if key in plain_keys
+                        else plain_keys.setdefault(key, key if _plain_key(key) else None)
+                    )
                     found = (
                         inline[rest]
                         if rest in inline
@@ -254,7 +255,15 @@ class FastReader:
                 # the next item of the open list, "- key: value": close the previous item's
                 # mapping and open this one
                 key = key[2:]
-                if sep and rest and rest[0] != " " and _plain_key(key):
+                plain = (
+                    None  # "- text" with no ": ": the general path's
+                    if not sep
+                    else plain_keys[key]
+                    if key in plain_keys
+                    else plain_keys.setdefault(key, key if _plain_key(key) else None)
+                )
+                if plain is not None and rest and rest[0] != " ":
+                    key = plain
                     found = (
                         inline[rest]
                         if rest in inline

@@ -237,7 +237,8 @@ def test_conditions_are_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(calls) == 3  # checking 2,000 indicators parsed nothing
 
 
-def test_quantifier_is_computed_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
+def _count_weight_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make the `weight` field record each read; the list grows by one per read."""
     table = declarative.fields()
     spec = table["weight"]
     calls: list[int] = []
@@ -247,6 +248,11 @@ def test_quantifier_is_computed_once_per_document(monkeypatch: pytest.MonkeyPatc
         return spec.get(f)
 
     monkeypatch.setitem(table, "weight", declarative.FieldSpec(counting, "num", True, spec.help))
+    return calls
+
+
+def test_quantifier_is_computed_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_weight_reads(monkeypatch)
     rules = pack("count(weight != null) > 0")
     audit_text_full(DOC, rules=rules)
     assert len(calls) == 4  # one pass over the 4 indicators, not one per indicator
@@ -256,15 +262,7 @@ def test_quantifier_is_computed_once_per_document(monkeypatch: pytest.MonkeyPatc
 
 def test_a_quantifier_written_twice_is_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same sum in the condition (twice) and in the message is one pass per document."""
-    table = declarative.fields()
-    spec = table["weight"]
-    calls: list[int] = []
-
-    def counting(f: object) -> object:
-        calls.append(1)
-        return spec.get(f)
-
-    monkeypatch.setitem(table, "weight", declarative.FieldSpec(counting, "num", True, spec.help))
+    calls = _count_weight_reads(monkeypatch)
     rules = pack(
         'sum(weight where category == "output") > 10 and sum(weight where category == "output") < 90',
         scope="document",
