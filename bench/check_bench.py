@@ -79,9 +79,10 @@ def main() -> None:
 
         # load only (source + document), in process
         sys.path.insert(0, str(ROOT / "src"))
-        from indicator_audit.document import build
         from indicator_audit.gcpause import gc_paused
-        from indicator_audit.source import read_file
+
+        from indicator_audit.read.document import build
+        from indicator_audit.read.source import read_file
 
         best_load = float("inf")
         for _ in range(args.repeat):

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from indicator_audit.grammar import clear_cache, parse_cell
+from indicator_audit.parse.grammar import clear_cache, parse_cell
 
 HERE = Path(__file__).resolve().parent
 

@@ -27,8 +27,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicator_audit.document import Document, build
-from indicator_audit.source import read_file
+from indicator_audit.read.document import Document, build
+from indicator_audit.read.source import read_file
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from indicator_audit._version import __version__
 
 __all__ = [
     "FileResult",
@@ -28,10 +28,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .api import audit_file, audit_paths, audit_text
-    from .engine import RunOptions
-    from .grammar import parse_cell
-    from .results import FileResult, FindingResult, Report
+    from indicator_audit.api import audit_file, audit_paths, audit_text
+    from indicator_audit.lint.engine import RunOptions
+    from indicator_audit.parse.grammar import parse_cell
+    from indicator_audit.results import FileResult, FindingResult, Report
 
 _LAZY = {
     "audit_file": "api",
@@ -40,8 +40,8 @@ _LAZY = {
     "FileResult": "results",
     "FindingResult": "results",
     "Report": "results",
-    "RunOptions": "engine",
-    "parse_cell": "grammar",
+    "RunOptions": "lint.engine",
+    "parse_cell": "parse.grammar",
 }
 
 

@@ -1,3 +1,3 @@
-from .cli import run
+from indicator_audit.cli.main import run
 
 run()

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from . import __version__
-from .findings import Finding, Severity, count_severities
+from indicator_audit._version import __version__
+from indicator_audit.core.findings import Finding, Severity, count_severities
 
 if TYPE_CHECKING:
-    from .api import Audit
-    from .suggest import Suggestion
+    from indicator_audit.run.audit import Audit
+    from indicator_audit.suggest.suggester import Suggestion
 
 
 class _Out(BaseModel):

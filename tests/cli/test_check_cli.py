@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit.cli import main
+from indicator_audit.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GUANGZHOU = ROOT / "examples" / "guangzhou-2021-it-ops.yaml"
@@ -143,13 +143,13 @@ def test_folder_is_checked_recursively(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_json_fast_path_equals_the_pydantic_models(capsys: pytest.CaptureFixture[str]) -> None:
     """The JSON reporter builds dicts directly; they must equal the library's models."""
-    from indicator_audit.results import make_report
-    from indicator_audit.runner import Runner, RunSettings
+    from indicator_audit.results import file_result, make_report
+    from indicator_audit.run.runner import Runner, RunSettings
 
     _, out, _ = run(capsys, "check", str(GUANGZHOU), "-f", "json")
     data = json.loads(out)
     audits = Runner(RunSettings()).run([GUANGZHOU]).audits
-    model = make_report([a.result() for a in audits]).model_dump(mode="json")
+    model = make_report([file_result(a) for a in audits]).model_dump(mode="json")
     for file in model["files"]:
         file.pop("suggestions", None)
     assert data == model
@@ -181,8 +181,8 @@ def test_plain_terminal_report_equals_what_rich_prints() -> None:
 
     from rich.console import Console, Group
 
-    from indicator_audit.api import audit_path_full
-    from indicator_audit.reporters import rich_text
+    from indicator_audit.report import rich_text
+    from indicator_audit.run.audit import audit_path_full
 
     for path in [GUANGZHOU, *sorted((ROOT / "tests" / "documents" / "dev").glob("*.yaml"))]:
         audits = audit_path_full(path)

@@ -23,4 +23,4 @@ def test_wheel_contains_grammar_and_rules(tmp_path: Path) -> None:
     for pack in (ROOT / "rules").rglob("*.yaml"):
         rel = pack.relative_to(ROOT / "rules").as_posix()
         assert f"indicator_audit/rules/{rel}" in names, rel
-    assert "indicator_audit/cli.py" in names
+    assert "indicator_audit/cli/main.py" in names

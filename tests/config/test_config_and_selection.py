@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicator_audit.cli import main
+from indicator_audit.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GUANGZHOU = ROOT / "examples" / "guangzhou-2021-it-ops.yaml"
@@ -158,7 +158,7 @@ def test_baseline_survives_reordering(tmp_path: Path, capsys: pytest.CaptureFixt
     code, findings = check(capsys, str(path), "--write-baseline", str(base))
     assert findings and base.is_file()
     # the same indicators, reversed, with blank lines inserted: nothing new
-    from indicator_audit.source import read_file
+    from indicator_audit.read.source import read_file
 
     text = path.read_text(encoding="utf-8")
     head, _, body = text.partition("indicators:\n")
@@ -202,8 +202,8 @@ def test_fix_never_touches_a_broken_file(
 
 
 def _indicators(path: Path) -> list[dict[str, object]]:
-    from indicator_audit.document import build
-    from indicator_audit.source import read_file
+    from indicator_audit.read.document import build
+    from indicator_audit.read.source import read_file
 
     return [asdict(i.fields) for i in build(read_file(path)).indicators]
 

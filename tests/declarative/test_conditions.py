@@ -7,15 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicator_audit import declarative
-from indicator_audit.api import audit_text_full
-from indicator_audit.declarative import (
+import indicator_audit.lint.declarative as declarative
+from indicator_audit.lint.declarative import (
     ConditionError,
     compile_condition,
     compile_template,
     load_pack_text,
 )
-from indicator_audit.registry import Rule
+from indicator_audit.lint.registry import Rule
+from indicator_audit.run.audit import audit_text_full
 
 DOC = """\
 project: {name: 政务云平台运维项目, type: 信息化运维, budget: 348万元, content: [云平台运维, 安全防护]}

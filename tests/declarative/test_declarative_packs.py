@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit.api import audit_text_full
-from indicator_audit.checks import BUILTIN_RULES
-from indicator_audit.cli import main
-from indicator_audit.declarative import builtin_declarative_rules, load_pack_file
-from indicator_audit.registry import Rule
+from indicator_audit.cli.main import main
+from indicator_audit.lint.checks import BUILTIN_RULES
+from indicator_audit.lint.declarative import builtin_declarative_rules, load_pack_file
+from indicator_audit.lint.registry import Rule
+from indicator_audit.run.audit import audit_text_full
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "config"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit.cli import main
+from indicator_audit.cli.main import main
 
 TARGETS = """\
 indicators:

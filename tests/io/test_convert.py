@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from indicator_audit.api import audit_path_full
-from indicator_audit.cli import main
+from indicator_audit.cli.main import main
+from indicator_audit.run.audit import audit_path_full
 
 WORKBOOK_DIR = Path(__file__).resolve().parents[2] / "examples" / "workbook"
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from indicator_audit.api import audit_path_full
-from indicator_audit.cli import main
-from indicator_audit.document import Document, build
-from indicator_audit.model import as_data
-from indicator_audit.readers import read_sources
-from indicator_audit.tabular import TableSource
+from indicator_audit.cli.main import main
+from indicator_audit.core.model import as_data
+from indicator_audit.read.document import Document, build
+from indicator_audit.read.readers import read_sources
+from indicator_audit.read.tabular import TableSource
+from indicator_audit.run.audit import audit_path_full
 
 WORKBOOK_DIR = Path(__file__).resolve().parents[2] / "examples" / "workbook"
 

@@ -16,10 +16,10 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from indicator_audit.api import audit_path_full
-from indicator_audit.cli import main
-from indicator_audit.reporters import get_reporter
-from indicator_audit.reporters.markdown import _md
+from indicator_audit.cli.main import main
+from indicator_audit.report import get_reporter
+from indicator_audit.report.markdown import _md
+from indicator_audit.run.audit import audit_path_full
 
 WORKBOOK = Path(__file__).resolve().parents[2] / "examples" / "workbook" / "绩效目标表.xlsx"
 ATTACK = "<script>document.title='pwned';alert(1)</script>"
@@ -172,7 +172,7 @@ def test_github_and_sarif_name_the_cell_of_a_workbook_finding(
 ) -> None:
     import json as _json
 
-    from indicator_audit.cli import main as _main
+    from indicator_audit.cli.main import main as _main
 
     book = Path(__file__).resolve().parents[2] / "examples" / "workbook" / "绩效目标表.xlsx"
     _main(["check", str(book), "-f", "github"])

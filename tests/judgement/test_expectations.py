@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from indicator_audit.api import audit_path_full
+from indicator_audit.run.audit import audit_path_full
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTATIONS = sorted((ROOT / "tests" / "expectations").glob("*.yaml"))
@@ -81,7 +81,7 @@ def test_recall_and_precision_against_auditor() -> None:
 
 @pytest.mark.parametrize("path", EXPECTATIONS, ids=lambda p: p.stem)
 def test_expectation_files_are_well_formed(path: Path) -> None:
-    from indicator_audit.findings import KINDS
+    from indicator_audit.core.findings import KINDS
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for doc_id, spec in data.items():

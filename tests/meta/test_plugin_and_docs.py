@@ -14,14 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_docs_rules_md_is_current() -> None:
-    from indicator_audit.ruledocs import generate_docs
+    from indicator_audit.lint.docs import generate_docs
 
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert committed == generate_docs(), "run: python -m indicator_audit.ruledocs docs/rules.md"
+    assert committed == generate_docs(), "run: python -m indicator_audit.lint.docs docs/rules.md"
 
 
 def test_rules_and_rule_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    from indicator_audit.cli import main
+    from indicator_audit.cli.main import main
 
     assert main(["rules"]) == 0
     out = capsys.readouterr().out

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit.api import audit_text_full
-from indicator_audit.checks import BUILTIN_RULES
-from indicator_audit.findings import KINDS
-from indicator_audit.registry import Rule
+from indicator_audit.core.findings import KINDS
+from indicator_audit.lint.checks import BUILTIN_RULES
+from indicator_audit.lint.registry import Rule
+from indicator_audit.run.audit import audit_text_full
 
 CODES_FILE = Path(__file__).parent / "codes.txt"
 RULES = {rule.meta.code: rule for rule in BUILTIN_RULES}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indicator_audit.grammar import MAX_LENGTH, parse_cell, parse_comparator, parse_unit
-from indicator_audit.parsed import CellKind, Clause, Direction, ParsedCell
+from indicator_audit.core.parsed import CellKind, Clause, Direction, ParsedCell
+from indicator_audit.parse.grammar import MAX_LENGTH, parse_cell, parse_comparator, parse_unit
 
 
 def one(text: str, mode: str = "target") -> Clause:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from indicator_audit.grammar import parse_cell, parse_comparator, parse_unit
-from indicator_audit.parsed import Clause, Comparator, ParsedCell, Unit
+from indicator_audit.core.parsed import Clause, Comparator, ParsedCell, Unit
+from indicator_audit.parse.grammar import parse_cell, parse_comparator, parse_unit
 
 CORPUS = Path(__file__).with_name("corpus.yaml")
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicator_audit.transform import flat_pattern, lexicon, trie_pattern
+from indicator_audit.parse.transform import flat_pattern, lexicon, trie_pattern
 
 UNITS = sorted(lexicon().units)
 PLACEHOLDERS = sorted(lexicon().placeholders)
@@ -33,7 +33,7 @@ def test_trie_matches_like_the_flat_alternation(
 
 def test_terminal_patterns_read_from_the_grammar_match_larks() -> None:
     """The clause fast path reads terminal regexes from the grammar text; Lark must agree."""
-    from indicator_audit.grammar import _OUTRANK_TEXT, _parser, _terminal_patterns
+    from indicator_audit.parse.grammar import _OUTRANK_TEXT, _parser, _terminal_patterns
 
     lark_terms = {t.name: t.pattern.to_regexp() for t in _parser().terminals}
     samples = ["一级故障25分钟", "≥90%", "2021年12月底前", "不超过3次", "百分之九十", "xx分钟",

@@ -6,7 +6,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicator_audit.api import audit_text_full
+from indicator_audit.run.audit import audit_text_full
 
 _KEYS = st.sampled_from(
     ["project", "goals", "indicators", "budget_execution", "项目", "绩效指标", "name", "target",

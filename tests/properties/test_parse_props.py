@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from indicator_audit.grammar import _fast, _parse, _prepare, parse_cell
-from indicator_audit.parsed import Clause, ParsedCell, Span
-from indicator_audit.transform import COMPARATORS, POST_COMPARATORS, lexicon
+from indicator_audit.core.parsed import Clause, ParsedCell, Span
+from indicator_audit.parse.grammar import _fast, _parse, _prepare, parse_cell
+from indicator_audit.parse.transform import COMPARATORS, POST_COMPARATORS, lexicon
 
 # Characters of comparator words, units, dates and placeholders, plus plain CJK, so that random
 # text keeps landing on the grammar's edges.

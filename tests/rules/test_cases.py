@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from indicator_audit.api import audit_text_full
-from indicator_audit.checks import BUILTIN_RULES
+from indicator_audit.lint.checks import BUILTIN_RULES
+from indicator_audit.run.audit import audit_text_full
 
 CASES = Path(__file__).parent / "cases"
 CODES = sorted(rule.meta.code for rule in BUILTIN_RULES)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit.api import audit_path_full, audit_text_full
-from indicator_audit.cli import main
-from indicator_audit.grammar import parse_cell
-from indicator_audit.project_type import detect_project_type
-from indicator_audit.suggest import Suggestion, SuggestionSet, render_yaml, suggest
-from indicator_audit.templates import load_templates
+from indicator_audit.cli.main import main
+from indicator_audit.packs.templates import load_templates
+from indicator_audit.parse.grammar import parse_cell
+from indicator_audit.run.audit import audit_path_full, audit_text_full
+from indicator_audit.suggest.project_type import detect_project_type
+from indicator_audit.suggest.suggester import Suggestion, SuggestionSet, render_yaml, suggest
 
 ROOT = Path(__file__).resolve().parents[2]
 GUANGZHOU = ROOT / "examples" / "guangzhou-2021-it-ops.yaml"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from indicator_audit.document import build
-from indicator_audit.source import load_text
+from indicator_audit.read.document import build
+from indicator_audit.read.source import load_text
 
 
 def test_one_cell_then_all_are_the_same_objects() -> None:

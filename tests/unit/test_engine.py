@@ -6,12 +6,12 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from indicator_audit.api import _builtin_rules, audit_path_full, audit_text_full
-from indicator_audit.engine import IndicatorContext
-from indicator_audit.findings import Finding, Severity
-from indicator_audit.registry import indicator_rule
+from indicator_audit.core.findings import Finding, Severity
+from indicator_audit.lint.engine import IndicatorContext
+from indicator_audit.lint.registry import indicator_rule
+from indicator_audit.run.audit import audit_path_full, audit_text_full, builtin_rules
 
-BUILTIN_RULES = _builtin_rules()  # Python and built-in declarative rules
+BUILTIN_RULES = builtin_rules()  # Python and built-in declarative rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +55,7 @@ def test_memoised_rules_equal_direct_runs(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from indicator_audit.registry import Rule
+    from indicator_audit.lint.registry import Rule
 
     direct = tuple(
         Rule(dataclasses.replace(r.meta, reads=(), needs=()), r.check) for r in BUILTIN_RULES
@@ -81,7 +81,7 @@ def test_two_processes_give_the_same_findings(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from indicator_audit.engine import RunOptions
+    from indicator_audit.lint.engine import RunOptions
 
     corpus = tmp_path / "corpus.yaml"
     subprocess.run(
@@ -97,7 +97,7 @@ def test_a_crashing_rule_is_reported_once_with_two_processes(tmp_path: Path) -> 
     import subprocess
     import sys
 
-    from indicator_audit.engine import RunOptions
+    from indicator_audit.lint.engine import RunOptions
 
     corpus = tmp_path / "corpus.yaml"
     subprocess.run(

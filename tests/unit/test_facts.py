@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit.analysis import IndicatorFacts, SharedFacts
-from indicator_audit.document import build
-from indicator_audit.packs import default_packs
-from indicator_audit.source import load_text
+from indicator_audit.lint.facts import IndicatorFacts, SharedFacts
+from indicator_audit.packs.load import default_packs
+from indicator_audit.read.document import build
+from indicator_audit.read.source import load_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [

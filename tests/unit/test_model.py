@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indicator_audit.document import DocumentError, build
-from indicator_audit.model import IndicatorFields, alias_table, validate
-from indicator_audit.source import load_text
+from indicator_audit.core.model import IndicatorFields, alias_table, validate
+from indicator_audit.read.document import DocumentError, build
+from indicator_audit.read.source import load_text
 
 
 def problems(text: str) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicator_audit.source import (
+from indicator_audit.read.source import (
     FastReader,
     Mapping,
     Node,
@@ -159,7 +159,7 @@ def test_undecodable_bytes_are_located(tmp_path: Path) -> None:
 
 
 def test_too_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import indicator_audit.source as source
+    import indicator_audit.read.source as source
 
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 1000)
     e = _error(tmp_path, b"a: b\n" * 400)

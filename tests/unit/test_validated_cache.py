@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from indicator_audit import packs as packs_module
-from indicator_audit.packs import (
+import indicator_audit.packs.load as packs_module
+from indicator_audit.core.resources import read_resource
+from indicator_audit.packs.cache import cached
+from indicator_audit.packs.load import (
     Concepts,
     Conventions,
     Families,
@@ -20,8 +22,6 @@ from indicator_audit.packs import (
     Taxonomy,
     validate_pack,
 )
-from indicator_audit.resources import read_resource
-from indicator_audit.validated_cache import cached
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKS = [
@@ -119,7 +119,7 @@ def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> Non
     )
     probe = (
         "import sys\n"
-        "from indicator_audit.cli import main\n"
+        "from indicator_audit.cli.main import main\n"
         "code = main(['check', sys.argv[1], '-f', 'json'])\n"
         "print(code, 'pydantic' in sys.modules, 'yaml' in sys.modules)\n"
     )
@@ -142,7 +142,7 @@ def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> Non
 def test_plugin_scan_finds_the_group_only_where_declared(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indicator_audit.plugins import GROUP, _may_have_plugins
+    from indicator_audit.lint.plugins import GROUP, _may_have_plugins
 
     site = tmp_path / "site"
     (site / "other-1.0.dist-info").mkdir(parents=True)
@@ -162,45 +162,8 @@ def test_plugin_scan_finds_the_group_only_where_declared(
     assert _may_have_plugins()  # cannot tell without looking inside: importlib.metadata will
 
 
-def test_cached_regex_code_matches_like_re(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import re
-
-    from indicator_audit import regex_cache
-
-    monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(regex_cache, "_codes", None)
-    pattern = r"(?P<num>\d+(?:\.\d+)?)(?P<unit>分钟|小时|%)?(?![\u3400-\u9fff])|[一二三]级"
-    first = regex_cache.regex(pattern, re.I)
-    assert list(tmp_path.glob("regex-*.pickle"))
-    monkeypatch.setattr(regex_cache, "_codes", None)  # a new start: read from disk
-
-    def no_compiling(*_: object) -> None:
-        raise AssertionError("compiled again")
-
-    monkeypatch.setattr(regex_cache, "_compile_code", no_compiling)
-    again = regex_cache.regex(pattern, re.I)
-    expected = re.compile(pattern, re.I)
-    for text in ("25分钟以内", "一级故障", "3.5小时", "90%满意", "ab", "12天"):
-        for p in (first, again):
-            m, e = p.search(text), expected.search(text)
-            assert (m and (m.span(), m.groupdict())) == (e and (e.span(), e.groupdict()))
-    assert again.groupindex == expected.groupindex and again.flags == expected.flags
-
-
-def test_the_grammar_lexers_compile_through_the_regex_cache() -> None:
-    """Lark's contextual lexer compiles a scanner per parser state on first use; ours go
-    through regex_cache. If Lark's internals change, this says the cache no longer applies."""
-    from indicator_audit import grammar
-
-    lexer = grammar._parser().parser.lexer
-    lexers = [*lexer.lexers.values(), lexer.root_lexer]
-    assert lexers and all(each.re is grammar._CACHED_RE for each in lexers)
-    parsed = grammar.parse_cell("一级故障≤25分钟；二级故障≤130分钟")  # outside the fast path
-    assert [c.value for c in parsed.clauses] == [25, 130]
-
-
 def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    from indicator_audit.validated_cache import cache_dir
+    from indicator_audit.packs.cache import cache_dir
 
     monkeypatch.delenv("INDICATOR_AUDIT_CACHE_DIR", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
@@ -213,7 +176,7 @@ def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_each_file_of_an_extends_chain_keeps_its_own_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indicator_audit import config as config_module
+    import indicator_audit.run.config as config_module
 
     monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "bureau.yaml").write_text("ignore: [IA104]\n", encoding="utf-8")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from indicator_audit.engine import IndicatorContext
-from indicator_audit.findings import Finding, Severity
-from indicator_audit.registry import indicator_rule
+from indicator_audit.lint.engine import IndicatorContext
+from indicator_audit.core.findings import Finding, Severity
+from indicator_audit.lint.registry import indicator_rule
 
 MAX_NAME = 30
 

@@ -1,0 +1,129 @@
+"""`indicator-audit suggest`: the revised indicator table as a rich table or JSON, and --write.
+
+Kept here rather than in cli.py so the CLI stays wiring only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from indicator_audit.results import file_result
+from indicator_audit.run.audit import Audit, audit_path_full
+from indicator_audit.suggest.suggester import SuggestionSet, render_yaml
+
+EXIT_OK, EXIT_INPUT = 0, 2
+_STATUS = {
+    "kept": ("保留", "dim"),
+    "changed": ("修改", "yellow"),
+    "added": ("新增", "green"),
+    "removed": ("删除", "red"),
+}
+
+
+def _table(audit: Audit, result: SuggestionSet) -> Table:
+    title = f"{audit.path}：修订后的指标表 — 项目类型 {result.project_type.describe()}"
+    table = Table(title=Text(title), show_lines=True, title_justify="left")
+    for header in ("状态", "原", "一级 / 二级", "三级指标", "指标值", "理由与依据"):
+        table.add_column(header, overflow="fold")
+    for row in result.rows:
+        label, style = _STATUS[row.status]
+        why = Text(row.reason)
+        if row.codes:
+            why.append(f" [{', '.join(row.codes)}]", style="dim")
+        if row.answers and row.status == "added":
+            why.append(f"\n回应：{row.answers}", style="cyan")
+        if row.basis and row.status != "removed":
+            why.append(f"\n依据：{row.basis}", style="dim")
+        if row.formula and row.status != "removed":
+            why.append(f"\n公式：{row.formula}", style="dim")
+        table.add_row(
+            Text(label, style=style),
+            Text(str(row.replaces + 1) if row.replaces is not None else "—"),
+            Text(f"{row.level1}\n{row.level2}"),
+            Text(row.name, style="strike" if row.status == "removed" else ""),
+            Text(row.target),
+            why,
+        )
+    return table
+
+
+def render_rich(pairs: list[tuple[Audit, SuggestionSet]], *, color: bool) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False
+    )
+    for audit, result in pairs:
+        console.print(_table(audit, result))
+        counts = {k: sum(1 for r in result.rows if r.status == k) for k in _STATUS}
+        console.print(
+            Text(
+                f"保留 {counts['kept']}，修改 {counts['changed']}，新增 {counts['added']}，"
+                f"删除 {counts['removed']}；“__”为待填写的数值，按依据填写。"
+            )
+        )
+    return buffer.getvalue()
+
+
+def render_json(pairs: list[tuple[Audit, SuggestionSet]]) -> str:
+    files = []
+    for audit, result in pairs:
+        data = file_result(audit, suggestions=True).model_dump(mode="json")
+        kind = result.project_type
+        files.append(
+            {
+                "path": data["path"],
+                "project_type": {
+                    "name": kind.name,
+                    "explicit": kind.explicit,
+                    "recognised": kind.recognised,
+                    "score": kind.score,
+                    "evidence": [
+                        {"word": e.word, "where": e.where, "points": e.points}
+                        for e in kind.evidence
+                    ],
+                },
+                "suggestions": data["suggestions"],
+            }
+        )
+    return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"
+
+
+def run_suggest(path: str, fmt: str, write: str | None, color_mode: str) -> int:
+    audits = audit_path_full(path)
+    failed = [a for a in audits if a.document is None]
+    for a in failed:
+        e = a.error
+        where = f"{e.line}:{e.column} " if e is not None else ""
+        message = e.message if e is not None else "无法读取"
+        sys.stderr.write(f"indicator-audit: {a.path}:{where}无法给出建议：{message}\n")
+    pairs: list[tuple[Audit, SuggestionSet]] = []
+    for a in audits:
+        result = a.suggest()
+        if result is not None:
+            pairs.append((a, result))
+    if write is not None:
+        if len(pairs) != 1:
+            sys.stderr.write(
+                f"indicator-audit: --write 需要恰好一个项目，{path} 中可用的有 {len(pairs)} 个\n"
+            )
+            return EXIT_INPUT
+        from indicator_audit.core.atomic import write_text_atomic
+
+        audit, result = pairs[0]
+        assert audit.document is not None
+        write_text_atomic(Path(write), render_yaml(audit.document, result))
+    if fmt == "json":
+        sys.stdout.write(render_json(pairs))
+    else:
+        color = color_mode == "always" or (color_mode == "auto" and sys.stdout.isatty())
+        sys.stdout.write(render_rich(pairs, color=color))
+    if write is not None:
+        sys.stderr.write(f"indicator-audit: 修订稿已写入 {write}\n")
+    return EXIT_INPUT if failed else EXIT_OK

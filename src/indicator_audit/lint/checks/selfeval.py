@@ -1,0 +1,343 @@
+"""Self-evaluation (绩效自评表): targets met or missed, scores that agree, ambition.
+
+Scoring follows the local forms' pro-rata formulas: a ≥A target with actual B earns
+weight × min(B/A, 1); a ≤A target earns weight × min(A/B, 1) (B = 0 earns full marks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from indicator_audit.core.findings import Finding, Severity
+from indicator_audit.core.parsed import CellKind, Clause
+from indicator_audit.lint.engine import DocumentContext, IndicatorContext
+from indicator_audit.lint.facts import IndicatorFacts, direction_of
+from indicator_audit.lint.registry import document_rule, indicator_rule
+
+SRC_SCORING = (
+    "财预〔2020〕10号 附件：定量指标按完成比例计分（正向 权重×实际/目标，反向 权重×目标/实际，"
+    "不超过权重）；偏差须说明原因（四川等地自评表注）；指南 §4"
+)
+
+
+def _actual_value(f: IndicatorFacts) -> Clause | None:
+    parsed = f.actual_parsed
+    if parsed is None or parsed.error is not None or len(parsed.clauses) != 1:
+        return None
+    clause = parsed.clauses[0]
+    return clause if clause.value is not None else None
+
+
+def _direction(f: IndicatorFacts, clause: Clause) -> str:
+    if clause.comparator is not None:
+        return direction_of(clause.comparator)
+    if f.comparator is not None:
+        return direction_of(f.comparator[0])
+    return f.wanted_direction or "min"
+
+
+def completion(f: IndicatorFacts) -> float | None:
+    """Share of the target achieved (1.0 = met), or None when it cannot be computed."""
+    actual = _actual_value(f)
+    parsed = f.target_parsed
+    if actual is None or actual.value is None or parsed.error is not None:
+        return None
+    clauses = [c for c in parsed.clauses if c.value is not None]
+    if not clauses or parsed.kind not in (CellKind.QUANTITY, CellKind.MULTI, CellKind.RANGE):
+        return None
+    b = actual.value * (actual.unit.scale if actual.unit else 1.0)
+    worst = 1.0
+    for clause in clauses:
+        assert clause.value is not None
+        scale = clause.unit.scale if clause.unit else 1.0
+        if actual.unit and clause.unit and actual.unit.dimension != clause.unit.dimension:
+            return None
+        a = clause.value * scale
+        direction = _direction(f, clause)
+        if direction == "max":
+            share = 1.0 if b <= a else (a / b if b > 0 else 1.0)
+        elif direction == "exact":
+            share = 1.0 if abs(a - b) < 1e-9 else (min(a, b) / max(a, b) if max(a, b) else 1.0)
+        else:
+            share = 1.0 if b >= a else (b / a if a > 0 else 1.0)
+        worst = min(worst, share)
+    return worst
+
+
+@indicator_rule(
+    code="IA801",
+    needs=("score", "weight"),
+    name="score-above-weight",
+    kind="self-eval",
+    severity=Severity.ERROR,
+    source=SRC_SCORING,
+    summary="得分超过了该指标的分值（权重）",
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, "
+    "actual: 12次, weight: 10, score: 12}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, "
+    "actual: 12次, weight: 10, score: 10}",
+)
+def score_above_weight(ctx: IndicatorContext) -> Iterator[Finding]:
+    """得分不能超过分值，超额完成也不加分。"""
+    fields = ctx.facts.indicator.fields
+    if fields.score is None or fields.weight is None or fields.score <= fields.weight + 1e-9:
+        return
+    yield ctx.finding(
+        "score",
+        f"得分 {fields.score:g} 超过了分值 {fields.weight:g}",
+        suggestion=f"得分最多为 {fields.weight:g}",
+    )
+
+
+@indicator_rule(
+    code="IA802",
+    needs=("score", "weight", "actual"),
+    name="score-inconsistent",
+    kind="self-eval",
+    severity=Severity.WARNING,
+    source=SRC_SCORING,
+    summary="得分与完成情况不符：达标却扣分，或未达标却得满分/高于按比例应得分",
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金拨付完成率, "
+    "target: =100%, "
+    "actual: 100%, weight: 10, score: 7}",
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金拨付完成率, "
+    "target: =100%, "
+    "actual: 100%, weight: 10, score: 10}",
+)
+def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
+    """得分要与实际完成值对得上：达标应得满分；未达标最多按完成比例得分。"""
+    f = ctx.facts
+    fields = f.indicator.fields
+    if fields.score is None or fields.weight is None or fields.weight <= 0:
+        return
+    share = completion(f)
+    if share is None:
+        return
+    expected = fields.weight * share
+    actual_text = (fields.actual or "").strip()
+    if share >= 1.0 and fields.score < fields.weight - 1e-9:
+        yield ctx.finding(
+            "score",
+            f"实际完成值“{actual_text}”已达到指标值“{f.target.strip()}”，却扣了分"
+            f"（{fields.score:g}/{fields.weight:g}）",
+            suggestion="达标应得满分；若另有未达标的情况（如某一级别超时），应在实际完成值中如实填写",
+        )
+    elif share < 1.0 and fields.score > expected + 0.05 * fields.weight:
+        yield ctx.finding(
+            "score",
+            f"实际完成值“{actual_text}”未达到指标值“{f.target.strip()}”（完成 {share:.0%}），"
+            f"得分 {fields.score:g} 高于按比例应得的 {expected:.2f}",
+            suggestion=f"按完成比例计分：{fields.weight:g} × {share:.2f} = {expected:.2f}",
+        )
+
+
+@indicator_rule(
+    code="IA803",
+    needs=("actual",),
+    name="missed-without-explanation",
+    kind="self-eval",
+    severity=Severity.WARNING,
+    source=SRC_SCORING,
+    summary="未达到目标，却没有填写偏差原因分析",
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 补贴发放人次, "
+    "target: ≥180人次, "
+    "actual: 164人次}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 补贴发放人次, "
+    "target: ≥180人次, "
+    "actual: 164人次, explanation: 符合条件的申请人少于预期，已调整下年目标}",
+)
+def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
+    """没达标要写明原因和改进措施，这是自评的用处所在。"""
+    f = ctx.facts
+    share = completion(f)
+    if share is None or share >= 1.0:
+        return
+    if (f.indicator.fields.explanation or "").strip():
+        return
+    yield ctx.finding(
+        "actual",
+        f"实际完成值“{(f.indicator.fields.actual or '').strip()}”未达到指标值"
+        f"“{f.target.strip()}”，没有偏差原因分析",
+        suggestion="在“偏差原因分析及改进措施”中说明未达标的原因和改进措施",
+    )
+
+
+@indicator_rule(
+    code="IA804",
+    needs=("actual",),
+    name="actual-not-comparable",
+    kind="self-eval",
+    severity=Severity.WARNING,
+    source=SRC_SCORING + "；指南 §4（实际值应可与目标比较，不能是“完成”“达成预期指标”）",
+    summary="实际完成值是“完成”“达成预期”之类的描述，无法与数值目标比较",
+    bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
+    "target: 2023年12月底, "
+    "actual: 实际在规定时间内完成}",
+    good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
+    "target: 2023年12月底, "
+    "actual: 2023年11月20日}",
+    packs=("lexicon",),
+)
+def actual_not_comparable(ctx: IndicatorContext) -> Iterator[Finding]:
+    """实际完成值要与指标值同一口径（同单位的数值或日期），否则无法计分。"""
+    f = ctx.facts
+    actual = (f.indicator.fields.actual or "").strip()
+    if not actual:
+        return
+    target = f.target_parsed
+    if not any(c.value is not None or c.date is not None for c in target.clauses):
+        return  # a vague target: its own finding says so
+    parsed = f.actual_parsed
+    assert parsed is not None
+    has_value = any(c.value is not None or c.date is not None for c in parsed.clauses)
+    clause = parsed.first
+    if has_value and clause is not None and clause.comparator is None:
+        return
+    reason = "带有比较符号，应填实际达到的数值" if has_value else "不是可与指标值比较的数值或日期"
+    yield ctx.finding(
+        "actual",
+        f"实际完成值“{actual}”{reason}",
+        suggestion="填写实际达到的数值（与指标值同一单位）或实际完成日期",
+    )
+
+
+@indicator_rule(
+    code="IA701",
+    needs=("actual",),
+    name="overachievement",
+    kind="ambition",
+    severity=Severity.INFO,
+    source=SRC_SCORING + "（实际值 ≥ 1.2 倍目标值，说明目标定得过低，需说明原因）",
+    summary="实际完成值远超目标（≥1.2 倍），目标可能定得过低",
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 灾备存储空间, target: ≥80TB, "
+    "actual: 120TB}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 灾备存储空间, target: ≥80TB, "
+    "actual: 84TB}",
+    packs=("conventions",),
+)
+def overachievement(ctx: IndicatorContext) -> Iterator[Finding]:
+    """大幅超额完成，往往说明目标是照着已知结果定的，或定得太保守。"""
+    f = ctx.facts
+    clause = f.clause
+    actual = _actual_value(f)
+    if clause is None or actual is None or clause.value is None or actual.value is None:
+        return
+    if _direction(f, clause) == "max" or clause.value <= 0:
+        return
+    if actual.unit and clause.unit and actual.unit.dimension != clause.unit.dimension:
+        return
+    a = clause.value * (clause.unit.scale if clause.unit else 1.0)
+    b = actual.value * (actual.unit.scale if actual.unit else 1.0)
+    ratio = ctx.packs.conventions.overachievement_ratio
+    if b < a * ratio:
+        return
+    yield ctx.finding(
+        "actual",
+        f"实际完成值“{(f.indicator.fields.actual or '').strip()}”是指标值“{f.target.strip()}”的"
+        f" {b / a:.1f} 倍，目标可能定得过低",
+        suggestion="说明超额原因；下一年度参照本年实际值设定目标",
+    )
+
+
+@indicator_rule(
+    code="IA702",
+    name="satisfaction-target-100",
+    kind="ambition",
+    severity=Severity.WARNING,
+    source="指南 §3.12：满意度目标实际多在 85–95%，100% 不可信",
+    summary="满意度目标定为 100%（或高于可信上限）",
+    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, "
+    "target: =100%}",
+    good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, "
+    "target: ≥90%}",
+    packs=("families",),
+)
+def satisfaction_target_100(ctx: IndicatorContext) -> Iterator[Finding]:
+    """抽样调查几乎不可能人人满意；定 100% 的目标要么做不到，要么调查不真实。"""
+    f = ctx.facts
+    if not f.is_satisfaction or f.value is None or not f.is_percent:
+        return
+    limit = ctx.packs.families.satisfaction_credible_max
+    if f.value <= limit:
+        return
+    yield ctx.finding(
+        "target",
+        f"满意度目标“{f.target.strip()}”高于可信上限 {limit:g}%",
+        suggestion="参照上年调查结果设定，通常为 ≥85% 至 ≥95%",
+    )
+
+
+@document_rule(
+    code="IA703",
+    name="trivial-targets",
+    kind="ambition",
+    severity=Severity.WARNING,
+    source="评价报告：产出指标全部为 100% 比率；指南 §3.3、§4（目标应合理可行，具有挑战性）",
+    summary="产出指标全是 100% 比率，且全部“达标”：目标说明不了做得多好",
+    bad="indicators:\n"
+    "  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, target: 100%, actual: 100%}\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 核心系统运维覆盖率, target: 100%, "
+    "actual: 100%}",
+    good="indicators:\n"
+    "  - {level1: 产出指标, level2: 质量指标, name: 故障响应及时率, target: ≥98%, actual: 99%}\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 维护信息系统数量, target: =12个, actual: 12个}",
+)
+def trivial_targets(ctx: DocumentContext) -> Iterator[Finding]:
+    """所有产出都是“100%”且全部达成，评价只能得出“全部完成”，看不出做了多少、做得多好。"""
+    outputs = [f for f in ctx.facts if f.category == "output"]
+    if len(outputs) < 2:
+        return
+    for f in outputs:
+        if not (f.is_percent and f.value is not None and f.value >= 100):
+            return
+        share = completion(f)
+        if share is None or share < 1.0:
+            return
+    first = outputs[0].indicator
+    yield ctx.finding(
+        f"全部 {len(outputs)} 个产出指标都是 100% 的比率，且全部达成",
+        line=first.line,
+        column=first.col,
+        pointer=first.pointer,
+        suggestion="增加反映工作量的数量指标和有挑战的质量、时效目标（参照合同 SLA 或上年实际值）",
+    )
+
+
+@document_rule(
+    code="IA805",
+    name="budget-execution-score",
+    kind="self-eval",
+    severity=Severity.WARNING,
+    source="财预〔2020〕10号 自评表：预算执行率得分 = 分值 × 执行率（湖北等地同）；"
+    "执行率低于 90% 须说明",
+    summary="预算执行得分与执行率不符，或执行率过低",
+    bad="budget_execution: {planned: 100, spent: 80, weight: 10, score: 10}\nindicators: []",
+    good="budget_execution: {planned: 100, spent: 98, weight: 10, score: 9.8}\nindicators: []",
+    packs=("conventions",),
+)
+def budget_execution_score(ctx: DocumentContext) -> Iterator[Finding]:
+    """预算执行得分按执行率计；执行率低于 90% 说明预算或进度安排有问题，需要说明原因。"""
+    be = ctx.document.model.budget_execution
+    if be is None or not be.planned or be.spent is None:
+        return
+    rate = be.spent / be.planned
+    line, col = ctx.top_key("budget_execution")
+    if be.weight is not None and be.score is not None:
+        expected = be.weight * min(rate, 1.0)
+        if be.score > be.weight + 1e-9 or be.score > expected + 0.05 * be.weight:
+            yield ctx.finding(
+                f"预算执行率 {rate:.1%}，得分 {be.score:g} 高于应得的 {expected:.2f}"
+                f"（分值 {be.weight:g} × 执行率）",
+                line=line,
+                column=col,
+                pointer="/budget_execution",
+                suggestion=f"得分改为 {expected:.2f}",
+            )
+    if rate < ctx.packs.conventions.execution_floor:
+        yield ctx.finding(
+            f"预算执行率 {rate:.1%} 低于 {ctx.packs.conventions.execution_floor:.0%}，需要说明原因",
+            line=line,
+            column=col,
+            pointer="/budget_execution",
+            suggestion="说明执行率偏低的原因和改进措施",
+        )

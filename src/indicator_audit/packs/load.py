@@ -1,0 +1,370 @@
+"""The data packs in rules/*.yaml: loaded once, validated, and compiled for fast scanning.
+
+Packs hold words and conventions, never logic. Each is validated at load by pydantic against
+the dataclasses below, so a broken pack is a located error, not a crash in a rule. What
+validation produced is cached (validated_cache.py): a start with unchanged packs imports
+neither pydantic nor PyYAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from indicator_audit.core.errors import LocatedError
+from indicator_audit.core.lazy import lazy
+from indicator_audit.core.resources import read_resource
+from indicator_audit.packs.cache import StrictData, cached
+
+if TYPE_CHECKING:
+    from indicator_audit.run.config import LexiconConfig
+
+
+class PackError(LocatedError):
+    """A built-in data pack (rules/*.yaml) that does not validate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Category(StrictData):
+    label: str
+    variants: list[str] = field(default_factory=list)
+    level2: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy(StrictData):
+    categories: dict[str, Category]
+    strip_suffixes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase(StrictData):
+    word: str
+    suggestion: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon(StrictData):
+    vague_phrases: list[Phrase]
+    vague_modifiers: list[str]
+    vague_verbs: list[str]
+    measurable_nouns: list[str]
+    qualitative_values: list[str]
+    incomparable_actuals: list[str]
+    output_verbs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessPattern(StrictData):
+    word: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Process(StrictData):
+    patterns: list[ProcessPattern]
+
+
+@dataclass(frozen=True, slots=True)
+class Family(StrictData):
+    name: str
+    words: list[str]
+    direction: Literal["min", "max", "exact", "none"]
+    dimensions: list[str]
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Families(StrictData):
+    families: list[Family]
+    satisfaction_groups: list[str]
+    satisfaction_generic: list[str]
+    satisfaction_credible_max: float
+    quality_words: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Preset(StrictData):
+    title: str
+    total: float
+    budget_execution: float
+    categories: dict[str, float] = field(default_factory=dict)
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    require: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions(StrictData):
+    default: str
+    presets: dict[str, Preset]
+    dominant_share: float
+    overachievement_ratio: float
+    execution_floor: float
+
+    def __post_init__(self) -> None:  # pydantic reports a ValueError here as a pack error
+        if not 0 < self.dominant_share <= 1:
+            raise ValueError("dominant_share must be in (0, 1]")
+        if not self.overachievement_ratio > 1:
+            raise ValueError("overachievement_ratio must be greater than 1")
+        if not 0 < self.execution_floor <= 1:
+            raise ValueError("execution_floor must be in (0, 1]")
+        if self.default not in self.presets:
+            raise ValueError(f"default preset {self.default!r} is not among the presets")
+
+
+@dataclass(frozen=True, slots=True)
+class Concepts(StrictData):
+    concepts: dict[str, list[str]]
+    stopwords: list[str]
+    indicator_fields: list[str]
+
+
+_M = TypeVar("_M")
+
+
+def _words_regex(words: list[str]) -> re.Pattern[str]:
+    """One alternation, longest word first, so the longest spelling wins at each place."""
+    unique = sorted(set(w for w in words if w), key=lambda w: (-len(w), w))
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(re.escape(w) for w in unique))
+
+
+def validate_pack(model: type[_M], name: str, text: str) -> _M:
+    """`text` (the YAML of rules/NAME) parsed and validated by pydantic as `model`."""
+    import yaml
+    from pydantic import TypeAdapter, ValidationError
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise PackError(
+            f"rules/{name}",
+            f"YAML 语法错误：{exc.problem}",
+            (mark.line + 1) if mark else 1,
+            (mark.column + 1) if mark else 1,
+        ) from None
+    try:
+        return TypeAdapter(model).validate_python(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = "/".join(str(p) for p in err["loc"])
+        raise PackError(f"rules/{name}", f"{where}: {err['msg']}") from None
+
+
+def load_pack(model: type[_M], name: str) -> _M:
+    """rules/NAME validated as `model` (from the cache when it was validated before); a
+    PackError with the place if it fails."""
+    text = read_resource("rules", name)
+    return cached(
+        f"pack-{name.replace('/', '-')}",
+        text,
+        (__file__,),
+        model,
+        lambda: validate_pack(model, name, text),
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    word: str
+    start: int
+    end: int
+
+
+class Packs:
+    """All built-in packs, loaded lazily: a rule that needs none pays for none.
+
+    `lexicon_changes` (from configuration) adds and removes words: a department that accepts
+    a word the default lexicon calls vague says so without touching the packs.
+    """
+
+    def __init__(self, lexicon_changes: LexiconConfig | None = None) -> None:
+        self.lexicon_changes = lexicon_changes
+        self._family_cache: dict[str, Family | None] = {}
+        # per-process memo for derived data that rules compute from packs (keyed by rule)
+        self.memo: dict[str, dict[str, object]] = {}
+
+    @lazy
+    def taxonomy(self) -> Taxonomy:
+        return load_pack(Taxonomy, "taxonomy.yaml")
+
+    @lazy
+    def lexicon(self) -> Lexicon:
+        base = load_pack(Lexicon, "lexicon.yaml")
+        changes = self.lexicon_changes
+        if changes is None:
+            return base
+        add, remove = changes.add, changes.remove
+        phrases = [p for p in base.vague_phrases if p.word not in remove.vague_phrases]
+        known = {p.word for p in phrases}
+        phrases += [
+            Phrase(word=w, suggestion="写出可衡量的数值、单位和方向")
+            for w in add.vague_phrases
+            if w not in known
+        ]
+
+        def edit(words: list[str], plus: list[str], minus: list[str]) -> list[str]:
+            return [w for w in words if w not in minus] + [w for w in plus if w not in words]
+
+        return replace(
+            base,
+            vague_phrases=phrases,
+            vague_modifiers=edit(base.vague_modifiers, add.vague_modifiers, remove.vague_modifiers),
+            vague_verbs=edit(base.vague_verbs, add.vague_verbs, remove.vague_verbs),
+            measurable_nouns=edit(
+                base.measurable_nouns, add.measurable_nouns, remove.measurable_nouns
+            ),
+            qualitative_values=edit(
+                base.qualitative_values, add.qualitative_values, remove.qualitative_values
+            ),
+        )
+
+    @lazy
+    def process(self) -> Process:
+        base = load_pack(Process, "process.yaml")
+        changes = self.lexicon_changes
+        if changes is None:
+            return base
+        minus = set(changes.remove.process_words)
+        patterns = [p for p in base.patterns if p.word not in minus]
+        known = {p.word for p in patterns}
+        patterns += [
+            ProcessPattern(word=w, why="配置中列为过程或投入指标")
+            for w in changes.add.process_words
+            if w not in known
+        ]
+        return replace(base, patterns=patterns)
+
+    @lazy
+    def families(self) -> Families:
+        return load_pack(Families, "families.yaml")
+
+    @lazy
+    def conventions(self) -> Conventions:
+        return load_pack(Conventions, "conventions.yaml")
+
+    @lazy
+    def concepts(self) -> Concepts:
+        return load_pack(Concepts, "concepts.yaml")
+
+    # -- compiled views ---------------------------------------------------------------------
+
+    @lazy
+    def vague_phrase_re(self) -> re.Pattern[str]:
+        return _words_regex([p.word for p in self.lexicon.vague_phrases])
+
+    @lazy
+    def vague_phrase_map(self) -> dict[str, Phrase]:
+        return {p.word: p for p in self.lexicon.vague_phrases}
+
+    @lazy
+    def vague_word_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.vague_modifiers + self.lexicon.vague_verbs)
+
+    @lazy
+    def vague_verb_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.vague_verbs)
+
+    @lazy
+    def output_verb_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.output_verbs)
+
+    @lazy
+    def measurable_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.measurable_nouns)
+
+    @lazy
+    def qualitative_set(self) -> frozenset[str]:
+        return frozenset(self.lexicon.qualitative_values)
+
+    @lazy
+    def incomparable_set(self) -> frozenset[str]:
+        return frozenset(self.lexicon.incomparable_actuals)
+
+    @lazy
+    def process_re(self) -> re.Pattern[str]:
+        return _words_regex([p.word for p in self.process.patterns])
+
+    @lazy
+    def process_map(self) -> dict[str, ProcessPattern]:
+        return {p.word: p for p in self.process.patterns}
+
+    @lazy
+    def family_table(self) -> list[tuple[re.Pattern[str], Family]]:
+        return [(_words_regex(f.words), f) for f in self.families.families]
+
+    def family_of(self, subject: str) -> Family | None:
+        """The first family one of whose words the subject contains (memoised: tables repeat
+        the same names across projects)."""
+        cache = self._family_cache
+        if subject in cache:
+            return cache[subject]
+        found = None
+        for pattern, fam in self.family_table:
+            if pattern.search(subject):
+                found = fam
+                break
+        if len(cache) < 100_000:
+            cache[subject] = found
+        return found
+
+    @lazy
+    def satisfaction_group_re(self) -> re.Pattern[str]:
+        return _words_regex(self.families.satisfaction_groups)
+
+    @lazy
+    def quality_re(self) -> re.Pattern[str]:
+        return _words_regex(self.families.quality_words)
+
+    @lazy
+    def level1_index(self) -> dict[str, tuple[str, bool]]:
+        """Label → (category key, is the standard spelling)."""
+        out: dict[str, tuple[str, bool]] = {}
+        for key, cat in self.taxonomy.categories.items():
+            out[cat.label] = (key, True)
+            for variant in cat.variants:
+                out.setdefault(variant, (key, False))
+        return out
+
+    @lazy
+    def level2_index(self) -> dict[str, tuple[str, str, bool]]:
+        """Label → (category key, standard label, is the standard spelling)."""
+        out: dict[str, tuple[str, str, bool]] = {}
+        for key, cat in self.taxonomy.categories.items():
+            for label in cat.level2:
+                out[label] = (key, label, True)
+        for key, cat in self.taxonomy.categories.items():
+            for label, variants in cat.level2.items():
+                for variant in variants:
+                    out.setdefault(variant, (key, label, False))
+        return out
+
+    @lazy
+    def concept_index(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        word_to_concept: dict[str, str] = {}
+        for concept, words in self.concepts.concepts.items():
+            for w in words:
+                word_to_concept[w] = concept
+        return _words_regex(list(word_to_concept)), word_to_concept
+
+    @lazy
+    def stopword_re(self) -> re.Pattern[str]:
+        return _words_regex(self.concepts.stopwords)
+
+    def preset(self, name: str | None = None) -> Preset:
+        conv = self.conventions
+        return conv.presets[name or conv.default]
+
+
+_DEFAULT: Packs | None = None
+
+
+def default_packs() -> Packs:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Packs()
+    return _DEFAULT

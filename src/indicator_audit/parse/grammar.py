@@ -1,0 +1,367 @@
+"""Parse one indicator cell into the typed model of parsed.py.
+
+    parse_cell("平均故障恢复时间不超过 25 分钟", "sentence").first.unit.dimension == "time"
+
+The Lark LALR grammar (grammar/indicator.lark) is the authority. Before it runs, the cell is
+normalised 1:1 (full-width → ASCII) and whitespace is dropped, keeping a map back to the
+original offsets, so every span refers to the text as the user wrote it. The simplest shape
+("≥90%", "=8个", "25分钟") takes a regex fast path that builds the very same pieces and goes
+through the same assembly; tests/properties/test_parse_props.py checks that it agrees with the
+grammar on everything it accepts. Results are memoised: a 50,000-row file repeats its targets.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import cast
+
+from lark import Lark, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from indicator_audit.core.parsed import CellKind, Comparator, ParsedCell, ParseError, Span, Unit
+from indicator_audit.core.resources import read_resource
+from indicator_audit.parse.transform import (
+    COMPARATORS,
+    POST_COMPARATORS,
+    AmountP,
+    Context,
+    Mode,
+    Parsed,
+    Piece,
+    Pieces,
+    QtyP,
+    SepP,
+    TextP,
+    Tok,
+    UnitP,
+    ValueP,
+    assemble,
+    lexicon,
+    normalise,
+    unit_from_text,
+)
+
+__all__ = ["MAX_LENGTH", "clear_cache", "parse_cell", "parse_comparator", "parse_unit"]
+
+MAX_LENGTH = 500  # longer "cells" are pasted paragraphs; parsing them only wastes time
+
+_DEFINE = re.compile(r"^//@define (\w+) (.+)$", re.MULTILINE)
+_MACRO = re.compile(r"\{\{(\w+)\}\}")
+
+
+@cache
+def _grammar() -> tuple[str, dict[str, str]]:
+    """The grammar text with its {{macros}} expanded, and the expanded macros themselves."""
+    source = read_resource("grammar", "indicator.lark")
+    lex = lexicon()
+    macros = {"UNIT": lex.unit_pattern(), "PLACEHOLDER": lex.placeholder_pattern()}
+    macros.update(dict(_DEFINE.findall(source)))
+
+    def expand(text: str, depth: int = 0) -> str:
+        if depth > 10:
+            raise ValueError("grammar macros nest too deep (a cycle?)")
+        return _MACRO.sub(lambda m: expand(macros[m[1]], depth + 1), text)
+
+    expanded = {name: expand(body) for name, body in macros.items()}
+    body = _DEFINE.sub("", source)
+    return expand(body), expanded
+
+
+@cache
+def _parser() -> Lark:
+    # Inline transformer: LALR calls Pieces while parsing, so no parse tree is built.
+    parser = Lark(
+        _grammar()[0],
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        transformer=Pieces(),
+        # Lark keeps the analysed grammar in a temp file keyed by the grammar's hash: a
+        # second start loads it instead of rebuilding the tables (a third of start-up).
+        cache=True,
+    )
+    return parser
+
+
+@cache
+def _fast_re() -> re.Pattern[str]:
+    macros = _grammar()[1]
+    return re.compile(
+        rf"(?P<pre>>=|<=|=>|=<|==|[<>=≥≤≮≯]|{macros['CMP_WORD']}|控制在|在)?"
+        rf"(?P<num>\d+(?:\.\d+)?)"
+        rf"(?:(?P<unit>{macros['UNIT']})(?P<per>/(?:{macros['UNIT']}))?)?"
+        rf"(?P<post>{macros['CMP_POST']})?"
+    )
+
+
+# A number the grammar would read as a date ("2021年", "2023.07"), so not for the fast path.
+_YEARISH = re.compile(r"(?:19|20)\d{2}")
+_DOT_DATE = re.compile(r"(?:19|20)\d{2}\.(?:1[0-2]|0?[1-9])")
+
+
+@cache
+def _plain_text_guard() -> re.Pattern[str]:
+    """Anything that could make the grammar read more than one run of text: digits and
+    numerals, comparator characters and words, placeholders, separators, brackets, units'
+    punctuation. Text free of all of them lexes as a single TEXT token (a name, a phrase)."""
+    macros = _grammar()[1]
+    words = "|".join(
+        w for w in (macros["CMP_WORD"], macros["CMP_POST"], macros["PLACEHOLDER"]) if w
+    )
+    return re.compile(
+        r"[\d零〇一二两三四五六七八九十百千万亿<>=≥≤≮≯%‰÷×/~\-—()\[\]{}（）;；,，、。!?！？:*xX…_.·]"
+        rf"|控制在|在|百分之|{words}"
+    )
+
+
+def _fast(compact: str) -> Parsed | None:
+    if _plain_text_guard().search(compact) is None:
+        # one run of plain text: what the grammar yields for it, without starting Lark
+        return [TextP(compact, 0, len(compact))]
+    single = _fast_quantity(compact, 0, len(compact))
+    if single is not None:
+        return [single]
+    return _fast_clauses(compact)
+
+
+def _fast_quantity(compact: str, start: int, end: int) -> QtyP | None:
+    """compact[start:end] as one simple quantity: comparator, number, known unit, 以上/以内."""
+    m = _fast_re().fullmatch(compact, start, end)
+    if m is None:
+        return None
+    num, unit = m["num"], m["unit"]
+    if unit is None and _DOT_DATE.fullmatch(num):
+        return None
+    if unit is not None and unit.startswith("年") and _YEARISH.fullmatch(num):
+        return None
+    pre = Tok(m["pre"], start, m.end("pre")) if m["pre"] else None
+    post = Tok(m["post"], m.start("post"), m.end("post")) if m["post"] else None
+    value = ValueP("number", Tok(num, m.start("num"), m.end("num")))
+    unit_p = None
+    if unit is not None:
+        per = m["per"]
+        pers = (Tok(per, m.start("per"), m.end("per")),) if per else ()
+        unit_p = UnitP(Tok(unit, m.start("unit"), m.end("unit")), pers, True)
+    return QtyP(pre, AmountP(value, unit_p), None, post, start, end)
+
+
+# Terminals that outrank TEXT where a clause starts (see grammar/indicator.lark).
+_OUTRANK_TEXT = ("CMP_PRE", "DATE", "CN_PERCENT", "CN_NUMBER", "PLACEHOLDER", "NUMBER", "SEP")
+
+
+# A regex literal in a .lark file, as Lark's own grammar lexes it.
+_REGEX_LITERAL = re.compile(r"/(?!/)((?:\\/|\\\\|[^/])*?)/[imslux]*")
+
+
+@cache
+def _terminal_patterns() -> dict[str, str]:
+    """The regexes of the terminals the clause fast path consults, read from the expanded
+    grammar text: building the Lark parser only for them would cost more than the check of a
+    small file (a test compares them with what Lark itself compiles)."""
+    grammar = _grammar()[0]
+    out: dict[str, str] = {}
+    for name in (*_OUTRANK_TEXT, "TEXT"):
+        m = re.search(rf"^{name}(?:\.\d+)?:(.*(?:\n[ \t]+\|.*)*)", grammar, re.M)
+        if m is None:
+            raise ValueError(f"terminal {name} not found in grammar/indicator.lark")
+        parts = [p.replace("\\/", "/") for p in _REGEX_LITERAL.findall(m.group(1))]
+        out[name] = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return out
+
+
+@cache
+def _terminal_re(name: str) -> re.Pattern[str]:
+    """One terminal's regex, compiled on first need (TEXT alone is a large pattern)."""
+    return re.compile(_terminal_patterns()[name])
+
+
+# Characters one of the terminals that outrank TEXT must start with; text starting with none
+# of them can only be lexed as TEXT at that place.
+_OUTRANK_START = frozenset(
+    "<>=≥≤≮≯不大小高低多少超达至最早晚控在;,、。!?百千零〇一二两三四五六七八九十0123456789xX*…_.待未○□×"
+)
+
+
+_SEPARATOR = re.compile(r"[;,、。!?]+")
+_DIGIT_SEP_DIGIT = re.compile(r"\d[;,、。!?]+\d")
+
+
+def _fast_clauses(compact: str) -> Parsed | None:
+    """Several simple clauses ("一级故障25分钟;二级故障130分钟"): each an optional run of text
+    that lexes as one TEXT token, then a simple quantity; separators between. Anything else
+    (or any doubt about how the lexer would split the text) goes to the grammar."""
+    if not _SEPARATOR.search(compact) or _DIGIT_SEP_DIGIT.search(compact):
+        return None  # no clauses, or "1,346.5" (a thousands separator the grammar reads)
+    text_re = _terminal_re("TEXT")
+    pieces: list[Piece] = []
+    pos = 0
+    for sep in [*_SEPARATOR.finditer(compact), None]:
+        end = sep.start() if sep else len(compact)
+        if pos < end:
+            text = text_re.match(compact, pos, end)
+            qty_start = pos
+            if text is not None and text.end() > pos:
+                if compact[pos] in _OUTRANK_START and any(
+                    _terminal_re(name).match(compact, pos) for name in _OUTRANK_TEXT
+                ):
+                    return None
+                pieces.append(TextP(text.group(0), pos, text.end()))
+                qty_start = text.end()
+            qty = _fast_quantity(compact, qty_start, end)
+            if qty is None:
+                return None
+            pieces.append(qty)
+        elif sep is None:
+            break
+        if sep is not None:
+            if sep.start() == 0 or not pieces:
+                return None
+            pieces.append(SepP(sep.start(), sep.end()))
+            pos = sep.end()
+    return pieces if len(pieces) >= 3 else None
+
+
+_SPACE = re.compile(r"\s")
+_STAR_MARK = re.compile(r"[*★☆]+(?=[\u3400-\u9fff(])")
+
+
+def _prepare(text: str, mode: Mode) -> Context:
+    norm = normalise(text)
+    pos: list[int] | None = None
+    compact = norm
+    if _SPACE.search(norm):
+        pos = [i for i, ch in enumerate(norm) if not ch.isspace()]
+        compact = "".join(norm[i] for i in pos)
+    start, end = 0, len(compact)
+    # "**90%**": Markdown bold from a pasted document, not a placeholder
+    if (
+        end > 4
+        and compact.startswith("**")
+        and compact.endswith("**")
+        and compact[2] != "*"
+        and compact[-3] != "*"
+    ):
+        start, end = 2, end - 2
+    # "*贫困地区…": the template's star marking a core indicator, not part of the name
+    if mode == "sentence" and (m := _STAR_MARK.match(compact, start)):
+        start = m.end()
+    if (start, end) != (0, len(compact)):
+        if pos is None:
+            pos = list(range(len(compact)))
+        compact, pos = compact[start:end], pos[start:end]
+    return Context(text, compact, pos, mode)
+
+
+def _error(ctx: Context, exc: UnexpectedInput) -> ParseError:
+    compact = ctx.compact
+    at_end = isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    where = len(compact) if at_end else max(0, min(exc.pos_in_stream or 0, len(compact)))
+    position = ctx.span(where, where).start if where < len(compact) else len(ctx.original)
+    if compact.count("(") != compact.count(")"):
+        return ParseError("unbalanced", "括号不配对，无法读出数值", position)
+    if where >= len(compact):
+        tail = compact[-6:]
+        return ParseError("incomplete", f"“{tail}”之后缺少数值，内容不完整", position)
+    ch = compact[where]
+    snippet = compact[max(0, where - 3) : where + 4]
+    near_digit = any(c.isdigit() for c in compact[max(0, where - 1) : where + 2])
+    if ch.isdigit() or (ch in ".,%" and near_digit):
+        return ParseError("bad-number", f"数字写法有误：“{snippet}”", position)
+    if ch in "<>=≥≤≮≯":
+        return ParseError("misplaced-comparator", f"比较符“{ch}”的位置不对：“{snippet}”", position)
+    if isinstance(exc, UnexpectedCharacters | UnexpectedToken):
+        return ParseError(
+            "unreadable", f"无法识别“{snippet}”（第{position + 1}个字符起）", position
+        )
+    return ParseError("unreadable", "无法识别该内容", position)
+
+
+def _parse(text: str, mode: Mode, *, fast: bool = True) -> ParsedCell:
+    if len(text) > MAX_LENGTH:
+        message = f"内容过长（{len(text)}字，上限{MAX_LENGTH}字），未解析"
+        return ParsedCell(text, CellKind.PHRASE, error=ParseError("too-long", message, MAX_LENGTH))
+    ctx = _prepare(text, mode)
+    if not ctx.compact:
+        return ParsedCell(text, CellKind.EMPTY)
+    parsed = _fast(ctx.compact) if fast else None
+    if parsed is None:
+        try:
+            parsed = cast(Parsed, _parser().parse(ctx.compact))
+        except UnexpectedInput as exc:
+            return ParsedCell(text, CellKind.PHRASE, error=_error(ctx, exc))
+    return assemble(ctx, parsed)
+
+
+@lru_cache(maxsize=1 << 17)
+def _parse_cached(text: str, mode: Mode) -> ParsedCell:
+    try:
+        return _parse(text, mode)
+    except Exception as exc:  # the contract is "never raises": report, don't crash the run
+        message = f"解析器内部错误（{type(exc).__name__}），请报告此单元格"
+        return ParsedCell(text, CellKind.PHRASE, error=ParseError("internal", message, 0))
+
+
+def parse_cell(text: str, mode: Mode = "target") -> ParsedCell:
+    """Parse one cell. Never raises; unreadable text gives a ParsedCell with `error` set.
+
+    mode "target": text before a value is a qualifier ("一级故障25分钟").
+    mode "sentence": it is the subject ("平均故障恢复时间不超过25分钟", indicator names).
+    """
+    if not isinstance(text, str):  # defensive: YAML may hand over numbers
+        text = "" if text is None else str(text)
+    return _parse_cached(text, "sentence" if mode == "sentence" else "target")
+
+
+def clear_cache() -> None:
+    """Forget memoised results (benchmarks measure cold parses with it)."""
+    _parse_cached.cache_clear()
+
+
+def _trimmed(text: str) -> tuple[str, Span] | None:
+    """The normalised text without whitespace, and the span of its non-blank part."""
+    norm = normalise(text)
+    kept = [i for i, ch in enumerate(norm) if not ch.isspace()]
+    if not kept:
+        return None
+    return "".join(norm[i] for i in kept), Span(kept[0], kept[-1] + 1)
+
+
+def parse_comparator(text: str) -> Comparator | None:
+    """Read a 指标性质 cell: "≧", "═", ">=", "不低于", "以上" …; None if it is not a comparator."""
+    trimmed = _trimmed(text)
+    if trimmed is None:
+        return None
+    key, span = trimmed
+    meaning = COMPARATORS.get(key) or POST_COMPARATORS.get(key)
+    if meaning is None:
+        return None
+    written = "".join(text[span.start : span.end].split())
+    return Comparator(meaning[0], meaning[1], written, span)
+
+
+@cache
+def _unit_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_grammar()[1]['UNIT']})(?:/[^/]+)*")
+
+
+_UNKNOWN_UNIT = re.compile(r"[\u3400-\u9fffA-Za-z%‰]{1,6}(?:/[\u3400-\u9fffA-Za-z]{1,6})*")
+
+
+def parse_unit(text: str) -> Unit | None:
+    """Read a 度量单位 cell: "%", "人次", "元/亩"; an unlisted word gets dimension "unknown"."""
+    trimmed = _trimmed(text)
+    if trimmed is None:
+        return None
+    key, span = trimmed
+    if _unit_re().fullmatch(key):
+        base = key.split("/", 1)[0]
+        if base in lexicon().units:
+            return unit_from_text(key, span)
+    if _UNKNOWN_UNIT.fullmatch(key):
+        return unit_from_text(key, span, known=False)
+    return None
+
+
+def _token_types() -> frozenset[str]:
+    """Terminal names, for tests that check the grammar builds (and stays free of typos)."""
+    return frozenset(t.name for t in _parser().terminals)

@@ -1,0 +1,109 @@
+"""The JSON contract, version 1 (documented in README.md).
+
+Written from the findings directly, with the same fields and order as the pydantic models
+in results.py (a test keeps the two equal): a large file has a hundred thousand findings, and
+a model per finding would double the time of a check.
+
+Additive to v1: findings (and the error) of a table source carry "cell": "Sheet1!D7";
+with `--suggest`, each file carries "suggestions" (the revised indicator table).
+"""
+
+from __future__ import annotations
+
+import json
+import json.encoder
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from indicator_audit._version import __version__
+from indicator_audit.core.findings import Finding
+from indicator_audit.run.audit import Audit, summarize_findings
+
+# json's C string encoder (what json.dumps uses for every str)
+_quote: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
+    json.encoder.py_encode_basestring
+)
+
+
+def _opt(text: str | None) -> str:
+    return "null" if text is None else _quote(text)
+
+
+# each rule's first four fields, made once: they depend only on the rule
+_PREFIXES: dict[tuple[str, str, str, str], str] = {}
+
+
+def fragment(f: Finding, cell: str | None = None) -> bytes:
+    """One finding as JSON (UTF-8), in json.dumps's own layout; `cell` is its table cell."""
+    key = (f.rule, f.name, f.kind, f.severity)
+    prefix = _PREFIXES.get(key)
+    if prefix is None:
+        prefix = _PREFIXES[key] = (
+            f'{{"rule": {_quote(f.rule)}, "name": {_quote(f.name)}, '
+            f'"kind": {_quote(f.kind)}, "severity": {_quote(f.severity)}, "message": '
+        )
+    indicator = "null" if f.indicator is None else str(f.indicator)
+    tail = f', "cell": {_quote(cell)}}}' if cell is not None else "}"
+    return (
+        f'{prefix}{_quote(f.message)}, "line": {f.line}, "column": {f.column}, '
+        f'"end_line": {f.end_line}, "end_column": {f.end_column}, '
+        f'"pointer": {_quote(f.pointer)}, "indicator": {indicator}, '
+        f'"suggestion": {_opt(f.suggestion)}{tail}'
+    ).encode()
+
+
+def _findings_json(audit: Audit, out: list[bytes]) -> None:
+    """The findings array, written piece by piece onto `out`: a large file has a hundred
+    thousand findings, and building a dict for each before json.dumps doubled the time of
+    this step. A finding made by a check that asked for `fragment` (RunOptions.fragment)
+    brings its piece along, made while the rules ran (in two processes, for a large file)."""
+    ref = audit.source.cell_ref if audit.source is not None else None
+    if ref is not None:
+        pieces = [fragment(f, ref(f.line, f.column)) for f in audit.findings]
+    else:
+        pieces = [f.rendered if f.rendered is not None else fragment(f) for f in audit.findings]
+    out.append(b"[")
+    out.append(b", ".join(pieces))
+    out.append(b"]")
+
+
+def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
+    ref = audit.source.cell_ref if audit.source is not None else None
+    error: dict[str, Any] | None = None
+    if audit.error is not None:
+        e = audit.error
+        error = {"message": e.message, "line": e.line, "column": e.column}
+        if ref is not None:
+            error["cell"] = ref(e.line, e.column)
+    head = json.dumps({"path": audit.path, "error": error}, ensure_ascii=False)
+    out.append(f'{head[:-1]}, "findings": '.encode())  # head without its closing "}"
+    _findings_json(audit, out)
+    if suggestions:
+        from indicator_audit.results import file_result  # pydantic: only when asked
+
+        result = file_result(audit, suggestions=True)
+        rows = [s.model_dump(mode="json") for s in result.suggestions]
+        out.append(f', "suggestions": {json.dumps(rows, ensure_ascii=False)}'.encode())
+    out.append(b"}")
+
+
+def render_bytes(
+    audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
+) -> bytes:
+    """The report as UTF-8, on one line as json.dumps writes it (pipe through
+    `python -m json.tool` to read it). Joined once from its pieces, which the check may have
+    made in advance: a large report is tens of megabytes, and every concatenation or
+    re-encoding of the whole would copy it again."""
+    summary = summarize_findings([f for a in audits for f in a.findings], len(audits))
+    tool = {"name": "indicator-audit", "version": __version__}
+    out = [f'{{"version": 1, "tool": {json.dumps(tool, ensure_ascii=False)}, "files": ['.encode()]
+    for i, audit in enumerate(audits):
+        if i:
+            out.append(b", ")
+        _file(audit, suggestions, out)
+    out.append(f'], "summary": {json.dumps(summary.as_dict())}}}\n'.encode())
+    return b"".join(out)
+
+
+def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
+    return render_bytes(audits, color=color, suggestions=suggestions).decode()

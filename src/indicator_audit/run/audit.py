@@ -1,0 +1,161 @@
+"""One audit of one input: read, build the document, run the rules. No printing, no exit.
+
+`Audit` is the raw result the command line, the reporters and the batch layer work with; the
+public facade (`indicator_audit.api`) turns it into typed results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indicator_audit.core.findings import Counts, Finding, Severity, count_severities
+from indicator_audit.lint.engine import RunOptions, run_rules
+from indicator_audit.lint.registry import Rule
+from indicator_audit.packs.load import Packs, default_packs
+from indicator_audit.read.document import Document, DocumentError, build
+from indicator_audit.read.source import Source, SourceError, load_text
+
+if TYPE_CHECKING:
+    from indicator_audit.suggest.suggester import SuggestionSet
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    """Why a file could not be checked, and where (FileError in the library results)."""
+
+    message: str
+    line: int
+    column: int
+
+
+class Audit:
+    """One audited input: the raw findings (with fix edits) and, when it loaded, the document."""
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding],
+        error: LoadError | None = None,
+        document: Document | None = None,
+        source: Source | None = None,
+    ) -> None:
+        self.path = path
+        self.findings = findings
+        self.error = error
+        self.document = document
+        self.source = source
+
+    def suggest(self) -> SuggestionSet | None:
+        """The revised indicator table; None when the document did not load."""
+        if self.document is None:
+            return None
+        from indicator_audit.suggest.suggester import suggest
+
+        return suggest(self.document, self.findings)
+
+
+def builtin_rules() -> tuple[Rule, ...]:
+    """Every built-in rule: the Python ones and those of rules/declarative/*.yaml (the same
+    set the command line runs without configuration, plugins aside)."""
+    from indicator_audit.lint.checks import BUILTIN_RULES
+    from indicator_audit.lint.declarative import builtin_declarative_rules
+
+    return BUILTIN_RULES + builtin_declarative_rules()
+
+
+def _schema_findings(exc: DocumentError) -> list[Finding]:
+    return [
+        Finding(
+            rule="IA001",
+            name="schema-invalid",
+            kind="schema",
+            severity=Severity.ERROR,
+            message=p.message,
+            line=p.line,
+            column=p.col,
+            end_line=p.line,
+            end_column=p.col + 1,
+            pointer=p.pointer,
+            indicator=None,
+        )
+        for p in exc.problems
+    ]
+
+
+def audit_source(
+    source: Source,
+    rules: Sequence[Rule] | None = None,
+    packs: Packs | None = None,
+    options: RunOptions | None = None,
+) -> Audit:
+    try:
+        document = build(source)
+    except DocumentError as exc:
+        first = exc.problems[0]
+        more = f"（另有 {len(exc.problems) - 1} 处问题）" if len(exc.problems) > 1 else ""
+        return Audit(
+            source.path,
+            _schema_findings(exc),
+            LoadError(message=first.message + more, line=first.line, column=first.col),
+            source=source,
+        )
+    findings = run_rules(
+        document,
+        rules if rules is not None else builtin_rules(),
+        packs or default_packs(),
+        options,
+    )
+    findings = _dedupe(sorted(findings, key=Finding.sort_key))
+    return Audit(source.path, findings, document=document, source=source)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Drop exact repeats (two rules may not, but a plugin might)."""
+    out: list[Finding] = []
+    prev: Finding | None = None
+    for f in findings:
+        # most neighbours differ in line or message: test those before the full comparison
+        if prev is not None and f.line == prev.line and f.message == prev.message and f == prev:
+            continue
+        out.append(f)
+        prev = f
+    return out
+
+
+def audit_text_full(
+    text: str,
+    path: str = "<text>",
+    rules: Sequence[Rule] | None = None,
+    packs: Packs | None = None,
+    options: RunOptions | None = None,
+) -> Audit:
+    try:
+        source = load_text(text, path)
+    except SourceError as exc:
+        return Audit(path, [], LoadError(message=exc.message, line=exc.line, column=exc.column))
+    return audit_source(source, rules, packs, options)
+
+
+def audit_path_full(
+    path: str | Path,
+    rules: Sequence[Rule] | None = None,
+    packs: Packs | None = None,
+    options: RunOptions | None = None,
+) -> list[Audit]:
+    """Every project in a file (a workbook may hold several)."""
+    from indicator_audit.read.readers import read_sources
+
+    try:
+        sources = read_sources(path)
+    except SourceError as exc:
+        return [
+            Audit(str(path), [], LoadError(message=exc.message, line=exc.line, column=exc.column))
+        ]
+    return [audit_source(s, rules, packs, options) for s in sources]
+
+
+def summarize_findings(findings: Sequence[Finding], files: int) -> Counts:
+    return count_severities((f.severity for f in findings), files)

@@ -1,0 +1,261 @@
+"""Configuration: `.indicator-audit.yaml`, or `[tool.indicator-audit]` in pyproject.toml.
+
+Found by walking up from the checked file; `extends` pulls in other config files (relative to
+the one that names them). Validated with pydantic (on the first start that sees the file's
+content; validated_cache.py keeps the result); every mistake is reported with its file,
+line and column, and a misspelled rule name gets the closest real one as a hint.
+
+```yaml
+extends: ../bureau.yaml
+preset: sichuan                  # weight/category convention (rules/conventions.yaml)
+select: [vague, IA3, missing-unit]   # kinds, code prefixes or names (default: all)
+ignore: [IA104]
+severity: {IA301: error, vague-goal: info}
+per-path-ignores: {"legacy/*.yaml": [IA5]}
+packs: [province-pack.yaml]      # extra declarative rule packs
+lexicon:
+  add: {vague_phrases: [基本完成], vague_verbs: [强化]}
+  remove: {vague_verbs: [维护]}
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from indicator_audit.core.errors import LocatedError
+from indicator_audit.core.findings import KINDS, Severity
+from indicator_audit.packs.cache import StrictData, cached
+from indicator_audit.read.source import Mapping, Node, Scalar, Sequence, SourceError, read_file
+
+CONFIG_NAMES = (".indicator-audit.yaml", ".indicator-audit.yml")
+
+
+class ConfigError(LocatedError):
+    """A configuration file (or a rule pack it names) that cannot be used."""
+
+
+@dataclass
+class LexiconChanges(StrictData):
+    vague_phrases: list[str] = field(default_factory=list)
+    vague_modifiers: list[str] = field(default_factory=list)
+    vague_verbs: list[str] = field(default_factory=list)
+    measurable_nouns: list[str] = field(default_factory=list)
+    qualitative_values: list[str] = field(default_factory=list)
+    process_words: list[str] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass
+class LexiconConfig(StrictData):
+    add: LexiconChanges = field(default_factory=LexiconChanges)
+    remove: LexiconChanges = field(default_factory=LexiconChanges)
+
+
+@dataclass
+class Config(StrictData):
+    extends: list[str] = field(default_factory=list)
+    preset: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)  # per-path-ignores
+    packs: list[str] = field(default_factory=list)
+    lexicon: LexiconConfig = field(default_factory=LexiconConfig)
+    # where it came from, for messages and relative paths (not a key of the file)
+    origin: str = ""
+
+    def merged_over(self, base: Config) -> Config:
+        """This config's settings on top of `base` (what `extends` means)."""
+        return Config(
+            preset=self.preset or base.preset,
+            select=self.select or base.select,
+            ignore=base.ignore + self.ignore,
+            severity={**base.severity, **self.severity},
+            per_path_ignores={**base.per_path_ignores, **self.per_path_ignores},
+            packs=base.packs + self.packs,
+            lexicon=LexiconConfig(
+                add=_merge_changes(base.lexicon.add, self.lexicon.add),
+                remove=_merge_changes(base.lexicon.remove, self.lexicon.remove),
+            ),
+            origin=self.origin,
+        )
+
+
+# The keys a file may hold, as written.
+_WRITABLE = frozenset(
+    "per-path-ignores" if f.name == "per_path_ignores" else f.name
+    for f in fields(Config)
+    if f.name != "origin"
+)
+
+
+def _merge_changes(a: LexiconChanges, b: LexiconChanges) -> LexiconChanges:
+    return LexiconChanges(
+        **{f.name: getattr(a, f.name) + getattr(b, f.name) for f in fields(LexiconChanges)}
+    )
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Sequence):
+        return [_plain(x) for x in node.items]
+    return {k.value: _plain(v) for k, v in node.items}
+
+
+def _locate(node: Node, loc: tuple[Any, ...]) -> tuple[int, int]:
+    current: Node = node
+    for part in loc:
+        if isinstance(current, Mapping):
+            for k, v in current.items:
+                if k.value == part or k.value == str(part).replace("_", "-"):
+                    if part == loc[-1]:
+                        return k.line, k.col
+                    current = v
+                    break
+            else:
+                break
+        elif isinstance(current, Sequence) and isinstance(part, int):
+            if part < len(current.items):
+                current = current.items[part]
+            else:
+                break
+    if isinstance(current, Scalar):
+        return current.line, current.col
+    return current.line, current.col
+
+
+def _validate(data: Any, root: Node | None, origin: str) -> Config:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(origin, "配置应为键值映射")
+    for key in data:
+        if key not in _WRITABLE:
+            line, col = _locate(root, (key,)) if root is not None else (1, 1)
+            close = difflib.get_close_matches(str(key), sorted(_WRITABLE), n=1)
+            hint = f"；是否想写“{close[0]}”？" if close else ""
+            raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col)
+    data = {("per_path_ignores" if k == "per-path-ignores" else k): v for k, v in data.items()}
+    if isinstance(data.get("extends"), str):
+        data["extends"] = [data["extends"]]
+    # one cache entry per configuration file: its new text replaces its old entry, and the
+    # files of an `extends` chain do not evict one another
+    kind = "config-" + hashlib.sha256(origin.encode()).hexdigest()[:12]
+    config = cached(kind, repr(data), (__file__,), Config, lambda: _check(data, root, origin))
+    config.origin = origin
+    return config
+
+
+def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(Config).validate_python(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = tuple(err["loc"])
+        line, col = _locate(root, loc) if root is not None else (1, 1)
+        key = str(loc[-1]) if loc else ""
+        if err["type"] == "extra_forbidden":
+            names = [f.name for f in fields(LexiconConfig) + fields(LexiconChanges)]
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"；是否想写“{close[0]}”？" if close else ""
+            raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col) from None
+        where = ".".join(str(p) for p in loc)
+        raise ConfigError(origin, f"配置项“{where}”无效：{err['msg']}", line, col) from None
+
+
+def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:
+    path = path.resolve()
+    if path in seen:
+        raise ConfigError(str(path), "extends 形成了循环")
+    root: Node | None = None
+    if path.name == "pyproject.toml":
+        config = _from_pyproject(path)
+        if config is None:
+            return Config(origin=str(path))
+    else:
+        try:
+            source = read_file(path)
+        except SourceError as exc:
+            raise ConfigError(str(path), exc.message, exc.line, exc.column) from None
+        root = source.root
+        config = _validate(_plain(source.root), root, str(path))
+    config.packs = _resolve_packs(config, path, root)
+    base = Config()
+    for parent in config.extends:
+        target = (path.parent / parent).resolve()
+        if not target.is_file():
+            raise ConfigError(str(path), f"extends 指向的文件不存在：{parent}")
+        base = load_config_file(target, seen | {path}).merged_over(base)
+    return config.merged_over(base)
+
+
+def _resolve_packs(config: Config, path: Path, root: Node | None) -> list[str]:
+    """Pack paths made absolute against the file that names them, so that they survive
+    `extends` from another folder; a missing pack is an error at its entry."""
+    out: list[str] = []
+    for i, name in enumerate(config.packs):
+        target = (path.parent / name).resolve()
+        if not target.is_file():
+            line, col = _locate(root, ("packs", i)) if root is not None else (1, 1)
+            raise ConfigError(
+                config.origin or str(path), f"packs 指向的规则包不存在：{name}", line, col
+            )
+        out.append(str(target))
+    return out
+
+
+def _from_pyproject(path: Path) -> Config | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"TOML 语法错误：{exc}") from None
+    section = data.get("tool", {}).get("indicator-audit")
+    if section is None:
+        return None
+    return _validate(section, None, f"{path} [tool.indicator-audit]")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above `start` (a file or a folder)."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for directory in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "[tool.indicator-audit]" in pyproject.read_text(
+            encoding="utf-8", errors="replace"
+        ):
+            return pyproject
+    return None
+
+
+def check_names(config: Config, codes: dict[str, str], names: dict[str, str]) -> None:
+    """Every selector names a real rule, kind or code prefix; else a hint to the closest."""
+    known = set(codes) | set(names) | set(KINDS)
+    selectors = config.select + config.ignore + list(config.severity)
+    for ignores in config.per_path_ignores.values():
+        selectors += ignores
+    for sel in selectors:
+        if sel in known or (
+            sel.upper().startswith("IA") and any(c.startswith(sel.upper()) for c in codes)
+        ):
+            continue
+        close = difflib.get_close_matches(sel, sorted(known), n=1)
+        hint = f"；是否想写“{close[0]}”？" if close else ""
+        raise ConfigError(config.origin, f"没有这条规则或类型：“{sel}”{hint}")

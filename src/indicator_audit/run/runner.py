@@ -1,0 +1,199 @@
+"""One `check` run: find each file's configuration, audit, select, suppress, baseline, fix.
+
+Kept apart from the CLI so that integrators can run exactly what the command runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from indicator_audit.core.findings import Finding
+from indicator_audit.lint.engine import RunOptions
+from indicator_audit.lint.registry import Rule
+from indicator_audit.packs.load import Packs, default_packs
+from indicator_audit.run.audit import Audit, audit_path_full
+from indicator_audit.run.config import (
+    Config,
+    ConfigError,
+    check_names,
+    find_config,
+    load_config_file,
+)
+from indicator_audit.run.selection import Baseline, apply_config, apply_suppressions, fingerprint
+
+
+@dataclass
+class RunSettings:
+    config_path: Path | None = None  # explicit --config; else discovered per file
+    preset: str | None = None  # --preset overrides the config
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    baseline: Path | None = None
+    fix: bool = False
+    # the report's text for each finding, made as findings are (see RunOptions.fragment)
+    fragment: Callable[[Finding], bytes] | None = None
+
+
+@dataclass
+class RunResult:
+    audits: list[Audit]
+    fixed_files: list[str] = field(default_factory=list)
+    fixes_applied: int = 0
+
+
+class Runner:
+    def __init__(self, settings: RunSettings) -> None:
+        self.settings = settings
+        self._configs: dict[Path | None, Config] = {}
+        self._packs: dict[Path | None, Packs] = {}
+        self.baseline = Baseline.load(settings.baseline) if settings.baseline else None
+
+    def config_for(self, path: Path) -> tuple[Path | None, Config]:
+        where = self.settings.config_path or find_config(path)
+        if where not in self._configs:
+            config = load_config_file(where) if where is not None else Config()
+            if self.settings.select:
+                config = replace(config, select=self.settings.select)
+            if self.settings.ignore:
+                config = replace(config, ignore=config.ignore + self.settings.ignore)
+            if self.settings.preset:
+                config = replace(config, preset=self.settings.preset)
+            _validate_names(config)
+            self._configs[where] = config
+        return where, self._configs[where]
+
+    def is_pack(self, path: Path) -> bool:
+        """Whether `path` is a declarative rule pack named by its own configuration."""
+        _, config = self.config_for(path)
+        return str(path.resolve()) in {str(Path(p).resolve()) for p in config.packs}
+
+    def packs_for(self, where: Path | None, config: Config) -> Packs:
+        if where not in self._packs:
+            self._packs[where] = _packs(config)
+        return self._packs[where]
+
+    def audit(self, path: Path) -> list[Audit]:
+        where, config = self.config_for(path)
+        packs = self.packs_for(where, config)
+        if config.preset and config.preset not in packs.conventions.presets:
+            names = "、".join(packs.conventions.presets)
+            raise ConfigError(
+                config.origin or "--preset", f"未知的 preset“{config.preset}”；可选：{names}"
+            )
+        rules = _rules(config, packs)
+        audits = audit_path_full(
+            path,
+            rules=rules,
+            packs=packs,
+            options=RunOptions(preset=config.preset, fragment=self.settings.fragment),
+        )
+        for audit in audits:
+            if audit.error is not None or audit.document is None:
+                continue
+            findings = apply_config(audit.findings, config, audit.path)
+            count = len(findings)
+            if audit.source is not None and audit.source.text:
+                findings = apply_suppressions(findings, audit.source.text)
+            if self.baseline is not None:
+                prints = fingerprints(audit, findings)
+                findings = self.baseline.filter(audit.path, findings, prints)
+            # filtering keeps the audit's order; only reported unused suppressions need a sort
+            audit.findings = (
+                sorted(findings, key=Finding.sort_key) if len(findings) > count else findings
+            )
+        return audits
+
+    def run(self, paths: Sequence[Path]) -> RunResult:
+        result = RunResult([])
+        for path in paths:
+            audits = self.audit(path)
+            if self.settings.fix:
+                audits = self._fix(path, audits, result)
+            result.audits.extend(audits)
+        return result
+
+    def _fix(self, path: Path, audits: list[Audit], result: RunResult) -> list[Audit]:
+        from indicator_audit.run.fixes import apply_edits, write_fixed
+
+        if len(audits) != 1:
+            return audits  # only single-document text files are fixed in place
+        audit = audits[0]
+        source = audit.source
+        if audit.error is not None or audit.document is None or source is None or not source.text:
+            return audits  # never touch a file that failed to load
+        fixed = apply_edits(source.text, audit.document, audit.findings)
+        if not write_fixed(path, fixed, source.encoding, source.text):
+            return audits
+        result.fixed_files.append(str(path))
+        result.fixes_applied += len(fixed.applied)
+        return self.audit(path)  # report what is left
+
+
+def fingerprints(audit: Audit, findings: Sequence[Finding]) -> list[str]:
+    doc = audit.document
+    out: list[str] = []
+    for f in findings:
+        identity = ""
+        text = ""
+        if doc is not None and f.indicator is not None and f.indicator < len(doc.indicators):
+            ind = doc.indicators[f.indicator].fields
+            identity = "|".join(
+                "".join((v or "").split()) for v in (ind.level1, ind.level2, ind.name)
+            )
+            fld = f.pointer.rsplit("/", 1)[-1]
+            cell = doc.indicators[f.indicator].cells.get(fld)
+            text = cell.text if cell is not None else ""
+        out.append(fingerprint(f, identity, text))
+    return out
+
+
+def write_baseline(audits: Sequence[Audit], target: Path) -> int:
+    from indicator_audit.core.atomic import write_text_atomic
+
+    baseline = Baseline()
+    count = 0
+    for audit in audits:
+        prints = fingerprints(audit, audit.findings)
+        baseline.add(audit.path, prints)
+        count += len(prints)
+    write_text_atomic(target, baseline.dump() + "\n")
+    return count
+
+
+def _validate_names(config: Config) -> None:
+    every = _rule_set(config)  # user packs and plugins too: `select: [IA901]` is valid
+    codes = {r.meta.code: r.meta.name for r in every}
+    codes.update(
+        {"IA001": "schema-invalid", "IA002": "internal-error", "IA003": "unused-suppression"}
+    )
+    names = {v: k for k, v in codes.items()}
+    for r in every:
+        for alias in r.meta.aliases:
+            names[alias] = r.meta.code
+    check_names(config, codes, names)
+
+
+def _packs(config: Config) -> Packs:
+    if not (config.lexicon.add.any() or config.lexicon.remove.any()):
+        return default_packs()
+    return Packs(lexicon_changes=config.lexicon)
+
+
+def _rules(config: Config, packs: Packs) -> tuple[Rule, ...]:
+    del packs
+    return _rule_set(config)
+
+
+def _rule_set(config: Config) -> tuple[Rule, ...]:
+    """Built-in rules (Python, then rules/declarative/*.yaml), rules from installed plugins
+    (entry-point group `indicator_audit.rules`), then the declarative packs named in the
+    config (`packs:`; a broken one raises declarative.PackError, a ConfigError)."""
+    from indicator_audit.lint.checks import BUILTIN_RULES
+    from indicator_audit.lint.declarative import builtin_declarative_rules, load_packs
+    from indicator_audit.lint.plugins import plugin_rules
+
+    plugins = plugin_rules()
+    user = load_packs(config.packs, extra=plugins) if config.packs else ()
+    return BUILTIN_RULES + builtin_declarative_rules() + plugins + user

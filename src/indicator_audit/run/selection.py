@@ -1,0 +1,184 @@
+"""Which findings a user sees: select/ignore, severity overrides, per-path ignores, inline
+suppressions and a baseline.
+
+Inline suppression, on the value's line or on a comment line just above it::
+
+    target: 25分钟   # indicator-audit: ignore[IA301] 合同按分钟计，方向在合同中约定
+
+A suppression that suppresses nothing is reported (IA003), so stale ones do not pile up.
+
+A baseline records fingerprints of the findings a bureau accepts today; later runs show only
+new ones. Fingerprints use the rule, the indicator's labels and name, the field and the text
+of the cell — never line numbers or positions — so they survive reordering and moved lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from indicator_audit.core.findings import KINDS, Finding, Severity
+from indicator_audit.run.config import Config
+
+_SUPPRESS = re.compile(r"#\s*indicator-audit:\s*ignore\[([^\]]*)\]\s*(.*)$")
+
+
+@dataclass
+class Suppression:
+    line: int  # the line of the comment
+    column: int
+    targets: tuple[str, ...]  # codes or names
+    reason: str
+    applies_to: tuple[int, ...]  # lines whose findings it covers
+    used: bool = False
+
+
+def parse_suppressions(text: str) -> list[Suppression]:
+    out: list[Suppression] = []
+    if "indicator-audit" not in text:
+        return out  # one C-level scan instead of a Python loop over every line
+    for no, line in enumerate(text.splitlines(), 1):
+        if "indicator-audit" not in line:
+            continue
+        m = _SUPPRESS.search(line)
+        if m is None:
+            continue
+        targets = tuple(t.strip() for t in m.group(1).split(",") if t.strip())
+        comment_only = line.lstrip().startswith("#")
+        applies = (no, no + 1) if comment_only else (no,)
+        out.append(Suppression(no, m.start() + 1, targets, m.group(2).strip(), applies))
+    return out
+
+
+def matches(selector: str, f: Finding) -> bool:
+    """A selector is a kind, a rule name, or a code or code prefix (IA3 → IA301, IA302 …)."""
+    if selector in KINDS:
+        return f.kind == selector
+    upper = selector.upper()
+    if upper.startswith("IA") and upper[2:].isdigit():
+        return f.rule.startswith(upper)
+    return f.name == selector
+
+
+def _unused(s: Suppression) -> Finding:
+    shown = ", ".join(s.targets) or "（空）"
+    return Finding(
+        rule="IA003",
+        name="unused-suppression",
+        kind="schema",
+        severity=Severity.WARNING,
+        message=f"忽略注释 ignore[{shown}] 没有忽略任何问题，可以删除",
+        line=s.line,
+        column=s.column,
+        end_line=s.line,
+        end_column=s.column + 1,
+        pointer="",
+        indicator=None,
+        suggestion="删除这条注释，或改成实际要忽略的规则代码",
+    )
+
+
+def _path_ignores(config: Config, path: str) -> list[str]:
+    out: list[str] = []
+    base = Path(config.origin).parent if config.origin else None
+    for pattern, selectors in config.per_path_ignores.items():
+        candidates = [path, Path(path).name]
+        if base is not None:
+            with contextlib.suppress(ValueError):  # the file is outside the config's folder
+                candidates.append(Path(path).resolve().relative_to(base.resolve()).as_posix())
+        if any(fnmatch.fnmatch(c, pattern) for c in candidates):
+            out.extend(selectors)
+    return out
+
+
+def apply_config(findings: Iterable[Finding], config: Config, path: str) -> list[Finding]:
+    ignore = config.ignore + _path_ignores(config, path)
+    if not (config.select or ignore or config.severity):
+        return list(findings)  # nothing to select, hide or change
+    out: list[Finding] = []
+    for f in findings:
+        if f.rule in ("IA001", "IA002"):
+            out.append(f)  # input and internal errors are never hidden
+            continue
+        if config.select and not any(matches(s, f) for s in config.select):
+            continue
+        if any(matches(s, f) for s in ignore):
+            continue
+        for selector, severity in config.severity.items():
+            if matches(selector, f) and f.severity != severity:
+                f = replace(f, severity=severity)
+        out.append(f)
+    return out
+
+
+def apply_suppressions(findings: Sequence[Finding], text: str) -> list[Finding]:
+    suppressions = parse_suppressions(text)
+    if not suppressions:
+        return list(findings)
+    by_line: dict[int, list[Suppression]] = {}
+    for s in suppressions:
+        for line in s.applies_to:
+            by_line.setdefault(line, []).append(s)
+    out: list[Finding] = []
+    for f in findings:
+        hidden = False
+        for s in by_line.get(f.line, ()):
+            if any(matches(t, f) for t in s.targets):
+                s.used = True
+                hidden = True
+        if not hidden:
+            out.append(f)
+    out.extend(_unused(s) for s in suppressions if not s.used)
+    return out
+
+
+# -- baseline -------------------------------------------------------------------------------
+
+
+def fingerprint(f: Finding, identity: str, cell_text: str) -> str:
+    raw = "\x00".join((f.rule, identity, f.pointer.rsplit("/", 1)[-1], cell_text, f.message))
+    if f.indicator is None:
+        raw = "\x00".join((f.rule, f.message))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
+
+class Baseline:
+    VERSION = 1
+
+    def __init__(self, entries: dict[str, Counter[str]] | None = None) -> None:
+        self.entries = entries or {}
+
+    @classmethod
+    def load(cls, path: Path) -> Baseline:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("version") != cls.VERSION:
+            raise ValueError("基线文件格式不对（应为 indicator-audit 写出的 version 1 基线）")
+        files = data.get("files", {})
+        return cls({name: Counter(fps) for name, fps in files.items()})
+
+    def dump(self) -> str:
+        files = {name: sorted(c.elements()) for name, c in sorted(self.entries.items())}
+        return json.dumps({"version": self.VERSION, "files": files}, ensure_ascii=False, indent=1)
+
+    def add(self, path: str, prints: Iterable[str]) -> None:
+        self.entries.setdefault(path, Counter()).update(prints)
+
+    def filter(
+        self, path: str, findings: Sequence[Finding], prints: Sequence[str]
+    ) -> list[Finding]:
+        """Drop findings the baseline knows; a fingerprint seen twice hides two findings."""
+        budget = Counter(self.entries.get(path, Counter()))
+        out: list[Finding] = []
+        for f, fp in zip(findings, prints, strict=True):
+            if budget[fp] > 0:
+                budget[fp] -= 1
+                continue
+            out.append(f)
+        return out
