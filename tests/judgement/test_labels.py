@@ -81,7 +81,7 @@ def test_documents_are_generated_from_the_tables() -> None:
 
 
 def test_labels_name_known_projects_rows_and_kinds() -> None:
-    from indicator_audit.findings import KINDS
+    from indicator_audit.core.findings import KINDS
 
     rows = {p["id"]: len(p["indicators"]) for p in load_tables()}
     labels = load_labels()
