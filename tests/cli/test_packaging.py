@@ -24,3 +24,4 @@ def test_wheel_contains_grammar_and_rules(tmp_path: Path) -> None:
         rel = pack.relative_to(ROOT / "rules").as_posix()
         assert f"indicator_audit/rules/{rel}" in names, rel
     assert "indicator_audit/cli/main.py" in names
+    assert "indicator_audit/py.typed" in names  # typed for library users (PEP 561)

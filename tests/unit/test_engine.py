@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indicator_audit.core.findings import Finding, Severity
-from indicator_audit.lint.engine import IndicatorContext
-from indicator_audit.lint.registry import indicator_rule
+from indicator_audit.lint.registry import IndicatorContext, indicator_rule
 from indicator_audit.run.audit import audit_path_full, audit_text_full, builtin_rules
 
 BUILTIN_RULES = builtin_rules()  # Python and built-in declarative rules
@@ -74,39 +73,6 @@ def test_memoised_rules_equal_direct_runs(tmp_path: Path) -> None:
         memo = [a.findings for a in audit_path_full(path)]
         plain = [a.findings for a in audit_path_full(path, rules=direct)]
         assert memo == plain, path
-
-
-def test_two_processes_give_the_same_findings(tmp_path: Path) -> None:
-    """A large document is split between this process and a forked child: same findings."""
-    import subprocess
-    import sys
-
-    from indicator_audit.lint.engine import RunOptions
-
-    corpus = tmp_path / "corpus.yaml"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "6000", str(corpus)], check=True
-    )
-    (one,) = audit_path_full(corpus, options=RunOptions(jobs=1))
-    (two,) = audit_path_full(corpus, options=RunOptions(jobs=2))
-    assert len(one.findings) > 1000
-    assert one.findings == two.findings
-
-
-def test_a_crashing_rule_is_reported_once_with_two_processes(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from indicator_audit.lint.engine import RunOptions
-
-    corpus = tmp_path / "corpus.yaml"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "5000", str(corpus)], check=True
-    )
-    (audit,) = audit_path_full(
-        corpus, rules=(*BUILTIN_RULES, always_crashes), options=RunOptions(jobs=2)
-    )
-    assert len([f for f in audit.findings if f.rule == "IA002"]) == 1
 
 
 @indicator_rule(

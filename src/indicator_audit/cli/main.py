@@ -124,7 +124,7 @@ def _split(values: list[str]) -> list[str]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from indicator_audit.run.config import ConfigError
+    from indicator_audit.core.errors import ConfigError
     from indicator_audit.run.runner import Runner, RunSettings, write_baseline
 
     files = _collect(args.paths)

@@ -10,3 +10,7 @@ class LocatedError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+class ConfigError(LocatedError):
+    """A configuration file (or a rule pack it names) that cannot be used."""

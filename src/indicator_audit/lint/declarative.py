@@ -33,12 +33,12 @@ from typing import Any
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
+from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import KINDS, Finding, Severity
 from indicator_audit.core.parsed import CellKind, Direction
 from indicator_audit.core.resources import read_resource
-from indicator_audit.lint.engine import DocumentContext, IndicatorContext
 from indicator_audit.lint.facts import IndicatorFacts
-from indicator_audit.lint.registry import Rule, RuleMeta, Scope
+from indicator_audit.lint.registry import DocumentContext, IndicatorContext, Rule, RuleMeta, Scope
 from indicator_audit.read.source import (
     Mapping,
     Node,
@@ -49,7 +49,6 @@ from indicator_audit.read.source import (
     read_file,
 )
 from indicator_audit.read.source import Sequence as SeqNode
-from indicator_audit.run.config import ConfigError
 
 # The built-in packs (rules/declarative/), always loaded.
 BUILTIN_PACKS: tuple[str, ...] = ("declarative/builtin.yaml",)

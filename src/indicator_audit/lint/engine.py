@@ -11,168 +11,27 @@ from dataclasses import dataclass, field
 from operator import attrgetter, is_not
 from typing import Any
 
-from indicator_audit.core.findings import Edit, Finding, Severity
-from indicator_audit.core.parsed import Span
-from indicator_audit.lint.facts import IndicatorFacts, SharedFacts
-from indicator_audit.lint.registry import Rule, RuleMeta
-from indicator_audit.packs.load import Packs, Preset
-from indicator_audit.read.document import Cell, Document
+from indicator_audit.core.findings import Finding, Severity
+from indicator_audit.lint.facts import IndicatorFacts
+from indicator_audit.lint.registry import (
+    DocumentContext,
+    IndicatorContext,
+    Proto,
+    Rule,
+    RuleMeta,
+)
+from indicator_audit.packs.load import Packs
+from indicator_audit.read.document import Document
 
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:
     preset: str | None = None  # weight/category convention (rules/conventions.yaml)
     severity: dict[str, Severity] = field(default_factory=dict)  # code → override
-    # processes for a large document: None = automatic (two when the machine has two cores and
-    # the document has thousands of indicators), 1 = this process only
-    jobs: int | None = None
-    # A report's text for one finding (UTF-8), made as the findings are (and so, for a large
-    # document, in both processes): the JSON report of the command line asks for it. Kept on
-    # Finding.rendered, which any change to a finding (dataclasses.replace) drops.
+    # A report's text for one finding (UTF-8), made as the findings are: the JSON report of the
+    # command line asks for it. Kept on Finding.rendered, which any change to a finding
+    # (dataclasses.replace) drops.
     fragment: Callable[[Finding], bytes] | None = None
-
-
-class DocumentContext:
-    __slots__ = ("__weakref__", "document", "facts", "memo", "packs", "preset", "rule")
-
-    def __init__(self, document: Document, packs: Packs, preset: Preset) -> None:
-        self.document = document
-        self.packs = packs
-        self.preset = preset
-        shared: SharedFacts = {}  # facts of repeated labels, names and targets: see analysis
-        self.facts = [IndicatorFacts(ind, packs, shared) for ind in document.indicators]
-        self.rule: RuleMeta | None = None
-        self.memo: dict[str, object] = {}  # derived data shared by the rules of one document
-
-    def finding(
-        self,
-        message: str,
-        *,
-        cell: Cell | None = None,
-        span: Span | None = None,
-        indicator: int | None = None,
-        pointer: str | None = None,
-        suggestion: str | None = None,
-        edit: Edit | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> Finding:
-        assert self.rule is not None
-        rule = self.rule
-        if cell is not None:
-            ln, col, end_ln, end_col = cell.locate(span)
-            where = pointer or cell.pointer
-        elif indicator is not None:
-            ind = self.document.indicators[indicator]
-            ln, col, end_ln, end_col = ind.line, ind.col, ind.line, ind.col + 1
-            where = pointer or ind.pointer
-        else:
-            ln = line or 1
-            col = column or 1
-            end_ln, end_col = ln, col + 1
-            where = pointer or ""
-        return Finding(
-            rule=rule.code,
-            name=rule.name,
-            kind=rule.kind,
-            severity=rule.severity,
-            message=message,
-            line=ln,
-            column=col,
-            end_line=end_ln,
-            end_column=end_col,
-            pointer=where,
-            indicator=indicator,
-            suggestion=suggestion,
-            edit=edit,
-        )
-
-    def goal_cells(self) -> list[Cell]:
-        doc = self.document
-        return doc.value_cells("goals.annual") + doc.value_cells("goals.overall")
-
-    def top_key(self, name: str) -> tuple[int, int]:
-        """Line and column of a top-level key, or of the document start."""
-        root = self.document.source.root
-        from indicator_audit.core.model import TargetsDocument, alias_table
-
-        table = alias_table(TargetsDocument)
-        for key, _ in getattr(root, "items", []):
-            if key.value is not None and table.get(key.value) == name:
-                return key.line, key.col
-        return 1, 1
-
-
-class IndicatorContext:
-    __slots__ = ("doc", "facts", "index", "recording")
-
-    def __init__(self, doc: DocumentContext, facts: IndicatorFacts) -> None:
-        self.doc = doc
-        self.facts = facts
-        self.index = facts.indicator.index
-        # while memoising rules that read only some fields: what each finding was made of
-        self.recording: list[_Proto] | None = None
-
-    @property
-    def packs(self) -> Packs:
-        return self.doc.packs
-
-    def finding(
-        self,
-        field: str | None,
-        message: str,
-        *,
-        span: Span | None = None,
-        suggestion: str | None = None,
-        edit: Edit | None = None,
-    ) -> Finding:
-        """A finding on this indicator, at the cell of `field` (or the indicator itself)."""
-        rule = self.doc.rule
-        assert rule is not None
-        if self.recording is not None:
-            rel = (edit.start, edit.end, edit.replacement) if edit is not None else None
-            self.recording.append((rule, field, message, span, suggestion, rel))
-        cell = self.facts.indicator.cell(field) if field else None
-        if cell is not None:  # the common case, without DocumentContext.finding's branches
-            line, col, end_line, end_col = cell.locate(span)
-            return Finding(
-                rule.code,
-                rule.name,
-                rule.kind,
-                rule.severity,
-                message,
-                line,
-                col,
-                end_line,
-                end_col,
-                cell.pointer,
-                self.index,
-                suggestion,
-                edit,
-            )
-        return self.doc.finding(
-            message,
-            span=span,
-            indicator=self.index,
-            pointer=self._pointer(field),
-            suggestion=suggestion,
-            edit=edit,
-        )
-
-    def _pointer(self, field: str | None) -> str:
-        base = self.facts.indicator.pointer
-        return f"{base}/{field}" if field and not self.facts.indicator.sentence else base
-
-    def edit(self, field: str, start: int, end: int, replacement: str) -> Edit | None:
-        cell = self.facts.indicator.cell(field)
-        if cell is None or cell.base_col is None:
-            return None
-        return Edit(cell.pointer, start, end, replacement)
-
-
-# What a memoised rule said about an indicator, without its location:
-# (rule, field, message, span, suggestion, (edit start, end, replacement) or None)
-_Proto = tuple[RuleMeta, str | None, str, Span | None, str | None, tuple[int, int, str] | None]
 
 
 def _internal_error(meta: RuleMeta, exc: BaseException, where: str) -> Finding:
@@ -252,9 +111,9 @@ class _IndicatorPass:
         self.plain = plain
         self.out = out
         # per group of memoised rules: what its key reads (in one C call), its memo, its rules
-        self.groups: list[
-            tuple[Callable[[object], object], dict[object, list[_Proto]], _Checks]
-        ] = [(attrgetter(*reads), {}, _checks(members)) for reads, members in groups.items()]
+        self.groups: list[tuple[Callable[[object], object], dict[object, list[Proto]], _Checks]] = [
+            (attrgetter(*reads), {}, _checks(members)) for reads, members in groups.items()
+        ]
         self.failed: set[str] = set()
         # The plain rules that apply, by which of the fields some rules need are present: most
         # tables have no self-evaluation columns, and those rules are then never called.
@@ -350,7 +209,7 @@ def _run(
 
 
 def _replay(
-    protos: list[_Proto], ctx: DocumentContext, ictx: IndicatorContext, out: list[Finding]
+    protos: list[Proto], ctx: DocumentContext, ictx: IndicatorContext, out: list[Finding]
 ) -> None:
     for meta, where, message, span, suggestion, rel in protos:
         ctx.rule = meta

@@ -8,12 +8,13 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from indicator_audit.core.findings import KINDS, Finding, Severity
-
-if TYPE_CHECKING:
-    from indicator_audit.lint.engine import DocumentContext, IndicatorContext
+from indicator_audit.core.findings import KINDS, Edit, Finding, Severity
+from indicator_audit.core.parsed import Span
+from indicator_audit.lint.facts import IndicatorFacts, SharedFacts
+from indicator_audit.packs.load import Packs, Preset
+from indicator_audit.read.document import Cell, Document
 
 Scope = Literal["indicator", "document"]
 # What rules about names and category labels read (see RuleMeta.reads).
@@ -129,3 +130,151 @@ def document_rule(
         good=good,
         packs=packs,
     )
+
+
+# What a memoised rule said about an indicator, without its location:
+# (rule, field, message, span, suggestion, (edit start, end, replacement) or None)
+Proto = tuple[RuleMeta, str | None, str, Span | None, str | None, tuple[int, int, str] | None]
+
+
+# ---------------------------------------------------------------------------------------------
+# The contexts a rule's check receives: the document (with its packs and preset) and, for an
+# indicator rule, the indicator's facts.
+
+
+class DocumentContext:
+    __slots__ = ("__weakref__", "document", "facts", "memo", "packs", "preset", "rule")
+
+    def __init__(self, document: Document, packs: Packs, preset: Preset) -> None:
+        self.document = document
+        self.packs = packs
+        self.preset = preset
+        shared: SharedFacts = {}  # facts of repeated labels, names and targets: see analysis
+        self.facts = [IndicatorFacts(ind, packs, shared) for ind in document.indicators]
+        self.rule: RuleMeta | None = None
+        self.memo: dict[str, object] = {}  # derived data shared by the rules of one document
+
+    def finding(
+        self,
+        message: str,
+        *,
+        cell: Cell | None = None,
+        span: Span | None = None,
+        indicator: int | None = None,
+        pointer: str | None = None,
+        suggestion: str | None = None,
+        edit: Edit | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Finding:
+        assert self.rule is not None
+        rule = self.rule
+        if cell is not None:
+            ln, col, end_ln, end_col = cell.locate(span)
+            where = pointer or cell.pointer
+        elif indicator is not None:
+            ind = self.document.indicators[indicator]
+            ln, col, end_ln, end_col = ind.line, ind.col, ind.line, ind.col + 1
+            where = pointer or ind.pointer
+        else:
+            ln = line or 1
+            col = column or 1
+            end_ln, end_col = ln, col + 1
+            where = pointer or ""
+        return Finding(
+            rule=rule.code,
+            name=rule.name,
+            kind=rule.kind,
+            severity=rule.severity,
+            message=message,
+            line=ln,
+            column=col,
+            end_line=end_ln,
+            end_column=end_col,
+            pointer=where,
+            indicator=indicator,
+            suggestion=suggestion,
+            edit=edit,
+        )
+
+    def goal_cells(self) -> list[Cell]:
+        doc = self.document
+        return doc.value_cells("goals.annual") + doc.value_cells("goals.overall")
+
+    def top_key(self, name: str) -> tuple[int, int]:
+        """Line and column of a top-level key, or of the document start."""
+        root = self.document.source.root
+        from indicator_audit.core.model import TargetsDocument, alias_table
+
+        table = alias_table(TargetsDocument)
+        for key, _ in getattr(root, "items", []):
+            if key.value is not None and table.get(key.value) == name:
+                return key.line, key.col
+        return 1, 1
+
+
+class IndicatorContext:
+    __slots__ = ("doc", "facts", "index", "recording")
+
+    def __init__(self, doc: DocumentContext, facts: IndicatorFacts) -> None:
+        self.doc = doc
+        self.facts = facts
+        self.index = facts.indicator.index
+        # while memoising rules that read only some fields: what each finding was made of
+        self.recording: list[Proto] | None = None
+
+    @property
+    def packs(self) -> Packs:
+        return self.doc.packs
+
+    def finding(
+        self,
+        field: str | None,
+        message: str,
+        *,
+        span: Span | None = None,
+        suggestion: str | None = None,
+        edit: Edit | None = None,
+    ) -> Finding:
+        """A finding on this indicator, at the cell of `field` (or the indicator itself)."""
+        rule = self.doc.rule
+        assert rule is not None
+        if self.recording is not None:
+            rel = (edit.start, edit.end, edit.replacement) if edit is not None else None
+            self.recording.append((rule, field, message, span, suggestion, rel))
+        cell = self.facts.indicator.cell(field) if field else None
+        if cell is not None:  # the common case, without DocumentContext.finding's branches
+            line, col, end_line, end_col = cell.locate(span)
+            return Finding(
+                rule.code,
+                rule.name,
+                rule.kind,
+                rule.severity,
+                message,
+                line,
+                col,
+                end_line,
+                end_col,
+                cell.pointer,
+                self.index,
+                suggestion,
+                edit,
+            )
+        return self.doc.finding(
+            message,
+            span=span,
+            indicator=self.index,
+            pointer=self._pointer(field),
+            suggestion=suggestion,
+            edit=edit,
+        )
+
+    def _pointer(self, field: str | None) -> str:
+        base = self.facts.indicator.pointer
+        return f"{base}/{field}" if field and not self.facts.indicator.sentence else base
+
+    def edit(self, field: str, start: int, end: int, replacement: str) -> Edit | None:
+        cell = self.facts.indicator.cell(field)
+        if cell is None or cell.base_col is None:
+            return None
+        return Edit(cell.pointer, start, end, replacement)

@@ -9,16 +9,32 @@ neither pydantic nor PyYAML.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, TypeVar
+from dataclasses import dataclass, field, fields, replace
+from typing import Literal, TypeVar
 
 from indicator_audit.core.errors import LocatedError
 from indicator_audit.core.lazy import lazy
 from indicator_audit.core.resources import read_resource
 from indicator_audit.packs.cache import StrictData, cached
 
-if TYPE_CHECKING:
-    from indicator_audit.run.config import LexiconConfig
+
+@dataclass
+class LexiconChanges(StrictData):
+    vague_phrases: list[str] = field(default_factory=list)
+    vague_modifiers: list[str] = field(default_factory=list)
+    vague_verbs: list[str] = field(default_factory=list)
+    measurable_nouns: list[str] = field(default_factory=list)
+    qualitative_values: list[str] = field(default_factory=list)
+    process_words: list[str] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass
+class LexiconConfig(StrictData):
+    add: LexiconChanges = field(default_factory=LexiconChanges)
+    remove: LexiconChanges = field(default_factory=LexiconChanges)
 
 
 class PackError(LocatedError):

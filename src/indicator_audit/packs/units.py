@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from indicator_audit.parse.transform import normalise
+from indicator_audit.core.text import normalise
 
 
 def _scale(value: object) -> float:

@@ -20,6 +20,7 @@ from lark import Lark, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from indicator_audit.core.parsed import CellKind, Comparator, ParsedCell, ParseError, Span, Unit
 from indicator_audit.core.resources import read_resource
+from indicator_audit.core.text import normalise
 from indicator_audit.parse.transform import (
     COMPARATORS,
     POST_COMPARATORS,
@@ -37,7 +38,6 @@ from indicator_audit.parse.transform import (
     ValueP,
     assemble,
     lexicon,
-    normalise,
     unit_from_text,
 )
 

@@ -32,54 +32,10 @@ from indicator_audit.core.parsed import (
     Unit,
 )
 from indicator_audit.core.resources import read_resource
+from indicator_audit.core.text import normalise
 from indicator_audit.packs.cache import cached
 
 Mode = Literal["target", "sentence"]
-
-# ---------------------------------------------------------------------------------------------
-# Normalisation: strictly 1:1 so that every offset in the normalised text is an offset in the
-# original (NFKC would turn "㎡" into two characters and "…" into three).
-
-_PAIRS: dict[int, str] = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
-_PAIRS.update(
-    {
-        0x3000: " ",  # ideographic space
-        0x00A0: " ",
-        0x2002: " ",
-        0x2003: " ",
-        0x2009: " ",
-        0x200B: " ",  # zero-width space: removed with the other whitespace
-        0xFEFF: " ",
-        ord("≧"): "≥",
-        ord("≦"): "≤",
-        ord("⩾"): "≥",
-        ord("⩽"): "≤",
-        ord("═"): "=",
-        ord("﹪"): "%",
-        ord("﹤"): "<",
-        ord("﹥"): ">",
-        ord("〜"): "~",
-        ord("–"): "-",
-        ord("‒"): "-",
-        ord("−"): "-",
-        ord("﹣"): "-",
-        ord("―"): "—",
-        ord("【"): "(",
-        ord("】"): ")",
-        ord("〔"): "(",
-        ord("〕"): ")",
-        ord("╱"): "/",
-        ord("∕"): "/",
-        ord("·"): "·",
-    }
-)
-NORMALISE = str.maketrans(_PAIRS)
-
-
-def normalise(text: str) -> str:
-    """Map full-width and look-alike characters to one spelling, one character for one."""
-    return text.translate(NORMALISE)
-
 
 # ---------------------------------------------------------------------------------------------
 # The lexicon (rules/units.yaml), validated once.

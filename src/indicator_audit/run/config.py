@@ -27,35 +27,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from indicator_audit.core.errors import LocatedError
+from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import KINDS, Severity
 from indicator_audit.packs.cache import StrictData, cached
+from indicator_audit.packs.load import LexiconChanges, LexiconConfig
 from indicator_audit.read.source import Mapping, Node, Scalar, Sequence, SourceError, read_file
 
 CONFIG_NAMES = (".indicator-audit.yaml", ".indicator-audit.yml")
-
-
-class ConfigError(LocatedError):
-    """A configuration file (or a rule pack it names) that cannot be used."""
-
-
-@dataclass
-class LexiconChanges(StrictData):
-    vague_phrases: list[str] = field(default_factory=list)
-    vague_modifiers: list[str] = field(default_factory=list)
-    vague_verbs: list[str] = field(default_factory=list)
-    measurable_nouns: list[str] = field(default_factory=list)
-    qualitative_values: list[str] = field(default_factory=list)
-    process_words: list[str] = field(default_factory=list)
-
-    def any(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
-
-
-@dataclass
-class LexiconConfig(StrictData):
-    add: LexiconChanges = field(default_factory=LexiconChanges)
-    remove: LexiconChanges = field(default_factory=LexiconChanges)
 
 
 @dataclass

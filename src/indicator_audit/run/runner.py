@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import Finding
 from indicator_audit.lint.engine import RunOptions
 from indicator_audit.lint.registry import Rule
@@ -16,7 +17,6 @@ from indicator_audit.packs.load import Packs, default_packs
 from indicator_audit.run.audit import Audit, audit_path_full
 from indicator_audit.run.config import (
     Config,
-    ConfigError,
     check_names,
     find_config,
     load_config_file,

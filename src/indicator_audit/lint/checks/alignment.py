@@ -14,8 +14,13 @@ from collections.abc import Iterator
 from indicator_audit.core.clauses import clauses
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import Span
-from indicator_audit.lint.engine import DocumentContext, IndicatorContext
-from indicator_audit.lint.registry import LABEL_FIELDS, document_rule, indicator_rule
+from indicator_audit.lint.registry import (
+    LABEL_FIELDS,
+    DocumentContext,
+    IndicatorContext,
+    document_rule,
+    indicator_rule,
+)
 from indicator_audit.packs.load import Packs
 from indicator_audit.parse.grammar import parse_cell
 

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind
-from indicator_audit.lint.engine import IndicatorContext
-from indicator_audit.lint.registry import LABEL_FIELDS, indicator_rule
+from indicator_audit.lint.registry import LABEL_FIELDS, IndicatorContext, indicator_rule
 
 SRC_FRAMEWORK = (
     "财预〔2020〕10号 附件 自评表指标体系（产出：数量/质量/时效/成本；"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind
-from indicator_audit.lint.engine import IndicatorContext
 from indicator_audit.lint.facts import direction_of
-from indicator_audit.lint.registry import indicator_rule
+from indicator_audit.lint.registry import IndicatorContext, indicator_rule
 
 SRC_DIRECTION = (
     "指南 §3.4（数量、覆盖率、满意度 → ≥；成本、时长、响应/恢复时间、故障次数 → ≤；"

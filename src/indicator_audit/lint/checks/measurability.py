@@ -8,9 +8,15 @@ from collections.abc import Iterator
 from indicator_audit.core.clauses import clauses
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind, ParsedCell, Span
-from indicator_audit.lint.engine import DocumentContext, IndicatorContext
 from indicator_audit.lint.facts import has_number
-from indicator_audit.lint.registry import CELL_FIELDS, LABEL_FIELDS, document_rule, indicator_rule
+from indicator_audit.lint.registry import (
+    CELL_FIELDS,
+    LABEL_FIELDS,
+    DocumentContext,
+    IndicatorContext,
+    document_rule,
+    indicator_rule,
+)
 
 SRC_QUANTIFY = "财预〔2021〕101号《项目支出核心绩效目标和指标设置及取值指引》：指标应细化、量化"
 SRC_LOCAL = "地方绩效目标管理办法：绩效目标应指向明确、具体细化、合理可行，尽量定量表述"

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import Span
-from indicator_audit.lint.engine import IndicatorContext
-from indicator_audit.lint.registry import CELL_FIELDS, indicator_rule
+from indicator_audit.lint.registry import CELL_FIELDS, IndicatorContext, indicator_rule
 
 # Look-alike or two-character spellings → the one symbol forms and systems expect.
 _CANONICAL = {

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import Span
-from indicator_audit.lint.engine import IndicatorContext
-from indicator_audit.lint.registry import LABEL_FIELDS, indicator_rule
+from indicator_audit.lint.registry import LABEL_FIELDS, IndicatorContext, indicator_rule
 
 SRC_PROCESS = (
     "财预〔2021〕101号 取值指引：财力、人力和物力等投入数量不能作为绩效目标；"

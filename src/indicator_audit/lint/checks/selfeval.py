@@ -10,9 +10,13 @@ from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind, Clause
-from indicator_audit.lint.engine import DocumentContext, IndicatorContext
 from indicator_audit.lint.facts import IndicatorFacts, direction_of
-from indicator_audit.lint.registry import document_rule, indicator_rule
+from indicator_audit.lint.registry import (
+    DocumentContext,
+    IndicatorContext,
+    document_rule,
+    indicator_rule,
+)
 
 SRC_SCORING = (
     "财预〔2020〕10号 附件：定量指标按完成比例计分（正向 权重×实际/目标，反向 权重×目标/实际，"

@@ -9,9 +9,13 @@ from functools import lru_cache
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind
 from indicator_audit.lint.checks.measurability import is_blank
-from indicator_audit.lint.engine import DocumentContext, IndicatorContext
 from indicator_audit.lint.facts import IndicatorFacts
-from indicator_audit.lint.registry import document_rule, indicator_rule
+from indicator_audit.lint.registry import (
+    DocumentContext,
+    IndicatorContext,
+    document_rule,
+    indicator_rule,
+)
 
 SRC_COMPLETE = (
     "财预〔2015〕88号 审核要点：完整性；指南 §3.1（至少一个产出、一个效益指标；"

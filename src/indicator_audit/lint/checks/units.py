@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind
-from indicator_audit.lint.engine import IndicatorContext
-from indicator_audit.lint.registry import indicator_rule
+from indicator_audit.lint.registry import IndicatorContext, indicator_rule
 
 SRC_UNITS = (
     "指南 §3.5（率 → %，时间 → 分钟/小时/天或日期，次数 → 次，金额 → 元/万元，面积 → 平方米/亩；"
