@@ -7,10 +7,10 @@ findings, never imports pydantic: that import alone is a third of a cold `check`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 from indicator_audit._version import __version__
 from indicator_audit.core.findings import Finding, Severity, count_severities
@@ -24,7 +24,20 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class FindingResult(_Out):
+class _Located(_Out):
+    """A result that may stand in a table cell: `cell` ("Sheet1!D7", last of the fields,
+    additive to v1) is left out of the dump when the source is not a table, as the JSON
+    report leaves it out."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_cell(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("cell") is None:
+            data.pop("cell", None)
+        return data
+
+
+class FindingResult(_Located):
     rule: str
     name: str
     kind: str
@@ -37,12 +50,14 @@ class FindingResult(_Out):
     pointer: str
     indicator: int | None
     suggestion: str | None
+    cell: str | None = None
 
 
-class FileError(_Out):
+class FileError(_Located):
     message: str
     line: int
     column: int
+    cell: str | None = None
 
 
 class SuggestionResult(_Out):
@@ -88,7 +103,7 @@ class Report(_Out):
     summary: Summary
 
 
-def to_result(f: Finding) -> FindingResult:
+def to_result(f: Finding, cell_ref: Callable[[int, int], str] | None = None) -> FindingResult:
     return FindingResult(
         rule=f.rule,
         name=f.name,
@@ -102,6 +117,7 @@ def to_result(f: Finding) -> FindingResult:
         pointer=f.pointer,
         indicator=f.indicator,
         suggestion=f.suggestion,
+        cell=cell_ref(f.line, f.column) if cell_ref is not None else None,
     )
 
 
@@ -124,10 +140,18 @@ def suggestion_result(r: Suggestion) -> SuggestionResult:
 def file_result(audit: Audit, suggestions: bool = False) -> FileResult:
     rows = audit.suggest() if suggestions else None
     e = audit.error
+    ref = audit.source.cell_ref if audit.source is not None else None
     return FileResult(
         path=audit.path,
-        error=FileError(message=e.message, line=e.line, column=e.column) if e else None,
-        findings=[to_result(f) for f in audit.findings],
+        error=FileError(
+            message=e.message,
+            line=e.line,
+            column=e.column,
+            cell=ref(e.line, e.column) if ref is not None else None,
+        )
+        if e
+        else None,
+        findings=[to_result(f, ref) for f in audit.findings],
         suggestions=[suggestion_result(r) for r in rows.rows] if rows is not None else [],
     )
 

@@ -302,14 +302,19 @@ def _parse_cached(text: str, mode: Mode) -> ParsedCell:
 
 
 def parse_cell(text: str, mode: Mode = "target") -> ParsedCell:
-    """Parse one cell. Never raises; unreadable text gives a ParsedCell with `error` set.
+    """Parse one cell. Unreadable text gives a ParsedCell with `error` set.
 
     mode "target": text before a value is a qualifier ("一级故障25分钟").
     mode "sentence": it is the subject ("平均故障恢复时间不超过25分钟", indicator names).
+
+    Raises TypeError when `text` is not a string (a number or None is a caller's mistake,
+    not a cell: the reader hands every cell over as text) and ValueError for another mode.
     """
-    if not isinstance(text, str):  # defensive: YAML may hand over numbers
-        text = "" if text is None else str(text)
-    return _parse_cached(text, "sentence" if mode == "sentence" else "target")
+    if not isinstance(text, str):
+        raise TypeError(f"parse_cell 的 text 应为 str，实际为 {type(text).__name__}")
+    if mode not in ("target", "sentence"):
+        raise ValueError(f'parse_cell 的 mode 应为 "target" 或 "sentence"，实际为 {mode!r}')
+    return _parse_cached(text, mode)
 
 
 def clear_cache() -> None:
