@@ -22,31 +22,42 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"indicator-audit: 参数错误：{message}\n")
-        raise SystemExit(EXIT_INPUT)
+_COLORS = ["auto", "always", "never"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    from indicator_audit.cli.arguments import ArgumentParser, choice
+
+    p = ArgumentParser(
         prog="indicator-audit",
         description="审核预算绩效目标表（绩效目标申报表、绩效自评表）中的指标。",
     )
-    p.add_argument("--version", action="version", version=f"indicator-audit {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"indicator-audit {__version__}",
+        help="显示版本号并退出",
+    )
+    sub = p.add_subparsers(dest="command", required=True, parser_class=ArgumentParser, title="命令")
 
     c = sub.add_parser("check", help="检查一个或多个绩效目标文件（文件或目录）")
-    c.add_argument("paths", nargs="+", metavar="PATH")
-    c.add_argument("--format", "-f", choices=list(FORMATS), default="rich")
-    c.add_argument(
+    c.add_argument("paths", nargs="+", metavar="PATH", help="文件或目录（目录递归查找）")
+    choice(
+        c,
+        "--format",
+        "-f",
+        choices=list(FORMATS),
+        default="rich",
+        help="报告格式",
+        metavar="FORMAT",
+    )
+    choice(
+        c,
         "--fail-on",
         choices=list(_FAIL_ON),
         default="error",
-        help="达到该级别的问题使退出码为 1（默认 error；never 表示总是 0）",
+        help="达到该级别的问题使退出码为 1，never 表示总是 0",
+        metavar="LEVEL",
     )
     c.add_argument("--output", "-o", metavar="FILE", help="把报告写入文件")
     c.add_argument("--preset", help="权重与类别约定（rules/conventions.yaml 中的 presets）")
@@ -62,27 +73,41 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--suggest",
         action="store_true",
-        help="JSON 报告中附上每个文件的修订建议表（suggestions），同 suggest 命令",
+        help="JSON 报告中附上每个文件的修订建议表（suggestions），同 suggest 命令；只用于 -f json",
     )
-    c.add_argument("--fix", action="store_true", help="就地修正机械性问题（符号、全角、类别名称）")
-    c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    c.add_argument(
+        "--fix",
+        action="store_true",
+        help="就地修正 YAML/JSON 文件中的机械性问题（符号、全角、类别名称）；不修改表格文件",
+    )
+    choice(c, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
 
     q = sub.add_parser("parse", help="解析指标文字，显示解析结构")
-    q.add_argument("texts", nargs="+", metavar="TEXT")
-    q.add_argument("--format", "-f", choices=["rich", "json"], default="rich")
-    q.add_argument(
+    q.add_argument("texts", nargs="+", metavar="TEXT", help="指标文字或指标值")
+    choice(
+        q,
+        "--format",
+        "-f",
+        choices=["rich", "json"],
+        default="rich",
+        help="输出格式",
+        metavar="FORMAT",
+    )
+    choice(
+        q,
         "--mode",
         choices=["target", "sentence"],
         default="sentence",
-        help="sentence：整句指标（默认）；target：指标值单元格",
+        help="sentence：整句指标；target：指标值单元格",
+        metavar="MODE",
     )
 
     sub.add_parser("rules", help="列出全部规则")
     r = sub.add_parser("rule", help="显示一条规则的说明")
-    r.add_argument("code", metavar="CODE_OR_NAME")
+    r.add_argument("code", metavar="CODE_OR_NAME", help="规则代码（如 IA301）或名称")
 
     v = sub.add_parser("convert", help="把 Excel/CSV/JSON 表格（或 YAML）转换为 targets.yaml")
-    v.add_argument("input", metavar="FILE")
+    v.add_argument("input", metavar="FILE", help="要转换的文件")
     v.add_argument(
         "--output",
         "-o",
@@ -92,10 +117,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="输出 targets.yaml 的 JSON Schema（供编辑器补全）")
 
     g = sub.add_parser("suggest", help="给出修订后的指标表（保留 / 修改 / 新增，并说明理由）")
-    g.add_argument("path", metavar="PATH")
-    g.add_argument("--format", "-f", choices=["rich", "json"], default="rich")
+    g.add_argument("path", metavar="PATH", help="要给出建议的文件")
+    choice(
+        g,
+        "--format",
+        "-f",
+        choices=["rich", "json"],
+        default="rich",
+        help="输出格式",
+        metavar="FORMAT",
+    )
     g.add_argument("--write", "-w", metavar="OUT.yaml", help="把完整的修订稿写入文件")
-    g.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    choice(g, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
     return p
 
 
