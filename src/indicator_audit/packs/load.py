@@ -16,6 +16,7 @@ from indicator_audit.core.errors import LocatedError
 from indicator_audit.core.lazy import lazy
 from indicator_audit.core.resources import read_resource
 from indicator_audit.packs.cache import StrictData, cached
+from indicator_audit.packs.heads import HeadTable
 
 
 @dataclass
@@ -89,11 +90,23 @@ class Family(StrictData):
     direction: Literal["min", "max", "exact", "none"]
     dimensions: list[str]
     confident: bool = True
+    unwanted: bool = False  # measures something nobody wants more of (损失, 投诉, 误差率)
+    generic: bool = False  # says how something is counted (数量, 次数, 面积), not what
+
+
+@dataclass(frozen=True, slots=True)
+class Heads(StrictData):
+    """How a generic head takes the direction of what it counts (see packs/heads.py)."""
+
+    things: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    inverters: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class Families(StrictData):
     families: list[Family]
+    heads: Heads
     satisfaction_groups: list[str]
     satisfaction_generic: list[str]
     satisfaction_credible_max: float
@@ -310,20 +323,16 @@ class Packs:
         return {p.word: p for p in self.process.patterns}
 
     @lazy
-    def family_table(self) -> list[tuple[re.Pattern[str], Family]]:
-        return [(_words_regex(f.words), f) for f in self.families.families]
+    def head_table(self) -> HeadTable:
+        return HeadTable.of(self.families)
 
     def family_of(self, subject: str) -> Family | None:
-        """The first family one of whose words the subject contains (memoised: tables repeat
-        the same names across projects)."""
+        """The family of the name's head, its last family word (memoised: tables repeat the
+        same names across projects)."""
         cache = self._family_cache
         if subject in cache:
             return cache[subject]
-        found = None
-        for pattern, fam in self.family_table:
-            if pattern.search(subject):
-                found = fam
-                break
+        found = self.head_table.family(subject)
         if len(cache) < 100_000:
             cache[subject] = found
         return found

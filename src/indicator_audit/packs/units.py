@@ -51,6 +51,8 @@ class UnitsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     units: list[UnitGroup]
+    magnitudes: dict[str, float] = Field(default_factory=dict)
+    magnitude_dimensions: list[str] = Field(default_factory=list)
     points: list[str]
     periods: list[str]
     qualitative: list[str]

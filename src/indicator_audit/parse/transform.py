@@ -119,6 +119,20 @@ def lexicon() -> Lexicon:
     return cached("units", text, (__file__, schema), Lexicon, lambda: _build_lexicon(text))
 
 
+def _add_magnitudes(
+    units: dict[str, UnitInfo], magnitudes: dict[str, float], dimensions: frozenset[str]
+) -> None:
+    """ "万粒" is 粒 counted in tens of thousands: each unit of `dimensions` gets its prefixed
+    spellings, unless the pack spells them itself (万元 is money, not 元 × 10,000 of a count)."""
+    for spelling, info in list(units.items()):
+        if info.dimension not in dimensions or spelling[0].isascii():
+            continue
+        for prefix, scale in magnitudes.items():
+            key = normalise(prefix) + spelling
+            if key not in units:
+                units[key] = UnitInfo(info.canonical, info.dimension, info.scale * scale)
+
+
 def _build_lexicon(text: str) -> Lexicon:
     from indicator_audit.packs.load import validate_pack
     from indicator_audit.packs.units import UnitsFile
@@ -131,6 +145,7 @@ def _build_lexicon(text: str) -> Lexicon:
             units[normalise(spelling)] = UnitInfo(group.canonical, group.dimension, scale)
         for spelling in group.own:
             units[normalise(spelling)] = UnitInfo(spelling, group.dimension, 1.0)
+    _add_magnitudes(units, data.magnitudes, frozenset(data.magnitude_dimensions))
     periods = tuple(sorted({normalise(p) for p in data.periods}, key=lambda s: (-len(s), s)))
     return Lexicon(
         units=units,

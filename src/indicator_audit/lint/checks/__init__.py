@@ -28,6 +28,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     direction.missing_comparator,
     direction.comparator_against_meaning,
     direction.impossible_rate,
+    direction.direction_not_stated,
     normalize.comparator_spelling,
     normalize.fullwidth_digits,
     units.missing_unit,

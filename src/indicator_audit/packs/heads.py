@@ -1,0 +1,97 @@
+"""Which family an indicator name belongs to, read from its head.
+
+A Chinese noun phrase puts its head last: `服务周期内市民对空气质量改善的满意程度` is a degree of
+satisfaction (周期 only qualifies it), `平均故障恢复时间` a time, `成本控制率` a rate. So the
+family is the one whose word ends last in the name (the longest such word where several end).
+
+A generic head (数量, 次数, 人数, 面积) says how something is counted, not whether more of it is
+better: `投诉件数`, `安全事故发生次数` and `病虫害发生面积` count unwanted things and are better
+when lower. Work done on an unwanted thing is wanted (`挽回经济损失`, `治理污染面积`): there the
+direction is left unsaid rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indicator_audit.packs.load import Families, Family
+
+
+def _reversed_words(words: list[str]) -> re.Pattern[str]:
+    """The words reversed, longest first: searching a reversed name finds the word that ends
+    last in it, and the longest of those."""
+    unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w[::-1]) for w in unique) or r"(?!x)x")
+
+
+@dataclass(frozen=True, slots=True)
+class HeadTable:
+    words: re.Pattern[str]
+    by_word: dict[str, Family]
+    things: re.Pattern[str]
+    links: tuple[str, ...]
+    inverters: re.Pattern[str]
+    derived: dict[tuple[str, str], Family] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, families: Families) -> HeadTable:
+        by_word: dict[str, Family] = {}
+        for fam in families.families:
+            for word in fam.words:
+                by_word.setdefault(word, fam)  # a word listed twice belongs to the first family
+        heads = families.heads
+        inverters = sorted(heads.inverters, key=len, reverse=True)
+        return cls(
+            _reversed_words(list(by_word)),
+            by_word,
+            _reversed_words(heads.things),
+            tuple(sorted(heads.links, key=len, reverse=True)),
+            re.compile("|".join(re.escape(w) for w in inverters) or r"(?!x)x"),
+        )
+
+    def family(self, name: str) -> Family | None:
+        m = self.words.search(name[::-1])
+        if m is None:
+            return None
+        fam = self.by_word[m.group(0)[::-1]]
+        start = len(name) - m.end()  # where the head starts in the name
+        if fam.generic:
+            before = self._unlinked(name[:start])
+            thing = self.things.match(before[::-1])
+            if thing is not None:
+                start = len(before) - thing.end()
+                fam = self._derive(fam, "unwanted")
+        if fam.unwanted and self.inverters.search(name, 0, start):
+            return self._derive(fam, "undecided")
+        return fam
+
+    def _unlinked(self, text: str) -> str:
+        """`text` without the link words at its end (事故发生|次数, 投诉的|件数)."""
+        cut = True
+        while cut:
+            cut = False
+            for link in self.links:
+                if text.endswith(link) and len(text) > len(link):
+                    text = text[: -len(link)]
+                    cut = True
+        return text
+
+    def _derive(self, fam: Family, how: str) -> Family:
+        key = (fam.name, how)
+        found = self.derived.get(key)
+        if found is None:
+            if how == "unwanted":  # 投诉件数: still counted in 件, better when fewer
+                found = replace(
+                    fam,
+                    name=f"unwanted-{fam.name}",
+                    direction="max",
+                    unwanted=True,
+                    generic=False,
+                )
+            else:  # 挽回经济损失: a unit still expected, a direction not
+                found = replace(fam, confident=False)
+            self.derived[key] = found
+        return found
