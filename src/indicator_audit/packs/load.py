@@ -9,14 +9,17 @@ neither pydantic nor PyYAML.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field, fields, replace
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from indicator_audit.core.errors import LocatedError
 from indicator_audit.core.lazy import lazy
 from indicator_audit.core.resources import read_resource
 from indicator_audit.packs.cache import StrictData, cached
-from indicator_audit.packs.heads import HeadTable
+from indicator_audit.packs.families import Families as Families
+from indicator_audit.packs.families import Family as Family
+from indicator_audit.packs.families import HeadTable
 
 
 @dataclass
@@ -81,36 +84,6 @@ class ProcessPattern(StrictData):
 @dataclass(frozen=True, slots=True)
 class Process(StrictData):
     patterns: list[ProcessPattern]
-
-
-@dataclass(frozen=True, slots=True)
-class Family(StrictData):
-    name: str
-    words: list[str]
-    direction: Literal["min", "max", "exact", "none"]
-    dimensions: list[str]
-    confident: bool = True
-    unwanted: bool = False  # measures something nobody wants more of (损失, 投诉, 误差率)
-    generic: bool = False  # says how something is counted (数量, 次数, 面积), not what
-
-
-@dataclass(frozen=True, slots=True)
-class Heads(StrictData):
-    """How a generic head takes the direction of what it counts (see packs/heads.py)."""
-
-    things: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    inverters: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Families(StrictData):
-    families: list[Family]
-    heads: Heads
-    satisfaction_groups: list[str]
-    satisfaction_generic: list[str]
-    satisfaction_credible_max: float
-    quality_words: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +161,12 @@ def load_pack(model: type[_M], name: str) -> _M:
     """rules/NAME validated as `model` (from the cache when it was validated before); a
     PackError with the place if it fails."""
     text = read_resource("rules", name)
+    # the schema may live in its own module (packs/families.py): a change there misses the cache
+    schema = getattr(sys.modules.get(model.__module__), "__file__", None) or __file__
     return cached(
         f"pack-{name.replace('/', '-')}",
         text,
-        (__file__,),
+        (__file__, schema),
         model,
         lambda: validate_pack(model, name, text),
     )

@@ -1,4 +1,5 @@
-"""Which family an indicator name belongs to, read from its head.
+"""The families pack (rules/families.yaml), and which family a name belongs to, read from
+its head.
 
 A Chinese noun phrase puts its head last: `服务周期内市民对空气质量改善的满意程度` is a degree of
 satisfaction (周期 only qualifies it), `平均故障恢复时间` a time, `成本控制率` a rate. So the
@@ -14,10 +15,39 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import Literal
 
-if TYPE_CHECKING:
-    from indicator_audit.packs.load import Families, Family
+from indicator_audit.packs.cache import StrictData
+
+
+@dataclass(frozen=True, slots=True)
+class Family(StrictData):
+    name: str
+    words: list[str]
+    direction: Literal["min", "max", "exact", "none"]
+    dimensions: list[str]
+    confident: bool = True
+    unwanted: bool = False  # measures something nobody wants more of (损失, 投诉, 误差率)
+    generic: bool = False  # says how something is counted (数量, 次数, 面积), not what
+
+
+@dataclass(frozen=True, slots=True)
+class Heads(StrictData):
+    """How a generic head takes the direction of what it counts (see HeadTable)."""
+
+    things: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    inverters: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Families(StrictData):
+    families: list[Family]
+    heads: Heads
+    satisfaction_groups: list[str]
+    satisfaction_generic: list[str]
+    satisfaction_credible_max: float
+    quality_words: list[str]
 
 
 def _reversed_words(words: list[str]) -> re.Pattern[str]:
