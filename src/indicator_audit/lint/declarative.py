@@ -219,6 +219,7 @@ def _fields() -> dict[str, FieldSpec]:
         "subcategory": _ind(lambda f: f.subcategory, "str", "标准二级指标名，如“时效指标”"),
         "name": _ind(lambda f: _text(f.name), "str", "三级指标（指标名称）原文"),
         "subject": _ind(lambda f: _text(f.subject), "str", "指标名称去掉其中写的目标后的部分"),
+        "part": _ind(lambda f: f.is_part, "bool", "“其中:”行：上一行指标的组成部分，不单独计分"),
         "target": _ind(lambda f: _text(f.target), "str", "指标值原文"),
         "target.kind": _ind(
             lambda f: f.target_parsed.kind.value, "str", "指标值的形态：" + "/".join(kinds), kinds

@@ -19,6 +19,19 @@ from indicator_audit.read.document import Cell, Indicator
 
 T = TypeVar("T")
 _SPACE = re.compile(r"[\s\u3000*]+")
+# Before a name: the form's numbering and marks (指标1: / 指标1. / 指标1 run in / 1、 / （一） /
+# 一、 / ① / ★) and 其中: (a part of the row above).
+_NAME_LEAD = re.compile(
+    r"(?:[\s★☆]+|指标\s*[0-9０-９]{1,2}\s*[:：.．、]?"
+    r"|[0-9０-９]{1,2}\s*[、.．)）](?![0-9０-９])"
+    r"|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、"
+    r"|[①-⑳]|其中\s*[:：]?)+"
+)
+# After a name: one bracketed tail, a unit or a template hint.
+_NAME_TAIL = re.compile(r"\s*[（(]([^（）()]{1,12})[)）]\s*$")
+_TEMPLATE_HINT = re.compile(r"\*|＊|[xX]{2}|…|[≥≤<>]")
+# A form's note in a category cell: "数量指标 (必填硬性指标)", "经济效益 指标 （选填）"
+_NOTE = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def has_number(parsed: ParsedCell) -> bool:
@@ -44,7 +57,7 @@ def clean_label(text: str | None, packs: Packs) -> str:
 
 
 def _clean_label(text: str, packs: Packs) -> str:
-    out = _SPACE.sub("", text)
+    out = _SPACE.sub("", _NOTE.sub("", text))
     for suffix in packs.taxonomy.strip_suffixes:
         if out.endswith(suffix) and len(out) > len(suffix) + 1:
             out = out[: -len(suffix)]
@@ -125,7 +138,8 @@ class IndicatorFacts:
         elif group == "name":
             key = self.name
         else:
-            key = (self.target, f.comparator, f.unit)
+            # a unit in the name's trailing brackets stands for an empty 度量单位 column
+            key = (self.target, f.comparator, f.unit, None if f.unit else self.name_unit_text)
         table = self._shared.get(group)
         if table is None:
             table = self._shared[group] = {}
@@ -179,8 +193,44 @@ class IndicatorFacts:
     # -- parsed cells ------------------------------------------------------------------------
 
     @grouped("name")
+    def name_span(self) -> tuple[int, int]:
+        """Where the name proper stands in the name cell: without the form's numbering and
+        marks before it (指标1:, 1、, （一）, ①, ★, 其中:) and a unit or a template hint in
+        brackets after it (主导制修订项目数量(项), 培训人数(≥**人))."""
+        name = self.name
+        lead = _NAME_LEAD.match(name)
+        start = lead.end() if lead else 0
+        end = len(name.rstrip())
+        tail = _NAME_TAIL.search(name, start)
+        if tail is not None and tail.start() > start:
+            inner = tail.group(1)
+            if _TEMPLATE_HINT.search(inner) or parse_unit(inner) is not None:
+                end = tail.start()
+        return start, end
+
+    @grouped("name")
+    def name_body(self) -> str:
+        start, end = self.name_span
+        return self.name[start:end]
+
+    @grouped("name")
+    def name_unit_text(self) -> str | None:
+        """The unit written in the name's trailing brackets: "数量(项)" → "项"."""
+        _, end = self.name_span
+        tail = _NAME_TAIL.match(self.name, end)
+        if tail is None or _TEMPLATE_HINT.search(tail.group(1)):
+            return None
+        return tail.group(1).strip()
+
+    @grouped("name")
+    def is_part(self) -> bool:
+        """A `其中:` row: a part of the row above, not an indicator of its own."""
+        lead = _NAME_LEAD.match(self.name)
+        return lead is not None and "其中" in lead.group(0)
+
+    @grouped("name")
     def name_parsed(self) -> ParsedCell:
-        return parse_cell(self.name, "sentence")
+        return parse_cell(self.name_body, "sentence")
 
     @grouped("target")
     def target_parsed(self) -> ParsedCell:
@@ -198,8 +248,14 @@ class IndicatorFacts:
 
     @grouped("target")
     def unit_column(self) -> Unit | None:
-        text = self.indicator.fields.unit
+        """The 度量单位 column, or the unit in the name's trailing brackets when it is empty."""
+        text = self.indicator.fields.unit or self.name_unit_text
         return parse_unit(text) if text else None
+
+    @property
+    def unit_field(self) -> str:
+        """Where unit_column was written: its own column, or the name."""
+        return "unit" if self.indicator.fields.unit else "name"
 
     @grouped("target")
     def clause(self) -> Clause | None:
@@ -225,7 +281,7 @@ class IndicatorFacts:
         if clause is not None and clause.unit is not None:
             return clause.unit, "target"
         if self.unit_column is not None:
-            return self.unit_column, "unit"
+            return self.unit_column, self.unit_field
         return None
 
     @property
@@ -270,7 +326,22 @@ class IndicatorFacts:
         first = self.name_parsed.first
         if first is not None and first.subject:
             return first.subject
-        return self.name
+        return self.name_body
+
+    @grouped("name")
+    def name_vague(self) -> re.Match[str] | None:
+        """The vague verb of a name that states an intention and nothing measurable
+        (保障单位正常运转), or a vague target phrase written into the name (知晓率显著提升);
+        None where a measurable thing follows the verb (路灯维护经费)."""
+        subject = self.subject
+        packs = self.packs
+        phrase = packs.vague_phrase_re.search(subject)
+        if phrase is not None and len(phrase.group(0)) >= 4:
+            return phrase  # 知晓率显著提升: a vague target written into the name
+        verb = packs.vague_verb_re.search(subject)
+        if verb is None or packs.names_measurable(subject):
+            return None
+        return None if has_number(self.name_parsed) else verb
 
     @grouped("name")
     def family(self) -> Family | None:

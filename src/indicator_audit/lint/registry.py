@@ -13,6 +13,7 @@ from typing import Any, Literal
 from indicator_audit.core.findings import KINDS, Edit, Finding, Severity
 from indicator_audit.core.parsed import Span
 from indicator_audit.lint.facts import IndicatorFacts, SharedFacts
+from indicator_audit.lint.layout import Layout, read_as_meant
 from indicator_audit.packs.load import Packs, Preset
 from indicator_audit.read.document import Cell, Document
 
@@ -143,14 +144,26 @@ Proto = tuple[RuleMeta, str | None, str, Span | None, str | None, tuple[int, int
 
 
 class DocumentContext:
-    __slots__ = ("__weakref__", "document", "facts", "memo", "packs", "preset", "rule")
+    __slots__ = (
+        "__weakref__",
+        "document",
+        "facts",
+        "layout",
+        "memo",
+        "packs",
+        "preset",
+        "rule",
+    )
 
     def __init__(self, document: Document, packs: Packs, preset: Preset) -> None:
         self.document = document
         self.packs = packs
         self.preset = preset
         shared: SharedFacts = {}  # facts of repeated labels, names and targets: see analysis
-        self.facts = [IndicatorFacts(ind, packs, shared) for ind in document.indicators]
+        # the table as meant: merged labels filled in, names read from the 二级 column
+        indicators, layout = read_as_meant(document.indicators, packs)
+        self.layout: Layout = layout
+        self.facts = [IndicatorFacts(ind, packs, shared) for ind in indicators]
         self.rule: RuleMeta | None = None
         self.memo: dict[str, object] = {}  # derived data shared by the rules of one document
 

@@ -73,6 +73,7 @@ class Lexicon(StrictData):
     qualitative_values: list[str]
     incomparable_actuals: list[str]
     output_verbs: list[str] = field(default_factory=list)
+    unmeasurable_nouns: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +281,19 @@ class Packs:
     @lazy
     def measurable_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.measurable_nouns)
+
+    @lazy
+    def unmeasurable_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.unmeasurable_nouns)
+
+    def names_measurable(self, text: str) -> bool:
+        """A measurable noun stands in the text, and not only inside a word that names no
+        quantity (the 量 of 教学质量)."""
+        found = list(self.measurable_re.finditer(text))
+        if not found:
+            return False
+        inert = [m.span() for m in self.unmeasurable_re.finditer(text)]
+        return any(not any(a <= m.start() and m.end() <= b for a, b in inert) for m in found)
 
     @lazy
     def qualitative_set(self) -> frozenset[str]:

@@ -22,6 +22,7 @@ from indicator_audit.core.clauses import clauses
 from indicator_audit.core.findings import Finding
 from indicator_audit.core.parsed import CellKind, Clause
 from indicator_audit.lint.facts import IndicatorFacts, SharedFacts
+from indicator_audit.lint.layout import read_as_meant
 from indicator_audit.packs.load import Packs, default_packs
 from indicator_audit.packs.templates import BLANK, Template, TemplateIndicator, general_template
 from indicator_audit.parse.grammar import parse_cell
@@ -242,7 +243,8 @@ class _Suggester:
         self.document = document
         self.packs = packs
         shared: SharedFacts = {}
-        self.facts = [IndicatorFacts(ind, packs, shared) for ind in document.indicators]
+        indicators, _ = read_as_meant(document.indicators, packs)
+        self.facts = [IndicatorFacts(ind, packs, shared) for ind in indicators]
         self.codes: dict[int, set[str]] = {}
         self.doc_findings: list[Finding] = []
         self.edits: dict[int, list[Finding]] = {}

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from indicator_audit.core.clauses import clauses
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import Span
+from indicator_audit.lint.goals import vague_words
 from indicator_audit.lint.registry import (
     LABEL_FIELDS,
     DocumentContext,
@@ -177,10 +178,11 @@ def sub_goals(text: str, start: int, end: int, packs: Packs) -> Iterator[tuple[i
     severity=Severity.WARNING,
     source=SRC_ALIGN,
     summary="年度目标的某个分句没有任何指标衡量",
-    bad="goals:\n  annual: [保障各信息系统数据的完整性和安全性]\n"
+    bad="goals:\n  annual: [完成机关局域网络改造升级]\n"
     "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 全年巡检次数, target: ≥12次}",
-    good="goals:\n  annual: [保障各信息系统数据的完整性和安全性]\n"
-    "indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 数据丢失次数, target: =0次}",
+    good="goals:\n  annual: [完成机关局域网络改造升级]\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 局域网络改造升级点位数, "
+    "target: ≥40个}",
     packs=("concepts",),
 )
 def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
@@ -192,8 +194,8 @@ def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
         return
     matcher = _matcher_for(ctx)
     for cell in ctx.goal_cells():
-        pieces = [p for a, b in clauses(cell.text) for p in sub_goals(cell.text, a, b, ctx.packs)]
-        for start, end in pieces:
+        text = cell.text
+        for start, end in _aims_to_measure(text, ctx.packs):
             clause = cell.text[start:end].strip()
             if len(clause) < 4 or matcher.covered(clause):
                 continue
@@ -203,6 +205,31 @@ def goal_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
                 span=Span(start, end),
                 suggestion="为这一目标增加一个可量化的产出或效益指标",
             )
+
+
+def _aims_to_measure(text: str, packs: Packs) -> Iterator[tuple[int, int]]:
+    """The aims of a goal text that this rule judges. One finding per aim: an aim that says
+    only 完善/保障/提升 in a clause vague-goal reports is left to vague-goal, which names it
+    unmeasured too."""
+    for start, end in clauses(text):
+        vague_clause = bool(vague_words(text[start:end], packs))
+        for a, b in sub_goals(text, start, end, packs):
+            if not (vague_clause and vague_words(text[a:b], packs)):
+                yield a, b
+
+
+def uncovered_pieces(ctx: DocumentContext, text: str, start: int, end: int) -> list[str]:
+    """The vague aims of a vague goal clause (split as goal-not-measured splits it) that no
+    indicator measures: vague-goal names them, goal-not-measured leaves them."""
+    if not ctx.facts:
+        return []
+    matcher = _matcher_for(ctx)
+    out = []
+    for a, b in sub_goals(text, start, end, ctx.packs):
+        piece = text[a:b].strip()
+        if vague_words(piece, ctx.packs) and not matcher.covered(piece):
+            out.append(piece)
+    return out
 
 
 @document_rule(

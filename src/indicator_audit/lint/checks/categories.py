@@ -39,6 +39,8 @@ def nonstandard_level1(ctx: IndicatorContext) -> Iterator[Finding]:
     if raw is None or not raw.strip():
         if f.indicator.fields.level2 and f.level2 is not None:
             return  # a 二级 label alone still places the indicator
+        if "level1" in ctx.doc.layout.blank_columns:
+            return  # the whole column is blank: category-column-blank says it once
         yield ctx.finding(
             None,
             f"指标“{f.subject}”没有一级指标",
@@ -101,6 +103,9 @@ def nonstandard_level2(ctx: IndicatorContext) -> Iterator[Finding]:
     if not raw:
         if not taxonomy.categories[cat].level2:
             return
+        layout = ctx.doc.layout
+        if layout.names_in_level2 or "level2" in layout.blank_columns:
+            return  # said once for the table (names-in-level2-column, category-column-blank)
         options = "、".join(taxonomy.categories[cat].level2)
         yield ctx.finding(
             None,
@@ -224,8 +229,8 @@ def output_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
     if f.category != "outcome":
         return
     m = ctx.packs.output_verb_re.match(f.subject.lstrip("*（( "))
-    if m is None:
-        return
+    if m is None or f.name_vague is not None:
+        return  # 维护单位日常运转: an intention, not an output (vague-name says so)
     yield ctx.finding(
         "level1" if "level1" in f.indicator.cells else None,
         f"“{f.subject}”是项目完成的工作（“{m.group(0)}…”），属于产出，却放在了效益指标下",
@@ -303,6 +308,13 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
         )
         return
     parsed = f.name_parsed
+    if parsed.kind == CellKind.DEADLINE and parsed.first is not None and not parsed.first.subject:
+        yield ctx.finding(
+            "name",
+            f"三级指标“{name}”是一个日期或期间，不是指标名称",
+            suggestion="名称写所衡量的量（如“项目完成时间”），日期写在指标值中",
+        )
+        return
     if parsed.kind == CellKind.QUANTITY and parsed.first is not None and not parsed.first.subject:
         yield ctx.finding(
             "name",

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from indicator_audit.core.clauses import clauses
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind, ParsedCell, Span
-from indicator_audit.lint.facts import has_number
+from indicator_audit.lint.checks.alignment import uncovered_pieces
+from indicator_audit.lint.goals import vague_words
 from indicator_audit.lint.registry import (
     CELL_FIELDS,
     LABEL_FIELDS,
@@ -116,18 +117,16 @@ def vague_name(ctx: IndicatorContext) -> Iterator[Finding]:
     """
     f = ctx.facts
     subject = f.subject
-    if not subject:
-        return
-    packs = ctx.packs
-    verb = packs.vague_verb_re.search(subject)
+    verb = f.name_vague
     if verb is None:
         return
-    if packs.measurable_re.search(subject) or has_number(f.name_parsed):
-        return
+    at = max(f.name.find(subject), 0)  # the subject stands after the form's numbering
     yield ctx.finding(
         "name",
-        f"指标名称“{subject}”只表达意图（“{verb.group(0)}”），没有可衡量的对象",
-        span=Span(verb.start(), verb.end()),
+        f"指标名称“{subject}”只表达意图（“{verb.group(0)}”），没有可衡量的对象"
+        if ctx.packs.vague_verb_re.fullmatch(verb.group(0))
+        else f"指标名称“{subject}”中写了含糊的目标“{verb.group(0)}”，无法衡量",
+        span=Span(at + verb.start(), at + verb.end()),
         suggestion="把名称改为一个可计量的量，如“……率”“……人数”“……时间”，并给出相应的数值目标",
     )
 
@@ -157,30 +156,21 @@ def vague_goal(ctx: DocumentContext) -> Iterator[Finding]:
         for offset, end in clauses(text):
             clause = text[offset:end]
             stripped = clause.strip()
-            if len(stripped) < 4 or any(ch.isdigit() for ch in clause):
-                continue
-            words = list(packs.vague_word_re.finditer(clause))
+            words = vague_words(clause, packs)
             if not words:
-                continue
-            if _has_number_word(clause):
                 continue
             first = words[0]
             shown = "、".join(dict.fromkeys(w.group(0) for w in words))
+            # one finding per clause: what no indicator measures is said here, not again by
+            # goal-not-measured
+            unmeasured = uncovered_pieces(ctx, text, offset, end)
+            also = "；也没有指标衡量“" + "”“".join(unmeasured) + "”" if unmeasured else ""
             yield ctx.finding(
-                f"目标“{stripped}”只有“{shown}”等笼统表述，没有说明做多少、做到什么程度",
+                f"目标“{stripped}”只有“{shown}”等笼统表述，没有说明做多少、做到什么程度{also}",
                 cell=cell,
                 span=Span(offset + first.start(), offset + first.end()),
                 suggestion="写明具体内容、数量和要达到的程度，如“完成__项……维护，……不超过__分钟”",
             )
-
-
-_NUMBER_WORD = re.compile(r"[一二两三四五六七八九十百千万]+[个项次台套人所家条座批期场门篇份]")
-# 每一个学生 / 每个 / 一个都不能少 say "all", not how many
-_QUANTIFIER = re.compile(r"每一?[个位名所户]|一个(?:都|也)")
-
-
-def _has_number_word(text: str) -> bool:
-    return _NUMBER_WORD.search(_QUANTIFIER.sub("", text)) is not None
 
 
 @indicator_rule(
@@ -252,6 +242,8 @@ def unquantified_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
         return ()  # a marked blank: blank-to-fill reports it
     if f.target_quantified or parsed.kind == CellKind.FORMULA:
         return ()
+    if f.target_vague is not None:
+        return ()  # 有效, 效果明显: one problem, one finding — vague-target names it
     value_type = (f.indicator.fields.value_type or "").strip()
     if value_type == "定性" and text not in ctx.packs.qualitative_set:
         return ()  # declared qualitative (allowed when it cannot be quantified); 是/合格 still is not
@@ -397,3 +389,29 @@ def blank_to_fill(ctx: IndicatorContext) -> Iterator[Finding]:
         span=Span(m.start(), m.end()),
         suggestion=f"按“{basis}”填写" if basis else "按计划标准、行业标准或历史标准填写",
     )
+
+
+@document_rule(
+    code="IA204",
+    name="placeholder-goal",
+    kind="placeholder",
+    severity=Severity.ERROR,
+    source="practice（模板残留；指南 §3.6）",
+    summary="年度目标或总体目标中残留模板占位符（**、xx、……）",
+    bad="goals:\n  annual: 完成**日常执法及拆违的出勤任务\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 执法出勤次数, target: ≥300次}",
+    good="goals:\n  annual: 完成300次日常执法及拆违的出勤任务\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 执法出勤次数, target: ≥300次}",
+)
+def placeholder_goal(ctx: DocumentContext) -> Iterator[Finding]:
+    """目标里还留着模板的“**”“xx”，说明要做多少还没有填；一个目标单元格报告一次。"""
+    for cell in ctx.goal_cells():
+        m = _RESIDUE.search(cell.text)
+        if m is None:
+            continue
+        yield ctx.finding(
+            f"目标“{cell.text.strip()}”中残留模板占位符“{m.group(0)}”",
+            cell=cell,
+            span=Span(m.start(), m.end()),
+            suggestion="填入计划完成的数量或程度",
+        )

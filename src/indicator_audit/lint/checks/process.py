@@ -72,7 +72,8 @@ def process_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
 def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """成本指标要给出金额上限，才能说明花同样的钱是否办了更多的事。
 
-    “总成本 100%”“控制在预算内”都只是重复预算本身。名称是“成本控制率”的由 process-indicator
+    “总成本 100%”只是重复预算本身。没有数值的（“控制在预算内”“符合相关规定”）问题在于无法衡量，
+    由 vague-target、unquantified-target 报告，这里不再重复。名称是“成本控制率”的由 process-indicator
     报告，名称根本不是成本（“补助标准达标率”）的由 not-a-cost 报告。
     """
     f = ctx.facts
@@ -80,6 +81,13 @@ def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
         return ()  # a rate or a standard filed under 成本指标 is reported by not-a-cost
     if ctx.packs.process_re.search(f.subject):
         return ()  # 成本控制率: process-indicator already says it is no cap
+    if not f.target_quantified:
+        # no number at all (符合相关规定, 控制在预算内, an empty cell): the problem is that
+        # the cell cannot be measured, which vague-target / unquantified-target / empty-target
+        # say; a masked amount (≤****元) is template residue, which placeholder-target says
+        return ()
+    if f.target_parsed.clauses and any(c.placeholder for c in f.target_parsed.clauses):
+        return ()
     found = f.unit
     if found is not None and found[0].dimension == "money":
         return ()

@@ -396,6 +396,11 @@ def multi_target_cell(ctx: IndicatorContext) -> tuple[Finding, ...]:
     parsed = f.target_parsed
     if parsed.kind != CellKind.MULTI or len(parsed.clauses) < 2:
         return ()
+    # several targets are several values: a unit read as a second clause (元/人*月), a masked
+    # amount (≤****000元) or a deadline before a rate (12月底前100%到位) is one target
+    valued = [c for c in parsed.clauses if c.value is not None and not c.placeholder]
+    if len(valued) < 2:
+        return ()
     parts = []
     for clause in parsed.clauses:
         label = "".join(clause.qualifiers) or "?"

@@ -75,7 +75,8 @@ def unit_mismatch(ctx: IndicatorContext) -> tuple[Finding, ...]:
     f = ctx.facts
     clause = f.clause
     in_target = clause.unit if clause is not None else None
-    column = f.unit_column
+    # the 度量单位 column as written (a unit in the name's brackets is no column)
+    column = f.unit_column if f.indicator.fields.unit else None
     parsed = f.target_parsed
     if (
         column is not None
