@@ -71,5 +71,6 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     selfeval.score_inconsistent,
     selfeval.missed_without_explanation,
     selfeval.actual_not_comparable,
+    selfeval.score_without_evidence,
     selfeval.budget_execution_score,
 )

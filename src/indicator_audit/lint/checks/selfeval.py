@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
-from indicator_audit.core.parsed import CellKind, Clause
-from indicator_audit.lint.facts import IndicatorFacts, direction_of
+from indicator_audit.core.parsed import Clause
+from indicator_audit.lint.completion import Completion, completion, judge, late_date, unit_conflict
+from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.lint.registry import (
     DocumentContext,
     IndicatorContext,
@@ -24,48 +25,20 @@ SRC_SCORING = (
 )
 
 
-def _actual_value(f: IndicatorFacts) -> Clause | None:
-    parsed = f.actual_parsed
-    if parsed is None or parsed.error is not None or len(parsed.clauses) != 1:
-        return None
-    clause = parsed.clauses[0]
-    return clause if clause.value is not None else None
+def _clause_text(cell: str, clause: Clause) -> str:
+    return cell[clause.span.start : clause.span.end].strip(" ;,、。；，")
 
 
-def _direction(f: IndicatorFacts, clause: Clause) -> str:
-    if clause.comparator is not None:
-        return direction_of(clause.comparator)
-    if f.comparator is not None:
-        return direction_of(f.comparator[0])
-    return f.wanted_direction or "min"
-
-
-def completion(f: IndicatorFacts) -> float | None:
-    """Share of the target achieved (1.0 = met), or None when it cannot be computed."""
-    actual = _actual_value(f)
-    parsed = f.target_parsed
-    if actual is None or actual.value is None or parsed.error is not None:
-        return None
-    clauses = [c for c in parsed.clauses if c.value is not None]
-    if not clauses or parsed.kind not in (CellKind.QUANTITY, CellKind.MULTI, CellKind.RANGE):
-        return None
-    b = actual.value * (actual.unit.scale if actual.unit else 1.0)
-    worst = 1.0
-    for clause in clauses:
-        assert clause.value is not None
-        scale = clause.unit.scale if clause.unit else 1.0
-        if actual.unit and clause.unit and actual.unit.dimension != clause.unit.dimension:
-            return None
-        a = clause.value * scale
-        direction = _direction(f, clause)
-        if direction == "max":
-            share = 1.0 if b <= a else (a / b if b > 0 else 1.0)
-        elif direction == "exact":
-            share = 1.0 if abs(a - b) < 1e-9 else (min(a, b) / max(a, b) if max(a, b) else 1.0)
-        else:
-            share = 1.0 if b >= a else (b / a if a > 0 else 1.0)
-        worst = min(worst, share)
-    return worst
+def _missed_text(f: IndicatorFacts, judged: Completion) -> str:
+    """ "完成 96%" for one clause; for several, each missed clause against its target."""
+    if len(judged.clauses) == 1:
+        return f"完成 {judged.share:.0%}"
+    actual = f.indicator.fields.actual or ""
+    parts = [
+        f"“{_clause_text(actual, j.actual)}”未达到“{_clause_text(f.target, j.target)}”"
+        for j in judged.missed
+    ]
+    return "；".join(parts)
 
 
 @indicator_rule(
@@ -109,28 +82,50 @@ def score_above_weight(ctx: IndicatorContext) -> Iterator[Finding]:
     "actual: 100%, weight: 10, score: 10}",
 )
 def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
-    """得分要与实际完成值对得上：达标应得满分；未达标最多按完成比例得分。"""
+    """得分要与实际完成值对得上：达标应得满分；未达标不能得满分，最多按完成比例得分。
+
+    实际值没写单位时按指标值的单位理解（指标值“≥35公里”、实际“35”即达标）；分级、分项的指标值
+    （一级故障30分钟；二级故障120分钟）逐项与实际值对应比较，各按自己的方向；一个实际值对多个
+    分项目标时无从对应，不判断，更不把分项相加。完成日期晚于指标值的时限却得满分，同样不符。
+    """
     f = ctx.facts
     fields = f.indicator.fields
     if fields.score is None or fields.weight is None or fields.weight <= 0:
         return
-    share = completion(f)
-    if share is None:
-        return
-    expected = fields.weight * share
+    full = fields.score >= fields.weight - 1e-9
     actual_text = (fields.actual or "").strip()
-    if share >= 1.0 and fields.score < fields.weight - 1e-9:
+    late = late_date(f)
+    if late is not None:
+        if full:
+            yield ctx.finding(
+                "score",
+                f"实际完成日期“{late[1].text}”晚于指标值的时限“{late[0].text}”，却得了满分"
+                f"（{fields.score:g}/{fields.weight:g}）",
+                suggestion="逾期完成应扣分，并在偏差原因中说明",
+            )
+        return
+    judged = judge(f)
+    if judged is None:
+        return
+    share = judged.share
+    expected = fields.weight * share
+    if judged.met and fields.score < fields.weight - 1e-9:
         yield ctx.finding(
             "score",
             f"实际完成值“{actual_text}”已达到指标值“{f.target.strip()}”，却扣了分"
             f"（{fields.score:g}/{fields.weight:g}）",
             suggestion="达标应得满分；若另有未达标的情况（如某一级别超时），应在实际完成值中如实填写",
         )
-    elif share < 1.0 and fields.score > expected + 0.05 * fields.weight:
+    elif not judged.met and (full or fields.score > expected + 0.05 * fields.weight):
+        got = (
+            f"却得了满分（{fields.score:g}/{fields.weight:g}）"
+            if full
+            else f"得分 {fields.score:g} 高于按比例应得的 {expected:.2f}"
+        )
         yield ctx.finding(
             "score",
-            f"实际完成值“{actual_text}”未达到指标值“{f.target.strip()}”（完成 {share:.0%}），"
-            f"得分 {fields.score:g} 高于按比例应得的 {expected:.2f}",
+            f"实际完成值“{actual_text}”未达到指标值“{f.target.strip()}”"
+            f"（{_missed_text(f, judged)}），{got}",
             suggestion=f"按完成比例计分：{fields.weight:g} × {share:.2f} = {expected:.2f}",
         )
 
@@ -153,15 +148,23 @@ def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
 def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
     """没达标要写明原因和改进措施，这是自评的用处所在。"""
     f = ctx.facts
-    share = completion(f)
-    if share is None or share >= 1.0:
-        return
     if (f.indicator.fields.explanation or "").strip():
+        return
+    late = late_date(f)
+    if late is not None:
+        yield ctx.finding(
+            "actual",
+            f"实际完成日期“{late[1].text}”晚于指标值的时限“{late[0].text}”，没有偏差原因分析",
+            suggestion="在“偏差原因分析及改进措施”中说明逾期的原因和改进措施",
+        )
+        return
+    judged = judge(f)
+    if judged is None or judged.met:
         return
     yield ctx.finding(
         "actual",
         f"实际完成值“{(f.indicator.fields.actual or '').strip()}”未达到指标值"
-        f"“{f.target.strip()}”，没有偏差原因分析",
+        f"“{f.target.strip()}”（{_missed_text(f, judged)}），没有偏差原因分析",
         suggestion="在“偏差原因分析及改进措施”中说明未达标的原因和改进措施",
     )
 
@@ -173,7 +176,7 @@ def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
     kind="self-eval",
     severity=Severity.WARNING,
     source=SRC_SCORING + "；指南 §4（实际值应可与目标比较，不能是“完成”“达成预期指标”）",
-    summary="实际完成值是“完成”“达成预期”之类的描述，无法与数值目标比较",
+    summary="实际完成值是“完成”“达成预期”之类的描述，或单位与指标值不同（% 对 件），无法比较",
     bad="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
     "target: 2023年12月底, "
     "actual: 实际在规定时间内完成}",
@@ -183,7 +186,10 @@ def missed_without_explanation(ctx: IndicatorContext) -> Iterator[Finding]:
     packs=("lexicon",),
 )
 def actual_not_comparable(ctx: IndicatorContext) -> Iterator[Finding]:
-    """实际完成值要与指标值同一口径（同单位的数值或日期），否则无法计分。"""
+    """实际完成值要与指标值同一口径（同单位的数值或日期），否则无法计分。
+
+    没写单位的实际值按指标值的单位理解，不报；“100%”对“1000件”量纲不同，报告。
+    """
     f = ctx.facts
     actual = (f.indicator.fields.actual or "").strip()
     if not actual:
@@ -191,6 +197,15 @@ def actual_not_comparable(ctx: IndicatorContext) -> Iterator[Finding]:
     target = f.target_parsed
     if not any(c.value is not None or c.date is not None for c in target.clauses):
         return  # a vague target: its own finding says so
+    conflict = unit_conflict(f)
+    if conflict is not None:
+        wanted, got = conflict
+        yield ctx.finding(
+            "actual",
+            f"实际完成值“{actual}”的单位“{got.text}”与指标值的单位“{wanted.text}”不同，无法比较",
+            suggestion=f"按指标值的单位（{wanted.text}）填写实际完成值",
+        )
+        return
     parsed = f.actual_parsed
     assert parsed is not None
     has_value = any(c.value is not None or c.date is not None for c in parsed.clauses)
@@ -202,6 +217,44 @@ def actual_not_comparable(ctx: IndicatorContext) -> Iterator[Finding]:
         "actual",
         f"实际完成值“{actual}”{reason}",
         suggestion="填写实际达到的数值（与指标值同一单位）或实际完成日期",
+    )
+
+
+@indicator_rule(
+    code="IA806",
+    needs=("score",),
+    name="score-without-evidence",
+    kind="self-eval",
+    severity=Severity.WARNING,
+    source=SRC_SCORING + "；指南 §4（得分要与完成情况相符）",
+    summary="没有指标值或实际完成值，却给了分",
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 开展文艺演出场次, "
+    "target: ≥20场, weight: 10, score: 10}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 开展文艺演出场次, "
+    "target: ≥20场, actual: 22场, weight: 10, score: 10}",
+)
+def score_without_evidence(ctx: IndicatorContext) -> tuple[Finding, ...]:
+    """得分是把实际完成值与指标值比较的结果：两者缺一，得分就没有依据（常见于整列照抄满分）。
+
+    没有给分（空或 0）的不报；指标值为空本身由 empty-target 报告，本规则只说得分没有依据。
+    """
+    fields = ctx.facts.indicator.fields
+    if fields.score is None or fields.score <= 0:
+        return ()
+    missing = [
+        label
+        for label, text in (("指标值", fields.target), ("实际完成值", fields.actual))
+        if not (text or "").strip()
+    ]
+    if not missing:
+        return ()
+    of = f"/{fields.weight:g}" if fields.weight is not None else ""
+    return (
+        ctx.finding(
+            "score",
+            f"没有{'和'.join(missing)}，却得了 {fields.score:g}{of} 分",
+            suggestion=f"填写{'和'.join(missing)}，按完成情况计分；无法核实的不应得分",
+        ),
     )
 
 
@@ -222,16 +275,13 @@ def actual_not_comparable(ctx: IndicatorContext) -> Iterator[Finding]:
 def overachievement(ctx: IndicatorContext) -> Iterator[Finding]:
     """大幅超额完成，往往说明目标是照着已知结果定的，或定得太保守。"""
     f = ctx.facts
-    clause = f.clause
-    actual = _actual_value(f)
-    if clause is None or actual is None or clause.value is None or actual.value is None:
+    judged = judge(f)
+    if judged is None or len(judged.clauses) != 1:
         return
-    if _direction(f, clause) == "max" or clause.value <= 0:
+    (j,) = judged.clauses
+    a, b = j.wanted, j.got
+    if j.direction == "max" or a <= 0:
         return
-    if actual.unit and clause.unit and actual.unit.dimension != clause.unit.dimension:
-        return
-    a = clause.value * (clause.unit.scale if clause.unit else 1.0)
-    b = actual.value * (actual.unit.scale if actual.unit else 1.0)
     ratio = ctx.packs.conventions.overachievement_ratio
     if b < a * ratio:
         return
