@@ -1,0 +1,10 @@
+"""The web service (`indicator-audit serve`, the `[serve]` extra): an upload page for people
+and an HTTP API for budgeting systems, auditing with the same engine and reporters as the
+command line. Nothing below the service imports it; the `serve` command imports it lazily."""
+
+from __future__ import annotations
+
+from .app import app_from_env, create_app
+from .settings import ServeSettings
+
+__all__ = ["ServeSettings", "app_from_env", "create_app"]

@@ -1,0 +1,171 @@
+"""The audits a request asks for, run exactly as `check` runs them (the run layer's Runner,
+the same reporters), on uploads saved under generated names: the reports then name each file
+as the client did.
+
+One Engine per process holds the rule set and, per preset, a Runner with its caches: rules
+and data are loaded once, not per request. Called from worker threads, one request each.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..api import Audit
+from ..packs import default_packs
+from ..reporters import BINARY_FORMATS, get_binary_reporter, get_reporter
+from ..reporters.common import cell_of
+from ..reporters.json_report import render_bytes
+from ..runner import Runner, RunSettings
+from .errors import ErrorDetail, ErrorResponse, ServeError
+from .settings import ServeSettings
+from .uploads import Upload
+
+# What /v1/check can answer with, and each format's media type.
+CHECK_FORMATS: dict[str, str] = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sarif": "application/sarif+json",
+    "markdown": "text/markdown; charset=utf-8",
+    "junit": "application/xml",
+}
+SUGGEST_FORMATS: dict[str, str] = {
+    "json": "application/json",
+    "yaml": "application/yaml; charset=utf-8",
+}
+# A download's name: (ASCII fallback, Chinese name)
+DOWNLOAD_NAMES: dict[str, tuple[str, str]] = {
+    "xlsx": ("audit-annotated.xlsx", "审核意见.xlsx"),
+    "json": ("audit-report.json", "审核报告.json"),
+    "sarif": ("audit-report.sarif", "审核报告.sarif"),
+    "markdown": ("audit-report.md", "审核报告.md"),
+    "junit": ("audit-report.xml", "审核报告.xml"),
+    "yaml": ("revised-targets.yaml", "修订稿.yaml"),
+    "suggest-json": ("suggestions.json", "修订建议.json"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    body: bytes
+    media_type: str
+    status: int = 200
+
+
+class Engine:
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        self._runners: dict[str | None, Runner] = {}
+        self._lock = threading.Lock()
+        conventions = default_packs().conventions
+        self.presets: dict[str, str] = {n: p.title for n, p in conventions.presets.items()}
+        self.default_preset = conventions.default
+        self.runner(settings.preset)  # load and validate the rules and data now, not later
+
+    def runner(self, preset: str | None) -> Runner:
+        if preset is not None and preset not in self.presets:
+            names = "、".join(self.presets)
+            raise ServeError(422, "unknown-preset", f"未知的 preset“{preset}”；可选：{names}")
+        with self._lock:
+            found = self._runners.get(preset)
+            if found is None:
+                settings = RunSettings(
+                    config_path=self.settings.config, preset=preset, discover_config=False
+                )
+                found = self._runners[preset] = Runner(settings)
+            return found
+
+    def audit(self, uploads: Sequence[Upload], preset: str | None) -> list[Audit]:
+        runner = self.runner(preset or self.settings.preset)
+        audits: list[Audit] = []
+        for upload in uploads:
+            for audit in runner.audit(upload.path):
+                _relabel(audit, upload)
+                audits.append(audit)
+        return audits
+
+    def check(
+        self, uploads: Sequence[Upload], preset: str | None, fmt: str, suggest: bool
+    ) -> Output:
+        audits = self.audit(uploads, preset)
+        media = CHECK_FORMATS[fmt]
+        failed = [a for a in audits if a.error is not None]
+        if fmt == "json":
+            body = render_bytes(audits, suggestions=suggest)
+            if failed:
+                return _unreadable(failed, json.loads(body))
+            return Output(body, media)
+        if failed and fmt != "html":  # the html page shows 无法检查 with the reason itself
+            return _unreadable(failed, None)
+        if fmt in BINARY_FORMATS:
+            body = get_binary_reporter(fmt)(audits, suggestions=suggest)
+        else:
+            body = get_reporter(fmt)(audits, suggestions=suggest).encode()
+        return Output(body, media, 422 if failed else 200)
+
+    def suggest(self, uploads: Sequence[Upload], preset: str | None, fmt: str) -> Output:
+        from ..suggest import render_yaml
+        from ..suggest_view import render_json
+
+        audits = self.audit(uploads, preset)
+        failed = [a for a in audits if a.document is None]
+        if failed:
+            return _unreadable(failed, None)
+        pairs = [(a, s) for a in audits if (s := a.suggest()) is not None]
+        if fmt == "json":
+            return Output(render_json(pairs).encode(), SUGGEST_FORMATS[fmt])
+        if len(pairs) != 1:
+            raise ServeError(
+                422,
+                "one-project-needed",
+                f"修订稿（YAML）需要恰好一个项目，上传的文件中有 {len(pairs)} 个："
+                "请只上传一个项目，或改用 format=json",
+            )
+        audit, result = pairs[0]
+        assert audit.document is not None
+        return Output(render_yaml(audit.document, result).encode(), SUGGEST_FORMATS[fmt])
+
+
+def _relabel(audit: Audit, upload: Upload) -> None:
+    """Name the audit (and what reports read the name from) as the client named the file;
+    a workbook's projects keep their "#sheet" part. The table's own file (TableSource.file)
+    stays: the annotated workbook reopens it while the request's folder exists."""
+    here = str(upload.path)
+
+    def renamed(path: str) -> str:
+        return upload.name + path[len(here) :] if path.startswith(here) else path
+
+    audit.path = renamed(audit.path)
+    if audit.source is not None:
+        audit.source.path = renamed(audit.source.path)
+    if audit.document is not None:
+        audit.document.path = renamed(audit.document.path)
+
+
+def located(audit: Audit) -> ErrorDetail:
+    """Why a file could not be checked: the command line's message and place."""
+    e = audit.error
+    if e is None:
+        return ErrorDetail(status=422, code="unreadable-input", message="无法检查", file=audit.path)
+    return ErrorDetail(
+        status=422,
+        code="unreadable-input",
+        message=e.message,
+        file=audit.path,
+        line=e.line,
+        column=e.column,
+        cell=cell_of(audit, e.line, e.column),
+    )
+
+
+def _unreadable(failed: Sequence[Audit], report: dict[str, Any] | None) -> Output:
+    details = [located(a) for a in failed]
+    first = details[0]
+    where = f"{first.file}:{first.line}:{first.column}" if first.line else str(first.file)
+    head = first.model_copy(update={"message": f"无法检查 {where}：{first.message}"})
+    body = ErrorResponse(error=head, errors=details, report=report)
+    return Output(body.model_dump_json(exclude_none=True).encode(), "application/json", status=422)
