@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from urllib.parse import quote
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest

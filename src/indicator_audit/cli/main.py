@@ -116,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("schema", help="输出 targets.yaml 的 JSON Schema（供编辑器补全）")
 
+    from indicator_audit.cli.serve_command import add_parser as add_serve
+
+    add_serve(sub)
     g = sub.add_parser("suggest", help="给出修订后的指标表（保留 / 修改 / 新增，并说明理由）")
     g.add_argument("path", metavar="PATH", help="要给出建议的文件")
     choice(
@@ -320,6 +323,10 @@ def _main(argv: Sequence[str] | None) -> int:
             return _convert(args)
         if args.command == "schema":
             return _schema()
+        if args.command == "serve":
+            from indicator_audit.cli.serve_command import run_serve
+
+            return run_serve(args)
         if args.command == "suggest":
             from indicator_audit.cli.suggest_view import run_suggest
 

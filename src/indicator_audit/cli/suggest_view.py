@@ -6,7 +6,6 @@ Kept here rather than in cli.py so the CLI stays wiring only.
 from __future__ import annotations
 
 import io
-import json
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from indicator_audit.results import file_result
+from indicator_audit.report.suggestions import render_json
 from indicator_audit.run.audit import Audit, audit_path_full
 from indicator_audit.suggest.suggester import SuggestionSet, render_yaml
 
@@ -69,30 +68,6 @@ def render_rich(pairs: list[tuple[Audit, SuggestionSet]], *, color: bool) -> str
             )
         )
     return buffer.getvalue()
-
-
-def render_json(pairs: list[tuple[Audit, SuggestionSet]]) -> str:
-    files = []
-    for audit, result in pairs:
-        data = file_result(audit, suggestions=True).model_dump(mode="json")
-        kind = result.project_type
-        files.append(
-            {
-                "path": data["path"],
-                "project_type": {
-                    "name": kind.name,
-                    "explicit": kind.explicit,
-                    "recognised": kind.recognised,
-                    "score": kind.score,
-                    "evidence": [
-                        {"word": e.word, "where": e.where, "points": e.points}
-                        for e in kind.evidence
-                    ],
-                },
-                "suggestions": data["suggestions"],
-            }
-        )
-    return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"
 
 
 def run_suggest(path: str, fmt: str, write: str | None, color_mode: str) -> int:

@@ -19,7 +19,8 @@ from indicator_audit.report.common import (
 )
 from indicator_audit.run.audit import Audit
 
-_CSS = """
+# also served as /static/report.css by the web service, for the report shown in its page
+STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
 margin:2em;color:#222}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
@@ -165,6 +166,6 @@ def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = 
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>绩效目标审核报告</title><style>{_CSS}</style></head><body>"
+        f"<title>绩效目标审核报告</title><style>{STYLE}</style></head><body>"
         "<h1>绩效目标审核报告</h1>" + "".join(body) + "</body></html>\n"
     )

@@ -32,6 +32,9 @@ class RunSettings:
     ignore: list[str] = field(default_factory=list)
     baseline: Path | None = None
     fix: bool = False
+    # look for .indicator-audit.yaml above each file; the web service turns it off (its
+    # uploads sit in a temporary folder, where a stray file above must not change findings)
+    discover_config: bool = True
     # the report's text for each finding, made as findings are (see RunOptions.fragment)
     fragment: Callable[[Finding], bytes] | None = None
 
@@ -51,7 +54,9 @@ class Runner:
         self.baseline = Baseline.load(settings.baseline) if settings.baseline else None
 
     def config_for(self, path: Path) -> tuple[Path | None, Config]:
-        where = self.settings.config_path or find_config(path)
+        where = self.settings.config_path
+        if where is None and self.settings.discover_config:
+            where = find_config(path)
         if where not in self._configs:
             config = load_config_file(where) if where is not None else Config()
             if self.settings.select:

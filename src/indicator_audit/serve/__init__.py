@@ -4,7 +4,7 @@ command line. Nothing below the service imports it; the `serve` command imports 
 
 from __future__ import annotations
 
-from .app import app_from_env, create_app
-from .settings import ServeSettings
+from indicator_audit.serve.app import app_from_env, create_app
+from indicator_audit.serve.settings import ServeSettings
 
 __all__ = ["ServeSettings", "app_from_env", "create_app"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .limits import declared_length
+from indicator_audit.serve.limits import declared_length
 
 ACCESS = logging.getLogger("indicator_audit.serve.access")
 ERRORS = logging.getLogger("indicator_audit.serve.error")

@@ -24,20 +24,26 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from .. import __version__
-from ..results import Report
-from ..schema import targets_schema
-from .accesslog import AccessLog, request_id
-from .errors import ErrorDetail, ErrorResponse, ServeError
-from .guard import Guard
-from .headers import PAGE_CSP, REPORT_CSP, SecurityHeaders
-from .inputs import BODY_TYPES, Received, receive
-from .jobs import CHECK_FORMATS, DOWNLOAD_NAMES, SUGGEST_FORMATS, Engine, Output
-from .limits import BodyLimit
-from .page import docs_page, error_page, upload_page
-from .rules import RuleDetail, RuleSummary, catalogue, detail
-from .settings import MIB, ServeSettings
-from .uploads import Upload, Workdir, workdir
+from indicator_audit._version import __version__
+from indicator_audit.read.schema import targets_schema
+from indicator_audit.results import Report
+from indicator_audit.serve.accesslog import AccessLog, request_id
+from indicator_audit.serve.errors import ErrorDetail, ErrorResponse, ServeError
+from indicator_audit.serve.guard import Guard
+from indicator_audit.serve.headers import PAGE_CSP, REPORT_CSP, SecurityHeaders
+from indicator_audit.serve.inputs import BODY_TYPES, Received, receive
+from indicator_audit.serve.jobs import (
+    CHECK_FORMATS,
+    DOWNLOAD_NAMES,
+    SUGGEST_FORMATS,
+    Engine,
+    Output,
+)
+from indicator_audit.serve.limits import BodyLimit
+from indicator_audit.serve.page import docs_page, error_page, upload_page
+from indicator_audit.serve.rules import RuleDetail, RuleSummary, catalogue, detail
+from indicator_audit.serve.settings import MIB, ServeSettings
+from indicator_audit.serve.uploads import Upload, Workdir, workdir
 
 T = TypeVar("T")
 STATIC = Path(__file__).parent / "static"
@@ -148,7 +154,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> Response:
         if name == "report.css":
-            from ..reporters.html_report import STYLE
+            from indicator_audit.report.html_report import STYLE
 
             return Response(STYLE, media_type=_STATIC_TYPES[".css"], headers=_CACHE)
         path = STATIC / name

@@ -9,8 +9,8 @@ import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .accesslog import ERRORS, line
-from .errors import ErrorDetail, ErrorResponse
+from indicator_audit.serve.accesslog import ERRORS, line
+from indicator_audit.serve.errors import ErrorDetail, ErrorResponse
 
 
 class Guard:

@@ -10,9 +10,9 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from .errors import ServeError, too_large
-from .settings import ServeSettings
-from .uploads import Upload, Workdir, check_count, display_name, suffix_of
+from indicator_audit.serve.errors import ServeError, too_large
+from indicator_audit.serve.settings import ServeSettings
+from indicator_audit.serve.uploads import Upload, Workdir, check_count, display_name, suffix_of
 
 # A document in the body: its media type → the name it gets in reports (and its reader).
 BODY_TYPES = {

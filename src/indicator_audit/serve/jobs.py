@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import Audit
-from ..packs import default_packs
-from ..reporters import BINARY_FORMATS, get_binary_reporter, get_reporter
-from ..reporters.common import cell_of
-from ..reporters.json_report import render_bytes
-from ..runner import Runner, RunSettings
-from .errors import ErrorDetail, ErrorResponse, ServeError
-from .settings import ServeSettings
-from .uploads import Upload
+from indicator_audit.packs.load import default_packs
+from indicator_audit.report import BINARY_FORMATS, get_binary_reporter, get_reporter
+from indicator_audit.report.common import cell_of
+from indicator_audit.report.json_report import render_bytes
+from indicator_audit.run.audit import Audit
+from indicator_audit.run.runner import Runner, RunSettings
+from indicator_audit.serve.errors import ErrorDetail, ErrorResponse, ServeError
+from indicator_audit.serve.settings import ServeSettings
+from indicator_audit.serve.uploads import Upload
 
 # What /v1/check can answer with, and each format's media type.
 CHECK_FORMATS: dict[str, str] = {
@@ -64,7 +64,9 @@ class Engine:
         conventions = default_packs().conventions
         self.presets: dict[str, str] = {n: p.title for n, p in conventions.presets.items()}
         self.default_preset = conventions.default
-        self.runner(settings.preset)  # load and validate the rules and data now, not later
+        runner = self.runner(settings.preset)  # rules and data load now, not on a request
+        if settings.config is not None:
+            runner.config_for(settings.config)  # a broken configuration stops the start
 
     def runner(self, preset: str | None) -> Runner:
         if preset is not None and preset not in self.presets:
@@ -83,7 +85,14 @@ class Engine:
         runner = self.runner(preset or self.settings.preset)
         audits: list[Audit] = []
         for upload in uploads:
-            for audit in runner.audit(upload.path):
+            try:
+                found = runner.audit(upload.path)
+            except (OSError, ValueError) as exc:  # what `check` reports as an input error
+                said = str(exc).replace(str(upload.path), upload.name)  # never the server's path
+                raise ServeError(
+                    422, "unreadable-input", f"无法检查：{said}", file=upload.name
+                ) from None
+            for audit in found:
                 _relabel(audit, upload)
                 audits.append(audit)
         return audits
@@ -108,8 +117,8 @@ class Engine:
         return Output(body, media, 422 if failed else 200)
 
     def suggest(self, uploads: Sequence[Upload], preset: str | None, fmt: str) -> Output:
-        from ..suggest import render_yaml
-        from ..suggest_view import render_json
+        from indicator_audit.report.suggestions import render_json
+        from indicator_audit.suggest.suggester import render_yaml
 
         audits = self.audit(uploads, preset)
         failed = [a for a in audits if a.document is None]

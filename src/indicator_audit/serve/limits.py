@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import ErrorResponse, too_large
+from indicator_audit.serve.errors import ErrorResponse, too_large
 
 
 class BodyLimit:

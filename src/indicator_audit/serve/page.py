@@ -8,8 +8,8 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ErrorDetail
-from .uploads import SUFFIXES
+from indicator_audit.serve.errors import ErrorDetail
+from indicator_audit.serve.uploads import SUFFIXES
 
 _HEAD = (
     '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'

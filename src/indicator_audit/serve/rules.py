@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ..registry import Rule
-from ..ruledocs import all_rules, find_rule, rule_markdown
-from .errors import ServeError
+from indicator_audit.lint.docs import all_rules, find_rule, rule_markdown
+from indicator_audit.lint.registry import Rule
+from indicator_audit.serve.errors import ServeError
 
 
 class RuleSummary(BaseModel):

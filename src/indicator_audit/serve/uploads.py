@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..readers import TABULAR_READERS, YAML_SUFFIXES
-from .errors import ServeError, too_large
-from .settings import ServeSettings
+from indicator_audit.read.readers import TABULAR_READERS, YAML_SUFFIXES
+from indicator_audit.serve.errors import ServeError, too_large
+from indicator_audit.serve.settings import ServeSettings
 
 SUFFIXES = frozenset(YAML_SUFFIXES | set(TABULAR_READERS))
 _NAME_LIMIT = 120
