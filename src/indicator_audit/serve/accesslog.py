@@ -14,8 +14,9 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from indicator_audit.serve.asgi import HttpMiddleware
 from indicator_audit.serve.limits import declared_length
 
 ACCESS = logging.getLogger("indicator_audit.serve.access")
@@ -35,14 +36,8 @@ def request_id(scope: Scope) -> str | None:
     return found if isinstance(found, str) else None
 
 
-class AccessLog:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class AccessLog(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         status = 0
         sent = 0

@@ -43,7 +43,7 @@ from indicator_audit.serve.limits import BodyLimit
 from indicator_audit.serve.page import docs_page, error_page, upload_page
 from indicator_audit.serve.rules import RuleDetail, RuleSummary, catalogue, detail
 from indicator_audit.serve.settings import MIB, ServeSettings
-from indicator_audit.serve.uploads import Upload, Workdir, workdir
+from indicator_audit.serve.uploads import Upload, workdir
 
 T = TypeVar("T")
 STATIC = Path(__file__).parent / "static"
@@ -94,11 +94,15 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     _add_handlers(app)
 
-    async def job(request: Request, work: Callable[[], Output]) -> Output:
-        """Run `work` in a worker thread, one of `settings.slots` at a time. A request that
-        waits or runs past the time limit is answered 503; its thread, which cannot be
-        stopped, finishes on its own and removes its folder."""
-        del request
+    async def job(received: Received, run: Callable[[list[Upload]], Output]) -> Output:
+        """Save the uploads and run `run` on them in a worker thread, one of `settings.slots`
+        at a time. A request that waits or runs past the time limit is answered 503; its
+        thread, which cannot be stopped, finishes on its own and removes its folder."""
+
+        def work() -> Output:
+            with workdir(root) as folder:
+                return run(received.saver(settings)(folder))
+
         try:
             with anyio.fail_after(settings.time_limit):
                 return await anyio.to_thread.run_sync(work, abandon_on_cancel=True, limiter=limiter)
@@ -109,15 +113,6 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
                 f"审核超过时限（{settings.time_limit:g} 秒）或服务繁忙：请稍后重试，或分批上传",
                 headers={"Retry-After": "30"},
             ) from None
-
-    def in_folder(
-        received: Received, run: Callable[[list[Upload]], Output]
-    ) -> Callable[[], Output]:
-        def work() -> Output:
-            with workdir(root) as folder:
-                return run(_save(received, settings, folder))
-
-        return work
 
     def authorize(request: Request, fields: dict[str, str] | None = None) -> None:
         if settings.token is None:
@@ -140,6 +135,13 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
                 return await receive(request, settings)
             except TimeoutError:
                 raise ServeError(408, "slow-upload", "上传超过时限：请检查网络后重试") from None
+
+    async def api_call(
+        request: Request, preset: str | None, run: Callable[[list[Upload]], Output]
+    ) -> Output:
+        authorize(request)  # before the body is read
+        engine.runner(preset)  # an unknown preset too
+        return await job(await read(request), run)
 
     @app.get("/", include_in_schema=False)
     async def page() -> HTMLResponse:
@@ -214,12 +216,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         json），或在请求体中提交一个指标文档（application/json 或 application/yaml）。
         问题与命令行 `indicator-audit check -f json` 相同；文件无法读取时返回 422，
         带上与命令行相同的位置和说明。"""
-        authorize(request)
-        engine.runner(preset)  # an unknown preset is refused before the upload is read
-        received = await read(request)
-        output = await job(
-            request, in_folder(received, lambda ups: engine.check(ups, preset, format, suggest))
-        )
+        output = await api_call(request, preset, lambda u: engine.check(u, preset, format, suggest))
         return _answer(output, format, attach=format not in ("json", "html"))
 
     @app.post(
@@ -236,12 +233,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         preset: PresetQuery = None,
     ) -> Response:
         """修订后的指标表：保留、修改、新增、删除，各有理由和依据（同 `indicator-audit suggest`）。"""
-        authorize(request)
-        engine.runner(preset)
-        received = await read(request)
-        output = await job(
-            request, in_folder(received, lambda ups: engine.suggest(ups, preset, format))
-        )
+        output = await api_call(request, preset, lambda u: engine.suggest(u, preset, format))
         return _answer(output, format, attach=format == "yaml")
 
     @app.post("/report", include_in_schema=False)
@@ -255,17 +247,13 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         action = fields.get("action", "check")
         engine.runner(preset)
         if action == "suggest":
-            output = await job(
-                request, in_folder(received, lambda ups: _revised(engine, ups, preset))
-            )
+            output = await job(received, lambda ups: _revised(engine, ups, preset))
             kind = "yaml" if output.media_type.startswith("application/yaml") else "suggest-json"
             return _answer(output, kind, attach=True)
         fmt = {"check": "html", "xlsx": "xlsx", "json": "json"}.get(action)
         if fmt is None:
             raise ServeError(400, "bad-action", f"未知的操作“{action}”")
-        output = await job(
-            request, in_folder(received, lambda ups: engine.check(ups, preset, fmt, False))
-        )
+        output = await job(received, lambda ups: engine.check(ups, preset, fmt, False))
         return _answer(output, fmt, attach=fmt != "html")
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -289,10 +277,6 @@ PresetQuery = Annotated[str | None, Query(description="权重口径（同命令�
 SuggestQuery = Annotated[
     bool, Query(description="JSON 报告中附上每个文件的修订建议表（同 --suggest）")
 ]
-
-
-def _save(received: Received, settings: ServeSettings, folder: Workdir) -> list[Upload]:
-    return received.saver(settings)(folder)
 
 
 def _revised(engine: Engine, uploads: list[Upload], preset: str | None) -> Output:

@@ -7,20 +7,15 @@ from __future__ import annotations
 import secrets
 import traceback
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from indicator_audit.serve.accesslog import ERRORS, line
+from indicator_audit.serve.asgi import HttpMiddleware
 from indicator_audit.serve.errors import ErrorDetail, ErrorResponse
 
 
-class Guard:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class Guard(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         rid = secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = rid
         started = False

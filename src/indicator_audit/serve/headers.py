@@ -4,7 +4,9 @@ nothing at all, which is right for JSON and downloads."""
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from indicator_audit.serve.asgi import HttpMiddleware
 
 # The upload page: its own script and style files, fetch to itself, nothing inline.
 PAGE_CSP = (
@@ -31,14 +33,8 @@ _DEFAULTS = (
 )
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class SecurityHeaders(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
