@@ -119,8 +119,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             return
         given = request.headers.get("authorization", "")
         scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" and fields is not None:
-            value = fields.get("token", "")
+        if scheme.lower() != "bearer":  # only a bearer token counts, or the page's field
+            value = fields.get("token", "") if fields is not None else ""
         if not value or not secrets.compare_digest(value.strip(), settings.token):
             raise ServeError(
                 401,
