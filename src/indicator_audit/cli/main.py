@@ -167,6 +167,12 @@ def _check(args: argparse.Namespace) -> int:
     if not files:
         sys.stderr.write("indicator-audit: 没有找到可检查的文件\n")
         return EXIT_INPUT
+    if args.suggest and args.format != "json":
+        sys.stderr.write(
+            f"indicator-audit: --suggest 只用于 -f json：{args.format} 报告没有放修订建议表的位置；"
+            "要看修订建议，请用 -f json --suggest，或运行 indicator-audit suggest FILE\n"
+        )
+        return EXIT_INPUT
     if args.format in BINARY_FORMATS and not args.output and sys.stdout.isatty():
         sys.stderr.write(
             f"indicator-audit: {args.format} 报告是二进制文件，请用 -o FILE 写入文件\n"

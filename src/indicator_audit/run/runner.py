@@ -112,11 +112,22 @@ class Runner:
 
     def run(self, paths: Sequence[Path]) -> RunResult:
         result = RunResult([])
-        for path in paths:
-            audits = self.audit(path)
-            if self.settings.fix:
-                audits = self._fix(path, audits, result)
-            result.audits.extend(audits)
+        if not self.settings.fix:
+            for path in paths:
+                result.audits.extend(self.audit(path))
+            return result
+        # --fix: every file is audited before any is written, so that a file that cannot be
+        # fixed in place refuses the whole run rather than leaving it half done
+        audited = [(path, self.audit(path)) for path in paths]
+        tables = [str(path) for path, audits in audited if _is_table(audits)]
+        if tables:
+            raise FixRefused(
+                "--fix 只修正 YAML/JSON 文本文件，不改动 xlsx、csv 表格："
+                f"{'、'.join(tables)}；没有修改任何文件。请先用 indicator-audit convert 转为"
+                " YAML 再修正，或不带 --fix 检查这些表格"
+            )
+        for path, audits in audited:
+            result.audits.extend(self._fix(path, audits, result))
         return result
 
     def _fix(self, path: Path, audits: list[Audit], result: RunResult) -> list[Audit]:
@@ -134,6 +145,16 @@ class Runner:
         result.fixed_files.append(str(path))
         result.fixes_applied += len(fixed.applied)
         return self.audit(path)  # report what is left
+
+
+class FixRefused(ValueError):
+    """`--fix` was asked of a file it cannot rewrite in place (a table)."""
+
+
+def _is_table(audits: Sequence[Audit]) -> bool:
+    """Whether the audits come from a workbook or CSV file: their findings stand in cells,
+    not in text an edit could rewrite. (A JSON list of rows is text, and is fixed.)"""
+    return any(a.source is not None and a.source.cell_ref is not None for a in audits)
 
 
 def fingerprints(audit: Audit, findings: Sequence[Finding]) -> list[str]:

@@ -5,7 +5,8 @@ Inline suppression, on the value's line or on a comment line just above it::
 
     target: 25分钟   # indicator-audit: ignore[IA301] 合同按分钟计，方向在合同中约定
 
-A suppression that suppresses nothing is reported (IA003), so stale ones do not pile up.
+A comment that names no rule (`# indicator-audit: ignore 理由`) ignores every rule's findings
+on its line, input and internal errors aside. A suppression that suppresses nothing is reported (IA003), so stale ones do not pile up.
 
 A baseline records fingerprints of the findings a bureau accepts today; later runs show only
 new ones. Fingerprints use the rule, the indicator's labels and name, the field and the text
@@ -27,7 +28,10 @@ from pathlib import Path
 from indicator_audit.core.findings import KINDS, Finding, Severity
 from indicator_audit.run.config import Config
 
-_SUPPRESS = re.compile(r"#\s*indicator-audit:\s*ignore\[([^\]]*)\]\s*(.*)$")
+# "ignore[IA301,vague] reason"; a bare "ignore reason" (no brackets) covers every rule, as
+# a linter's bare no-qa does; "ignore IA301 reason" reads the codes that follow as the bracket would.
+_SUPPRESS = re.compile(r"#\s*indicator-audit:\s*ignore(?:\[([^\]]*)\]|(?=\s|$))\s*(.*)$")
+_LEADING_CODES = re.compile(r"^(IA\d{3}(?:\s*,\s*IA\d{3})*)(?:\s+|$)(.*)$", re.I)
 
 
 @dataclass
@@ -50,15 +54,25 @@ def parse_suppressions(text: str) -> list[Suppression]:
         m = _SUPPRESS.search(line)
         if m is None:
             continue
-        targets = tuple(t.strip() for t in m.group(1).split(",") if t.strip())
+        listed, reason = m.group(1), m.group(2).strip()
+        if listed is None:
+            codes = _LEADING_CODES.match(reason)
+            listed, reason = (codes.group(1), codes.group(2).strip()) if codes else ("", reason)
+        # no code at all (a bare ignore, or empty brackets): every rule on the line
+        targets = tuple(t.strip() for t in listed.split(",") if t.strip()) or (ALL_RULES,)
         comment_only = line.lstrip().startswith("#")
         applies = (no, no + 1) if comment_only else (no,)
-        out.append(Suppression(no, m.start() + 1, targets, m.group(2).strip(), applies))
+        out.append(Suppression(no, m.start() + 1, targets, reason, applies))
     return out
+
+
+ALL_RULES = "*"  # the target of an ignore comment that names no rule
 
 
 def matches(selector: str, f: Finding) -> bool:
     """A selector is a kind, a rule name, or a code or code prefix (IA3 → IA301, IA302 …)."""
+    if selector == ALL_RULES:
+        return f.rule not in ("IA001", "IA002")  # input and internal errors are never hidden
     if selector in KINDS:
         return f.kind == selector
     upper = selector.upper()
@@ -68,13 +82,13 @@ def matches(selector: str, f: Finding) -> bool:
 
 
 def _unused(s: Suppression) -> Finding:
-    shown = ", ".join(s.targets) or "（空）"
+    shown = "ignore（全部规则）" if s.targets == (ALL_RULES,) else f"ignore[{', '.join(s.targets)}]"
     return Finding(
         rule="IA003",
         name="unused-suppression",
         kind="schema",
         severity=Severity.WARNING,
-        message=f"忽略注释 ignore[{shown}] 没有忽略任何问题，可以删除",
+        message=f"忽略注释 {shown} 没有忽略任何问题，可以删除",
         line=s.line,
         column=s.column,
         end_line=s.line,
