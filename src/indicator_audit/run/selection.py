@@ -28,8 +28,8 @@ from pathlib import Path
 from indicator_audit.core.findings import KINDS, Finding, Severity
 from indicator_audit.run.config import Config
 
-# "ignore[IA301,vague] reason"; a bare "ignore reason" (no brackets) covers every rule, as
-# a linter's bare no-qa does; "ignore IA301 reason" reads the codes that follow as the bracket would.
+# "ignore[IA301,vague] reason"; a bare "ignore reason" (no brackets) covers every rule, as a
+# linter's bare no-qa does; "ignore IA301 reason" reads the codes that follow as listed ones.
 _SUPPRESS = re.compile(r"#\s*indicator-audit:\s*ignore(?:\[([^\]]*)\]|(?=\s|$))\s*(.*)$")
 _LEADING_CODES = re.compile(r"^(IA\d{3}(?:\s*,\s*IA\d{3})*)(?:\s+|$)(.*)$", re.I)
 
