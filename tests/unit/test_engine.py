@@ -8,7 +8,8 @@ from pathlib import Path
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.lint.registry import IndicatorContext, indicator_rule
-from indicator_audit.run.audit import audit_path_full, audit_text_full, builtin_rules
+from indicator_audit.lint.ruleset import builtin_rules
+from indicator_audit.run.audit import audit_path_full, audit_text_full
 
 BUILTIN_RULES = builtin_rules()  # Python and built-in declarative rules
 

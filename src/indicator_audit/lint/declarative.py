@@ -38,7 +38,14 @@ from indicator_audit.core.findings import KINDS, Finding, Severity
 from indicator_audit.core.parsed import CellKind, Direction
 from indicator_audit.core.resources import read_resource
 from indicator_audit.lint.facts import IndicatorFacts
-from indicator_audit.lint.registry import DocumentContext, IndicatorContext, Rule, RuleMeta, Scope
+from indicator_audit.lint.registry import (
+    INTERNAL_CODES,
+    DocumentContext,
+    IndicatorContext,
+    Rule,
+    RuleMeta,
+    Scope,
+)
 from indicator_audit.read.source import (
     Mapping,
     Node,
@@ -1245,11 +1252,7 @@ def _python_taken() -> Taken:
     taken = Taken()
     for rule in BUILTIN_RULES:
         taken.add(rule, f"内置规则 {rule.meta.code} {rule.meta.name}")
-    for code, name in (
-        ("IA001", "schema-invalid"),
-        ("IA002", "internal-error"),
-        ("IA003", "unused-suppression"),
-    ):
+    for code, name in INTERNAL_CODES:
         taken.codes[code] = taken.names[name] = f"内置规则 {code} {name}"
     return taken
 

@@ -18,10 +18,9 @@ _SCOPE = {"indicator": "指标", "document": "整表"}
 
 
 def all_rules() -> list[Rule]:
-    from indicator_audit.lint.checks import BUILTIN_RULES
-    from indicator_audit.lint.declarative import builtin_declarative_rules
+    from indicator_audit.lint.ruleset import builtin_rules
 
-    return sorted(BUILTIN_RULES + builtin_declarative_rules(), key=lambda r: r.meta.code)
+    return sorted(builtin_rules(), key=lambda r: r.meta.code)
 
 
 def find_rule(code_or_name: str) -> Rule | None:

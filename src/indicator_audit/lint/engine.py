@@ -14,6 +14,7 @@ from typing import Any
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.lint.registry import (
+    INTERNAL_ERROR,
     DocumentContext,
     IndicatorContext,
     Proto,
@@ -36,8 +37,8 @@ class RunOptions:
 
 def _internal_error(meta: RuleMeta, exc: BaseException, where: str) -> Finding:
     return Finding(
-        rule="IA002",
-        name="internal-error",
+        rule=INTERNAL_ERROR.code,
+        name=INTERNAL_ERROR.name,
         kind="schema",
         severity=Severity.ERROR,
         message=f"规则 {meta.code}（{meta.name}）内部出错：{type(exc).__name__}: {exc}；"

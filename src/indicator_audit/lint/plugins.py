@@ -47,15 +47,14 @@ def _may_have_plugins() -> bool:
 
 
 @cache
-def plugin_rules() -> tuple[Rule, ...]:
+def plugin_rules(builtin_codes: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules of installed plugins whose codes are not taken (by `builtin_codes` or by an
+    earlier plugin)."""
     if not _may_have_plugins():
         return ()
     from importlib.metadata import entry_points
 
-    from indicator_audit.lint.checks import BUILTIN_RULES
-    from indicator_audit.lint.declarative import builtin_declarative_rules
-
-    taken = {r.meta.code for r in (*BUILTIN_RULES, *builtin_declarative_rules())}
+    taken = set(builtin_codes)
     out: list[Rule] = []
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         try:

@@ -8,7 +8,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from indicator_audit.core.findings import KINDS, Edit, Finding, Severity
 from indicator_audit.core.parsed import Span
@@ -22,6 +22,21 @@ Scope = Literal["indicator", "document"]
 LABEL_FIELDS: tuple[str, ...] = ("level1", "level2", "name", "formula")
 # What rules about the spelling of value cells read (the target and its neighbours).
 CELL_FIELDS: tuple[str, ...] = ("target", "comparator", "unit", "actual", "basis")
+
+
+# The codes no rule makes but findings carry: a document that fails its schema, a rule that
+# crashed, a suppression comment that suppressed nothing.
+class InternalCode(NamedTuple):
+    code: str
+    name: str
+
+
+SCHEMA_INVALID = InternalCode("IA001", "schema-invalid")
+INTERNAL_ERROR = InternalCode("IA002", "internal-error")
+UNUSED_SUPPRESSION = InternalCode("IA003", "unused-suppression")
+INTERNAL_CODES: tuple[InternalCode, ...] = (SCHEMA_INVALID, INTERNAL_ERROR, UNUSED_SUPPRESSION)
+
+
 _CODE = re.compile(r"^IA\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 

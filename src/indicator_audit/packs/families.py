@@ -48,6 +48,8 @@ class Families(StrictData):
     satisfaction_generic: list[str]
     satisfaction_credible_max: float
     quality_words: list[str]
+    direction_symbols: dict[str, str]
+    default_units: dict[str, str]
 
 
 def _reversed_words(words: list[str]) -> re.Pattern[str]:

@@ -300,10 +300,6 @@ class Packs:
         return frozenset(self.lexicon.qualitative_values)
 
     @lazy
-    def incomparable_set(self) -> frozenset[str]:
-        return frozenset(self.lexicon.incomparable_actuals)
-
-    @lazy
     def process_re(self) -> re.Pattern[str]:
         return _words_regex([p.word for p in self.process.patterns])
 

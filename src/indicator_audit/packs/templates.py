@@ -18,7 +18,6 @@ from indicator_audit.core.resources import list_resources
 from indicator_audit.packs.load import load_pack
 
 BLANK = "__"
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 # A form: comparator, blank, unit (≥__次, ≤__万元/个) or a deadline (____年__月底前).
 _FORM = re.compile(r"^(?:[≥≤=]__[^\d_\s]+|____年__月底前)$")
 

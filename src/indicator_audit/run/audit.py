@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from indicator_audit.core.findings import Counts, Finding, Severity, count_severities
 from indicator_audit.lint.engine import RunOptions, run_rules
-from indicator_audit.lint.registry import Rule
+from indicator_audit.lint.registry import SCHEMA_INVALID, Rule
+from indicator_audit.lint.ruleset import builtin_rules
 from indicator_audit.packs.load import Packs, default_packs
 from indicator_audit.read.document import Document, DocumentError, build
 from indicator_audit.read.source import Source, SourceError, load_text
@@ -57,20 +58,11 @@ class Audit:
         return suggest(self.document, self.findings)
 
 
-def builtin_rules() -> tuple[Rule, ...]:
-    """Every built-in rule: the Python ones and those of rules/declarative/*.yaml (the same
-    set the command line runs without configuration, plugins aside)."""
-    from indicator_audit.lint.checks import BUILTIN_RULES
-    from indicator_audit.lint.declarative import builtin_declarative_rules
-
-    return BUILTIN_RULES + builtin_declarative_rules()
-
-
 def _schema_findings(exc: DocumentError) -> list[Finding]:
     return [
         Finding(
-            rule="IA001",
-            name="schema-invalid",
+            rule=SCHEMA_INVALID.code,
+            name=SCHEMA_INVALID.name,
             kind="schema",
             severity=Severity.ERROR,
             message=p.message,

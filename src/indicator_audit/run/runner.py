@@ -12,7 +12,8 @@ from pathlib import Path
 from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import Finding
 from indicator_audit.lint.engine import RunOptions
-from indicator_audit.lint.registry import Rule
+from indicator_audit.lint.registry import INTERNAL_CODES, Rule
+from indicator_audit.lint.ruleset import rule_set
 from indicator_audit.packs.load import Packs, default_packs
 from indicator_audit.run.audit import Audit, audit_path_full
 from indicator_audit.run.config import (
@@ -191,9 +192,7 @@ def write_baseline(audits: Sequence[Audit], target: Path) -> int:
 def _validate_names(config: Config) -> None:
     every = _rule_set(config)  # user packs and plugins too: `select: [IA901]` is valid
     codes = {r.meta.code: r.meta.name for r in every}
-    codes.update(
-        {"IA001": "schema-invalid", "IA002": "internal-error", "IA003": "unused-suppression"}
-    )
+    codes.update(dict(INTERNAL_CODES))
     names = {v: k for k, v in codes.items()}
     for r in every:
         for alias in r.meta.aliases:
@@ -213,13 +212,4 @@ def _rules(config: Config, packs: Packs) -> tuple[Rule, ...]:
 
 
 def _rule_set(config: Config) -> tuple[Rule, ...]:
-    """Built-in rules (Python, then rules/declarative/*.yaml), rules from installed plugins
-    (entry-point group `indicator_audit.rules`), then the declarative packs named in the
-    config (`packs:`; a broken one raises declarative.PackError, a ConfigError)."""
-    from indicator_audit.lint.checks import BUILTIN_RULES
-    from indicator_audit.lint.declarative import builtin_declarative_rules, load_packs
-    from indicator_audit.lint.plugins import plugin_rules
-
-    plugins = plugin_rules()
-    user = load_packs(config.packs, extra=plugins) if config.packs else ()
-    return BUILTIN_RULES + builtin_declarative_rules() + plugins + user
+    return rule_set(config.packs)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indicator_audit.core.findings import KINDS, Finding, Severity
+from indicator_audit.lint.registry import INTERNAL_ERROR, SCHEMA_INVALID, UNUSED_SUPPRESSION
 from indicator_audit.run.config import Config
 
 # "ignore[IA301,vague] reason"; a bare "ignore reason" (no brackets) covers every rule, as a
@@ -84,8 +85,8 @@ def matches(selector: str, f: Finding) -> bool:
 def _unused(s: Suppression) -> Finding:
     shown = "ignore（全部规则）" if s.targets == (ALL_RULES,) else f"ignore[{', '.join(s.targets)}]"
     return Finding(
-        rule="IA003",
-        name="unused-suppression",
+        rule=UNUSED_SUPPRESSION.code,
+        name=UNUSED_SUPPRESSION.name,
         kind="schema",
         severity=Severity.WARNING,
         message=f"忽略注释 {shown} 没有忽略任何问题，可以删除",
@@ -118,7 +119,7 @@ def apply_config(findings: Iterable[Finding], config: Config, path: str) -> list
         return list(findings)  # nothing to select, hide or change
     out: list[Finding] = []
     for f in findings:
-        if f.rule in ("IA001", "IA002"):
+        if f.rule in (SCHEMA_INVALID.code, INTERNAL_ERROR.code):
             out.append(f)  # input and internal errors are never hidden
             continue
         if config.select and not any(matches(s, f) for s in config.select):

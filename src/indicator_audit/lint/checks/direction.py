@@ -16,7 +16,6 @@ SRC_STATED = (
     "指南 §3.4（定量指标要有数值、单位和指标性质 ≥ / ≤ / = / 定性；"
     "裸写“2370人”说不清是下限还是定额）；各地申报表“指标性质”栏"
 )
-_OP_TEXT = {"min": "≥", "max": "≤", "exact": "="}
 _FAMILY_TEXT = {
     "response-time": "时长/时限",
     "incident-count": "故障/事件次数",
@@ -202,7 +201,7 @@ def direction_not_stated(ctx: IndicatorContext) -> tuple[Finding, ...]:
     if f.is_percent and f.value == 100:
         advice = "比率 100% 写成“=100%”"
     elif fam is not None and fam.direction in ("min", "max") and fam.confident:
-        advice = f"按含义写成“{_OP_TEXT[fam.direction]}{text}”"
+        advice = f"按含义写成“{ctx.packs.families.direction_symbols[fam.direction]}{text}”"
     else:
         advice = "在数值前写明“≥”（下限）、“≤”（上限）或“=”（定额）"
     return (
@@ -251,7 +250,7 @@ def comparator_against_meaning(ctx: IndicatorContext) -> tuple[Finding, ...]:
     if wanted == "min" and f.value == 0:
         return ()
     family = _FAMILY_TEXT.get(f.family.name if f.family else "", "")
-    want_text = _OP_TEXT[wanted]
+    want_text = ctx.packs.families.direction_symbols[wanted]
     return (
         ctx.finding(
             field,

@@ -42,17 +42,9 @@ def template_suggestion(ctx: IndicatorContext) -> str:
     if fam is None:
         return "≥__（写明数值和单位）"
     dim = fam.dimensions[0]
-    op = {"min": "≥", "max": "≤", "exact": "="}.get(fam.direction, "")
-    unit = {
-        "rate": "%",
-        "time": "分钟",
-        "money": "万元",
-        "count": "次",
-        "people": "人",
-        "area": "平方米",
-        "length": "公里",
-        "date": "",
-    }.get(dim, "")
+    symbols = ctx.packs.families.direction_symbols
+    op = symbols[fam.direction] if fam.direction != "none" else ""
+    unit = ctx.packs.families.default_units.get(dim, "")
     if dim == "date":
         return "____年__月底前"
     return f"{op}__{unit}"
@@ -69,7 +61,7 @@ def template_suggestion(ctx: IndicatorContext) -> str:
     "target: 明显提升}",
     good="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 群众知晓率, "
     "target: ≥90%}",
-    packs=("lexicon",),
+    packs=("lexicon", "families"),
 )
 def vague_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """指标值只是一句描述，无法据以判断是否完成。
@@ -222,7 +214,7 @@ def satisfaction_group_unnamed(ctx: IndicatorContext) -> Iterator[Finding]:
     bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收, target: 合格}",
     good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收合格率, "
     "target: =100%}",
-    packs=("lexicon",),
+    packs=("lexicon", "families"),
 )
 def unquantified_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """指标值没有数字，无法计算完成程度和得分。
@@ -265,6 +257,7 @@ def unquantified_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     summary="指标没有填写指标值",
     bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数}",
     good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次}",
+    packs=("families",),
 )
 def empty_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """每个指标都要有指标值；空着的指标无法评价。"""

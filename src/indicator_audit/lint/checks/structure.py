@@ -22,12 +22,6 @@ SRC_COMPLETE = (
     "有明确受益对象的应设满意度指标）"
 )
 _ABSOLUTE = frozenset({"count", "people", "area", "length", "mass", "data", "volume"})
-_CAT_TEXT = {
-    "output": "产出指标",
-    "outcome": "效益指标",
-    "satisfaction": "满意度指标",
-    "cost": "成本指标",
-}
 
 
 def _categories(ctx: DocumentContext) -> set[str]:
@@ -70,11 +64,11 @@ def missing_category(ctx: DocumentContext) -> Iterator[Finding]:
     for key in ("output", "outcome"):
         if key not in cats:
             yield ctx.finding(
-                f"没有任何{_CAT_TEXT[key]}",
+                f"没有任何{ctx.packs.taxonomy.categories[key].label}",
                 line=line,
                 column=col,
                 pointer="/indicators",
-                suggestion=f"增加{_CAT_TEXT[key]}："
+                suggestion=f"增加{ctx.packs.taxonomy.categories[key].label}："
                 + ("完成的数量、质量、时效" if key == "output" else "项目带来的可衡量效果"),
             )
 

@@ -22,7 +22,6 @@ _DIM_TEXT = {
     "mass": "重量单位",
     "data": "数据容量",
 }
-_DEFAULT_UNIT = {"rate": "%", "time": "分钟", "money": "万元", "count": "次", "people": "人"}
 
 
 @indicator_rule(
@@ -45,7 +44,7 @@ def missing_unit(ctx: IndicatorContext) -> tuple[Finding, ...]:
     if f.target_parsed.kind != CellKind.QUANTITY or clause.date is not None:
         return ()
     fam = f.family
-    unit = _DEFAULT_UNIT.get(fam.dimensions[0], "") if fam else ""
+    unit = ctx.packs.families.default_units.get(fam.dimensions[0], "") if fam else ""
     hint = f"，如“{f.target.strip()}{unit}”" if unit else ""
     return (
         ctx.finding(

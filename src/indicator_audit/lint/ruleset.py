@@ -1,0 +1,29 @@
+"""The rule set, assembled in one place: built-in Python rules, built-in declarative rules
+(rules/declarative/*.yaml), rules from installed plugins, and a configuration's own packs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from indicator_audit.lint.registry import Rule
+
+
+def builtin_rules() -> tuple[Rule, ...]:
+    """Every built-in rule: the Python ones, then those of rules/declarative/*.yaml."""
+    from indicator_audit.lint.checks import BUILTIN_RULES
+    from indicator_audit.lint.declarative import builtin_declarative_rules
+
+    return BUILTIN_RULES + builtin_declarative_rules()
+
+
+def rule_set(packs: Sequence[str] = (), *, plugins: bool = True) -> tuple[Rule, ...]:
+    """Built-in rules, then rules from installed plugins (entry-point group
+    `indicator_audit.rules`), then the declarative packs named in a configuration (a broken
+    one raises declarative.PackError, a ConfigError)."""
+    from indicator_audit.lint.declarative import load_packs
+    from indicator_audit.lint.plugins import plugin_rules
+
+    builtin = builtin_rules()
+    found = plugin_rules(frozenset(r.meta.code for r in builtin)) if plugins else ()
+    user = load_packs(list(packs), extra=found) if packs else ()
+    return builtin + found + user
