@@ -142,7 +142,7 @@ def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> Non
 def test_plugin_scan_finds_the_group_only_where_declared(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indicator_audit.lint.plugins import GROUP, _may_have_plugins
+    from indicator_audit.lint.plugins import GROUP, may_have_entry_points
 
     site = tmp_path / "site"
     (site / "other-1.0.dist-info").mkdir(parents=True)
@@ -150,16 +150,16 @@ def test_plugin_scan_finds_the_group_only_where_declared(
         "[console_scripts]\nother = other:main\n", encoding="utf-8"
     )
     monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
-    assert not _may_have_plugins()
+    assert not may_have_entry_points()
     (site / "province_rules-1.0.dist-info").mkdir()
     (site / "province_rules-1.0.dist-info" / "entry_points.txt").write_text(
         f"[{GROUP}]\nprovince = province_rules:rules\n", encoding="utf-8"
     )
-    assert _may_have_plugins()
+    assert may_have_entry_points()
     zipped = tmp_path / "plugins.zip"
     zipped.write_bytes(b"PK")
     monkeypatch.setattr(sys, "path", [str(zipped)])
-    assert _may_have_plugins()  # cannot tell without looking inside: importlib.metadata will
+    assert may_have_entry_points()  # cannot tell without looking inside: importlib.metadata will
 
 
 def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:

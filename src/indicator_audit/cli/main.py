@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indicator_audit._version import __version__
-from indicator_audit.report import BINARY_FORMATS, FORMATS
+from indicator_audit.report import is_binary, reporters
 
 if TYPE_CHECKING:
     from indicator_audit.core.findings import Finding
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         c,
         "--format",
         "-f",
-        choices=list(FORMATS),
+        choices=list(reporters()),
         default="rich",
         help="报告格式",
         metavar="FORMAT",
@@ -173,7 +173,7 @@ def _check(args: argparse.Namespace) -> int:
             "要看修订建议，请用 -f json --suggest，或运行 indicator-audit suggest FILE\n"
         )
         return EXIT_INPUT
-    if args.format in BINARY_FORMATS and not args.output and sys.stdout.isatty():
+    if is_binary(args.format) and not args.output and sys.stdout.isatty():
         sys.stderr.write(
             f"indicator-audit: {args.format} 报告是二进制文件，请用 -o FILE 写入文件\n"
         )
@@ -230,7 +230,7 @@ def _write_report(
     from indicator_audit.core.atomic import write_bytes_atomic, write_text_atomic
     from indicator_audit.report import get_binary_reporter, get_reporter
 
-    if fmt in BINARY_FORMATS or fmt == "json":
+    if is_binary(fmt) or fmt == "json":
         if fmt == "json":  # made as UTF-8 from the start (see json_report.render_bytes)
             from indicator_audit.report.json_report import render_bytes
 

@@ -16,8 +16,8 @@ from indicator_audit.lint.registry import Rule
 GROUP = "indicator_audit.rules"
 
 
-def _may_have_plugins() -> bool:
-    """Whether some installed distribution may declare the entry-point group, judged from the
+def may_have_entry_points(group: str = GROUP) -> bool:
+    """Whether some installed distribution may declare the entry-point `group`, judged from the
     entry_points.txt files in the folders of sys.path. importlib.metadata does the same walk
     far more slowly (its import and scan are a fifth of a cold check), so it is only asked
     when this finds a candidate, or cannot tell: a zip on the path, a custom finder."""
@@ -26,7 +26,7 @@ def _may_have_plugins() -> bool:
     for finder in sys.meta_path:
         if finder is not PathFinder and hasattr(finder, "find_distributions"):
             return True
-    marker = f"[{GROUP}]"
+    marker = f"[{group}]"
     for entry in sys.path:
         folder = entry or "."
         try:
@@ -50,7 +50,7 @@ def _may_have_plugins() -> bool:
 def plugin_rules(builtin_codes: frozenset[str]) -> tuple[Rule, ...]:
     """The rules of installed plugins whose codes are not taken (by `builtin_codes` or by an
     earlier plugin)."""
-    if not _may_have_plugins():
+    if not may_have_entry_points():
         return ()
     from importlib.metadata import entry_points
 
