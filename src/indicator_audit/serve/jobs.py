@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indicator_audit.packs.load import default_packs
-from indicator_audit.report import BINARY_FORMATS, get_binary_reporter, get_reporter
+from indicator_audit.report import get_binary_reporter, get_reporter, is_binary
 from indicator_audit.report.common import cell_of
 from indicator_audit.report.json_report import render_bytes
 from indicator_audit.run.audit import Audit
@@ -110,7 +110,7 @@ class Engine:
             return Output(body, media)
         if failed and fmt != "html":  # the html page shows 无法检查 with the reason itself
             return _unreadable(failed, None)
-        if fmt in BINARY_FORMATS:
+        if is_binary(fmt):
             body = get_binary_reporter(fmt)(audits, suggestions=suggest)
         else:
             body = get_reporter(fmt)(audits, suggestions=suggest).encode()
