@@ -29,6 +29,7 @@ class Family(StrictData):
     confident: bool = True
     unwanted: bool = False  # measures something nobody wants more of (损失, 投诉, 误差率)
     generic: bool = False  # says how something is counted (数量, 次数, 面积), not what
+    unit: str | None = None  # the unit of a blank target form (日期: a deadline)
 
 
 @dataclass(frozen=True, slots=True)
