@@ -17,7 +17,7 @@ from indicator_audit.core.findings import Finding, Severity, count_severities
 
 if TYPE_CHECKING:
     from indicator_audit.run.audit import Audit
-    from indicator_audit.suggest.suggester import Suggestion
+    from indicator_audit.suggest.rows import Suggestion
 
 
 class _Out(BaseModel):

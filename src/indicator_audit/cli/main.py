@@ -130,7 +130,18 @@ def _parser() -> argparse.ArgumentParser:
         help="输出格式",
         metavar="FORMAT",
     )
-    g.add_argument("--write", "-w", metavar="OUT.yaml", help="把完整的修订稿写入文件")
+    g.add_argument(
+        "--write",
+        "-w",
+        metavar="OUT",
+        help="把修订稿写入文件，格式按扩展名：.yaml / .csv / .xlsx（xlsx 输入时沿用原表格式）/ .json",
+    )
+    g.add_argument(
+        "--type",
+        dest="project_type",
+        metavar="TYPE",
+        help="指定项目类型（行业指标库的类型名，如 信息化运维），不再按文字识别",
+    )
     choice(g, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
     return p
 
@@ -336,7 +347,9 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "suggest":
             from indicator_audit.cli.suggest_view import run_suggest
 
-            return run_suggest(args.path, args.format, args.write, args.color)
+            return run_suggest(
+                args.path, args.format, args.write, args.color, args.project_type
+            )
         return _rules(args)
     except KeyboardInterrupt:
         return 130

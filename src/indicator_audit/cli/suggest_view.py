@@ -15,7 +15,9 @@ from rich.text import Text
 
 from indicator_audit.report.suggestions import render_json
 from indicator_audit.run.audit import Audit, audit_path_full
-from indicator_audit.suggest.suggester import SuggestionSet, render_yaml
+from indicator_audit.report.revised import REVISED_FORMATS, format_for, revised_bytes
+from indicator_audit.suggest.project_type import type_names
+from indicator_audit.suggest.rows import SuggestionSet
 
 EXIT_OK, EXIT_INPUT = 0, 2
 _STATUS = {
@@ -70,7 +72,25 @@ def render_rich(pairs: list[tuple[Audit, SuggestionSet]], *, color: bool) -> str
     return buffer.getvalue()
 
 
-def run_suggest(path: str, fmt: str, write: str | None, color_mode: str) -> int:
+def run_suggest(
+    path: str, fmt: str, write: str | None, color_mode: str, project_type: str | None = None
+) -> int:
+    if project_type is not None and project_type.strip() not in type_names():
+        from indicator_audit.packs.templates import template_for
+
+        if template_for(project_type) is None:
+            sys.stderr.write(
+                f"indicator-audit: --type“{project_type}”不是已知的项目类型；可选："
+                f"{'、'.join(type_names())}\n"
+            )
+            return EXIT_INPUT
+    out_format = format_for(write) if write is not None else None
+    if write is not None and out_format is None:
+        sys.stderr.write(
+            f"indicator-audit: --write {write}：不支持的扩展名，请用 "
+            f"{' / '.join('.' + f for f in REVISED_FORMATS)}\n"
+        )
+        return EXIT_INPUT
     audits = audit_path_full(path)
     failed = [a for a in audits if a.document is None]
     for a in failed:
@@ -80,7 +100,7 @@ def run_suggest(path: str, fmt: str, write: str | None, color_mode: str) -> int:
         sys.stderr.write(f"indicator-audit: {a.path}:{where}无法给出建议：{message}\n")
     pairs: list[tuple[Audit, SuggestionSet]] = []
     for a in audits:
-        result = a.suggest()
+        result = a.suggest(project_type)
         if result is not None:
             pairs.append((a, result))
     if write is not None:
@@ -89,11 +109,11 @@ def run_suggest(path: str, fmt: str, write: str | None, color_mode: str) -> int:
                 f"indicator-audit: --write 需要恰好一个项目，{path} 中可用的有 {len(pairs)} 个\n"
             )
             return EXIT_INPUT
-        from indicator_audit.core.atomic import write_text_atomic
+        from indicator_audit.core.atomic import write_bytes_atomic
 
         audit, result = pairs[0]
-        assert audit.document is not None
-        write_text_atomic(Path(write), render_yaml(audit.document, result))
+        assert audit.document is not None and out_format is not None
+        write_bytes_atomic(Path(write), revised_bytes(audit.document, result, out_format))
     if fmt == "json":
         sys.stdout.write(render_json(pairs))
     else:

@@ -7,7 +7,7 @@ import json
 
 from indicator_audit.results import file_result
 from indicator_audit.run.audit import Audit
-from indicator_audit.suggest.suggester import SuggestionSet
+from indicator_audit.suggest.rows import SuggestionSet
 
 
 def render_json(pairs: list[tuple[Audit, SuggestionSet]]) -> str:
@@ -23,6 +23,8 @@ def render_json(pairs: list[tuple[Audit, SuggestionSet]]) -> str:
                     "explicit": kind.explicit,
                     "recognised": kind.recognised,
                     "score": kind.score,
+                    "confidence": kind.confidence,
+                    "runner_up": kind.runner_up,
                     "evidence": [
                         {"word": e.word, "where": e.where, "points": e.points}
                         for e in kind.evidence

@@ -20,7 +20,7 @@ from indicator_audit.read.document import Document, DocumentError, build
 from indicator_audit.read.source import Source, SourceError, load_text
 
 if TYPE_CHECKING:
-    from indicator_audit.suggest.suggester import SuggestionSet
+    from indicator_audit.suggest.rows import SuggestionSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +49,14 @@ class Audit:
         self.document = document
         self.source = source
 
-    def suggest(self) -> SuggestionSet | None:
-        """The revised indicator table; None when the document did not load."""
+    def suggest(self, project_type: str | None = None) -> SuggestionSet | None:
+        """The revised indicator table; None when the document did not load. `project_type`
+        overrides the detected type (as `suggest --type`)."""
         if self.document is None:
             return None
         from indicator_audit.suggest.suggester import suggest
 
-        return suggest(self.document, self.findings)
+        return suggest(self.document, self.findings, project_type=project_type)
 
 
 def _schema_findings(exc: DocumentError) -> list[Finding]:

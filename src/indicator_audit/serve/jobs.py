@@ -118,7 +118,7 @@ class Engine:
 
     def suggest(self, uploads: Sequence[Upload], preset: str | None, fmt: str) -> Output:
         from indicator_audit.report.suggestions import render_json
-        from indicator_audit.suggest.suggester import render_yaml
+        from indicator_audit.report.revised import revised_bytes
 
         audits = self.audit(uploads, preset)
         failed = [a for a in audits if a.document is None]
@@ -136,7 +136,7 @@ class Engine:
             )
         audit, result = pairs[0]
         assert audit.document is not None
-        return Output(render_yaml(audit.document, result).encode(), SUGGEST_FORMATS[fmt])
+        return Output(revised_bytes(audit.document, result, "yaml"), SUGGEST_FORMATS[fmt])
 
 
 def _relabel(audit: Audit, upload: Upload) -> None:

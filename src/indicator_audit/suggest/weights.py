@@ -1,0 +1,112 @@
+"""Weights (权重 / 分值) of the revised table: the input's are kept, and each 一级 category
+keeps its total.
+
+- A row kept or changed keeps its weight; a row moved to another category takes it along.
+- The rows a multi-level cell is split into share its weight.
+- A removed row's weight goes to the rows added to its category, or, when none is added,
+  back to the category's other rows in proportion.
+- When rows are added to a category that freed nothing, the category is shared again: the
+  added rows count as an average row, and every row is scaled so the total stays.
+- A category the input lacks gets the preset's share (conventions.yaml) only while the
+  table's total is below the preset's total; otherwise its weight is left for the user.
+
+Weights are whole numbers when the input's are (largest remainders keep the total exact).
+Nothing is done when the input has no weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from indicator_audit.packs.load import Preset
+from indicator_audit.suggest.rows import Suggestion, WeightNote
+
+
+def _share(total: float, parts: Sequence[float], whole: bool) -> list[float]:
+    """`total` divided in proportion to `parts`; whole numbers by largest remainder."""
+    base = sum(parts)
+    if not parts:
+        return []
+    raw = [total * p / base if base > 0 else total / len(parts) for p in parts]
+    if not whole:
+        out = [round(x, 1) for x in raw]
+        out[-1] = round(total - sum(out[:-1]), 1)
+        return out
+    floors = [int(x) for x in raw]
+    left = int(round(total)) - sum(floors)
+    order = sorted(range(len(raw)), key=lambda i: -(raw[i] - floors[i]))
+    for i in order[: max(left, 0)]:
+        floors[i] += 1
+    return [float(x) for x in floors]
+
+
+def _shown(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def assign_weights(
+    rows: Sequence[Suggestion], preset: Preset, level1_keys: dict[str, str], budget_weight: float
+) -> tuple[list[Suggestion], list[WeightNote]]:
+    """`level1_keys`: 一级 label → category key of the preset (产出指标 → output)."""
+    weighted = [r for r in rows if r.replaces is not None and r.weight is not None]
+    if not weighted:
+        return list(rows), []
+    whole = all(float(r.weight or 0).is_integer() for r in weighted)
+    out = list(rows)
+    # split rows share the weight of the indicator they come from
+    by_origin: dict[int, list[int]] = {}
+    for i, r in enumerate(out):
+        if r.replaces is not None and r.status != "removed":
+            by_origin.setdefault(r.replaces, []).append(i)
+    for members in by_origin.values():
+        if len(members) > 1 and out[members[0]].weight is not None:
+            parts = _share(out[members[0]].weight or 0, [1.0] * len(members), whole)
+            for i, w in zip(members, parts, strict=True):
+                out[i] = replace(out[i], weight=w)
+    notes: list[WeightNote] = []
+    order = list(dict.fromkeys(r.level1 for r in out))
+    table_total = budget_weight + sum(r.weight or 0 for r in weighted)
+    for level1 in order:
+        members = [i for i, r in enumerate(out) if r.level1 == level1]
+        live = [i for i in members if out[i].status != "removed"]
+        old = [i for i in live if out[i].replaces is not None]
+        new = [i for i in live if out[i].replaces is None]
+        total = sum(out[i].weight or 0 for i in members if out[i].replaces is not None)
+        freed = sum(out[i].weight or 0 for i in members if out[i].status == "removed")
+        if not old and new:
+            share = preset.categories.get(level1_keys.get(level1, ""), 0.0)
+            if share and table_total + share <= preset.total:
+                parts = _share(share, [1.0] * len(new), whole)
+                for i, w in zip(new, parts, strict=True):
+                    out[i] = replace(out[i], weight=w)
+                table_total += share
+                notes.append(WeightNote(level1, share, f"{level1}为新增类别，按预设口径给 {_shown(share)} 分"))
+            else:
+                notes.append(
+                    WeightNote(level1, None, f"{level1}为新增类别：权重请从其他指标中调出后填写")
+                )
+            continue
+        if not new and not freed:
+            continue
+        if new and freed:
+            parts = _share(freed, [1.0] * len(new), whole)
+            for i, w in zip(new, parts, strict=True):
+                out[i] = replace(out[i], weight=w)
+            text = f"{level1}删去指标的 {_shown(freed)} 分分给新增的 {len(new)} 个指标，合计仍为 {_shown(total)} 分"
+        else:
+            mean = (total - freed) / len(old) if old else 0.0
+            basis = [out[i].weight or 0 for i in old] + [mean] * len(new)
+            parts = _share(total, basis, whole)
+            for i, w in zip(old + new, parts, strict=True):
+                if out[i].weight != w and out[i].replaces is not None:
+                    before = _shown(out[i].weight or 0)
+                    status = "changed" if out[i].status == "kept" else out[i].status
+                    reason = out[i].reason if out[i].status != "kept" else ""
+                    reason = "；".join(x for x in (reason, f"权重 {before} → {_shown(w)}") if x)
+                    out[i] = replace(out[i], weight=w, status=status, reason=reason)
+                else:
+                    out[i] = replace(out[i], weight=w)
+            text = f"{level1}按原权重比例重新分配（新增指标按平均权重计），合计仍为 {_shown(total)} 分"
+        notes.append(WeightNote(level1, total, text))
+    return out, notes
