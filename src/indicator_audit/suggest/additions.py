@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from indicator_audit.core.clauses import clauses
 from indicator_audit.parse.grammar import parse_cell
@@ -85,10 +86,14 @@ class Additions:
                     subject = v.opening_stripped(re.split(r"[,，、]", subject)[-1]).strip()
                     fam = ctx.packs.family_of(subject)
                     measured = ctx.packs.measurable_re.search(subject)
-                    if len(subject) < 2 or (fam is None and measured is None):
+                    rate_done = q.unit.dimension == "rate" and "完成" in piece
+                    if len(subject) < 2 or (fam is None and measured is None and not rate_done):
                         continue  # no words of its own for what is counted
                     rate = q.unit.dimension == "rate"
-                    if rate and not (fam is not None and "rate" in fam.dimensions):
+                    done = rate and "完成" in piece and fam is None
+                    if done:
+                        subject = f"{subject}完成比例"  # 完成主体工程70% → 主体工程完成比例
+                    elif rate and not (fam is not None and "rate" in fam.dimensions):
                         continue
                     op = "≤" if cmp and cmp.group(1) in ("不超过", "以内", "≤") else "≥"
                     level1 = v.output
@@ -97,7 +102,7 @@ class Additions:
                     elif re.search("收入|增收|受益|产值", subject):
                         level1 = v.outcome
                     key = next(k for k, label in v.level1.items() if label == level1)
-                    level2 = v.signal(subject, v.level2[key]) or (
+                    level2 = ("时效指标" if done else v.signal(subject, v.level2[key])) or (
                         v.satisfaction_level2
                         if level1 == v.satisfaction
                         else ("社会效益指标" if level1 == v.outcome else "数量指标")
@@ -125,9 +130,10 @@ class Additions:
         for item in self._messages("IA602", r"预算内容“(.+?)”"):
             t = ctx.pick(self.current(), item, ctx.vocab.output) or ctx.pick(self.current(), item)
             if t is not None:
-                self._add(
-                    ctx.from_entry(t, f"预算内容“{item}”没有指标衡量：增加“{t.name}”", ["IA602"], item)
-                )
+                row = ctx.from_entry(t, f"预算内容“{item}”没有指标衡量：增加“{t.name}”", ["IA602"], item)
+                if item not in row.name:
+                    row = replace(row, name=f"{row.name}（{item}）")  # say what is counted
+                self._add(row)
             elif len(item) <= _CONTENT_MAX:
                 self._add(self._content_generic(item))
 

@@ -28,6 +28,9 @@ from indicator_audit.suggest.targets import (
     quantity,
 )
 
+# "指标23:", "1、", "(2)" before a name: a row number, not part of what is measured
+_ENUMERATOR = re.compile(r"^\s*(?:指标\s*\d+|\d+|[(（]\d+[)）])\s*[:：、.．]?\s*")
+_NAME_MIN = 4  # a name cut shorter than this by removing its numbers says too little
 _EXECUTION = re.compile(r"预算执行率|资金执行率")
 _FORMULA_SIGN = re.compile(r"[÷×]|/.*\*\s*100\s*%|\*\s*100\s*%")
 
@@ -64,16 +67,28 @@ class Rewriter:
         self._categories(d, facts, codes)
         self._name(d, facts, codes)
         numbered = has_number(d.target)
-        if not numbered and ("IA451" in codes or self.ctx.packs.process_re.search(facts.subject)):
+        # a process measure is replaced or removed even with a number: the reason says why
+        if "IA451" in codes or self.ctx.packs.process_re.search(facts.subject):
             replaced = self._replace_process(d, codes, before)
             if replaced is not None:
                 return [replaced]
-        if not numbered and "IA102" in codes:
+        vague_target = bool(codes & {"IA101", "IA151", "IA152"})
+        if not numbered and ("IA102" in codes or vague_target):
             replaced = self._replace_vague(d, facts, codes, before)
             if replaced is not None:
                 return [replaced]
+            if vague_target and blank_form(self.ctx, facts, d.level1, d.level2) is None:
+                return [
+                    self._removed(
+                        d,
+                        f"“{d.name}”的指标值“{d.target}”无法衡量，名称也看不出按什么单位计量，"
+                        "指标库中没有对应指标：删去，或改写成有数值、单位和方向的指标"
+                        "（指南 §3.7：含糊短语不是目标）",
+                        codes | {"IA101"},
+                    )
+                ]
         parsed = parse_cell(d.target, "target")
-        if parsed.kind == CellKind.MULTI and len(parsed.clauses) > 1:
+        if parsed.kind == CellKind.MULTI and sum(c.value is not None for c in parsed.clauses) > 1:
             return self._split(d, facts, parsed.clauses, codes)
         self._target(d, facts, codes)
         if not d.basis and f.actual and f.actual.strip():
@@ -96,7 +111,7 @@ class Rewriter:
         return d.row(status, reason, tuple(sorted(d.codes)), d.template)
 
     def _removed(self, d: Draft, reason: str, codes: set[str]) -> Suggestion:
-        why = sorted(codes & {"IA401", "IA451", "IA507", "IA508"})
+        why = sorted(codes & {"IA101", "IA151", "IA401", "IA451", "IA507", "IA508"})
         return d.row("removed", reason, tuple(why))
 
     def _formula_as_name(self, d: Draft, facts: IndicatorFacts) -> None:
@@ -172,7 +187,11 @@ class Rewriter:
         return "质量指标"
 
     def _name(self, d: Draft, facts: IndicatorFacts, codes: set[str]) -> None:
-        name = d.name
+        name = _ENUMERATOR.sub("", d.name)
+        if name != d.name and name:
+            d.note("删去名称前的序号")
+        else:
+            name = d.name
         if "IA202" in codes:
             cleaned = self._name_residue(name)
             if cleaned and cleaned != name:
@@ -186,7 +205,7 @@ class Rewriter:
                 stripped = (name[: c.span.start] + name[c.span.end :]).strip()
                 if stripped and parsed.first is not None and parsed.first.subject:
                     stripped = parsed.first.subject
-                if stripped:
+                if len(stripped) >= _NAME_MIN:
                     name = stripped
                     d.note("名称只写衡量的量，数值以指标值为准", "IA604")
         name = name.strip(" *＊★☆")
@@ -333,7 +352,7 @@ class Rewriter:
             c.unit is not None and c.unit.dimension in ("magnitude", "money")
             for c in parsed.clauses
         )
-        numbered = any(c.value is not None for c in parsed.clauses)
+        numbered = has_number(text)
         if cost and not money and not numbered and ("IA452" in codes or "IA406" in codes):
             form = ctx.budget if ctx.budget and "总" in d.name else f"≤{BLANK}万元"
             if "IA406" in codes:

@@ -24,19 +24,23 @@ from indicator_audit.suggest.context import Context
 from indicator_audit.suggest.project_type import detect_project_type
 from indicator_audit.suggest.rewrite import Rewriter
 from indicator_audit.suggest.rows import Suggestion, SuggestionSet
+from indicator_audit.suggest.targets import numbers
 from indicator_audit.suggest.weights import assign_weights
 
 __all__ = ["Suggestion", "SuggestionSet", "suggest"]
 
 
 def _without_repeats(ctx: Context, rows: list[Suggestion]) -> list[Suggestion]:
-    """A rewritten row that means the same as an earlier one is removed (IA507)."""
+    """A rewritten row that means the same as an earlier one is removed (IA507), unless it
+    states a number the earlier one does not (a number is never lost)."""
     out: list[Suggestion] = []
     for row in rows:
-        if row.status != "removed" and any(
-            r.status != "removed" and ctx.meanings.same(row.name, row.target, r.name, r.target)
+        same = [
+            r
             for r in out
-        ):
+            if r.status != "removed" and ctx.meanings.same(row.name, row.target, r.name, r.target)
+        ]
+        if row.status != "removed" and same and numbers(row.target) <= numbers(same[0].target):
             row = replace(
                 row,
                 status="removed",

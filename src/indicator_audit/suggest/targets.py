@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from indicator_audit.core.parsed import Clause
+from indicator_audit.core.parsed import CellKind, Clause
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.packs.templates import BLANK
 from indicator_audit.parse.grammar import parse_cell
@@ -19,7 +19,18 @@ def quantity(clause: Clause) -> str:
 
 
 def has_number(text: str) -> bool:
-    return any(c.value is not None for c in parse_cell(text, "target").clauses)
+    """Does the cell state a number (one the parser could not read counts too: ≤28.40/株)?"""
+    parsed = parse_cell(text, "target")
+    if any(c.value is not None for c in parsed.clauses):
+        return True
+    return parsed.kind != CellKind.PLACEHOLDER and re.search(r"\d", text) is not None
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a cell states, as written (none in template residue such as ≤****000元)."""
+    if parse_cell(text, "target").kind == CellKind.PLACEHOLDER:
+        return set()
+    return {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", text)}
 
 
 def blank_form(ctx: Context, facts: IndicatorFacts, level1: str, level2: str) -> str | None:
@@ -71,6 +82,17 @@ def merged_target(ctx: Context, facts: IndicatorFacts) -> str:
     return text
 
 
+def _unit_in_name(name: str) -> str | None:
+    """The unit a name carries in brackets at its end: 任务完成时限(月), 兑付率(%)."""
+    m = re.search(r"[(（]\s*([^()（）\d]{1,4})\s*[)）]\s*$", name)
+    if m is None:
+        return None
+    unit = parse_cell("1" + m.group(1), "target").first
+    if unit is None or unit.unit is None or unit.unit.dimension == "unknown":
+        return None
+    return unit.unit.text
+
+
 def _unit_from_goals(ctx: Context, clause: Clause) -> str | None:
     """The unit the goals write after the same number (goal “完成6项”, target “6”)."""
     if clause.value_text is None:
@@ -97,7 +119,7 @@ def fix_quantity(
     unit = clause.unit
     fam = facts.family
     if unit is None:
-        guess = _unit_from_goals(ctx, clause) or v.family_unit(fam)
+        guess = _unit_in_name(d.name) or _unit_from_goals(ctx, clause) or v.family_unit(fam)
         if guess and guess != "日期":
             body = body.rstrip() + guess
             d.note(f"补上单位“{guess}”", *sorted(codes & {"IA351"}))
