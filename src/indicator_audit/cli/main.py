@@ -347,9 +347,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "suggest":
             from indicator_audit.cli.suggest_view import run_suggest
 
-            return run_suggest(
-                args.path, args.format, args.write, args.color, args.project_type
-            )
+            return run_suggest(args.path, args.format, args.write, args.color, args.project_type)
         return _rules(args)
     except KeyboardInterrupt:
         return 130

@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from indicator_audit.report.revised import REVISED_FORMATS, format_for, revised_bytes
 from indicator_audit.report.suggestions import render_json
 from indicator_audit.run.audit import Audit, audit_path_full
-from indicator_audit.report.revised import REVISED_FORMATS, format_for, revised_bytes
 from indicator_audit.suggest.project_type import type_names
 from indicator_audit.suggest.rows import SuggestionSet
 

@@ -176,7 +176,9 @@ def revised_yaml(document: Document, result: SuggestionSet) -> str:
             if not value:
                 continue
             lead = "  - " if first else "    "
-            shown: str | float = row.weight if name == "weight" and row.weight is not None else value
+            shown: str | float = (
+                row.weight if name == "weight" and row.weight is not None else value
+            )
             if isinstance(shown, float) and shown.is_integer():
                 shown = int(shown)
             out.append(f"{lead}{k.key('indicator.' + name)}: {_scalar(shown)}")
@@ -274,9 +276,11 @@ def _in_layout(document: Document, result: SuggestionSet, source: TableSource) -
     for name in _FIELDS:
         if name not in columns and name != "weight":
             columns[name] = max(max(columns.values(), default=0), source.last_col) + 1
-            ws.cell(row=source.header_row, column=columns[name], value=_Keys(document).key(
-                "indicator." + name
-            ))
+            ws.cell(
+                row=source.header_row,
+                column=columns[name],
+                value=_Keys(document).key("indicator." + name),
+            )
     stale = [c for f, c in source.columns.items() if f not in columns]
     rows_needed = len(result.table)
     have = last - first + 1
@@ -325,7 +329,9 @@ def revised_json(document: Document, result: SuggestionSet) -> bytes:
             "explicit": kind.explicit,
             "recognised": kind.recognised,
             "confidence": kind.confidence,
-            "evidence": [{"word": e.word, "where": e.where, "points": e.points} for e in kind.evidence],
+            "evidence": [
+                {"word": e.word, "where": e.where, "points": e.points} for e in kind.evidence
+            ],
         },
         "weights": [n.text for n in result.weight_notes],
         "rows": [

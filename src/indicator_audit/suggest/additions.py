@@ -130,7 +130,9 @@ class Additions:
         for item in self._messages("IA602", r"预算内容“(.+?)”"):
             t = ctx.pick(self.current(), item, ctx.vocab.output) or ctx.pick(self.current(), item)
             if t is not None:
-                row = ctx.from_entry(t, f"预算内容“{item}”没有指标衡量：增加“{t.name}”", ["IA602"], item)
+                row = ctx.from_entry(
+                    t, f"预算内容“{item}”没有指标衡量：增加“{t.name}”", ["IA602"], item
+                )
                 if item not in row.name:
                     row = replace(row, name=f"{row.name}（{item}）")  # say what is counted
                 self._add(row)
@@ -164,7 +166,9 @@ class Additions:
                 t = ctx.pick(self.current(), goal, level)
                 if t is not None:
                     self._add(
-                        ctx.from_entry(t, f"目标“{goal}”没有指标衡量：增加“{t.name}”", ["IA601"], goal)
+                        ctx.from_entry(
+                            t, f"目标“{goal}”没有指标衡量：增加“{t.name}”", ["IA601"], goal
+                        )
                     )
 
     def _library_core(self) -> None:
@@ -198,7 +202,11 @@ class Additions:
             )
 
         checks: list[tuple[str, str, Callable[[Suggestion], bool]]] = [
-            ("IA501", v.output, lambda r: r.level1 == v.output and not ctx.is_cost(r.level1, r.level2)),
+            (
+                "IA501",
+                v.output,
+                lambda r: r.level1 == v.output and not ctx.is_cost(r.level1, r.level2),
+            ),
             ("IA504", "数量指标", absolute),
             ("IA501", v.outcome, lambda r: r.level1 == v.outcome),
             ("IA503", v.cost, lambda r: ctx.is_cost(r.level1, r.level2)),

@@ -22,6 +22,7 @@ _NOISE = re.compile(r"[\s()（）【】\[\]*＊★☆“”\"'、，,。；;:：
 _MEASURE = re.compile(r"(?:数量|次数|个数|项数|份数|人数|台数|数)$")
 _CONTAINED = 3  # the shorter name must keep at least this many characters to be contained
 
+
 @lru_cache(maxsize=4096)
 def _dimension(target: str) -> str | None:
     clause = parse_cell(target.replace(BLANK, "1"), "target").first

@@ -92,7 +92,9 @@ def score_template(template: Template, places: list[tuple[str, str]]) -> list[Ev
     kept = [
         e
         for e in best.values()
-        if not any(o.word != e.word and e.word in o.word and o.where == e.where for o in best.values())
+        if not any(
+            o.word != e.word and e.word in o.word and o.where == e.where for o in best.values()
+        )
     ]
     return sorted(kept, key=lambda e: -e.points)
 
@@ -139,7 +141,8 @@ def detect_project_type(document: Document, override: str | None = None) -> Proj
     confidence = min(1.0, score / _THRESHOLD / 2) * (1 - second / score / 2)
     if score < _THRESHOLD or score < second * _MARGIN:
         why = (
-            f"最接近“{template.type}”（{score} 分）" + (f"与“{runner}”（{second} 分）" if runner else "")
+            f"最接近“{template.type}”（{score} 分）"
+            + (f"与“{runner}”（{second} 分）" if runner else "")
             + "，证据不足：可用 --type 或 project.type 指定"
         )
         return ProjectType(

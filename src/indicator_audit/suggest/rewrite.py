@@ -29,7 +29,9 @@ from indicator_audit.suggest.targets import (
 )
 
 # "指标23:", "1、", "(2)" before a name: a row number, not part of what is measured
-_ENUMERATOR = re.compile(r"^\s*(?:指标\s*\d+|\d+|[(（]\d+[)）])\s*[:：、.．]?\s*")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:指标\s*\d+\s*[:：、.．]?|\d+\s*(?:[:：、．]|\.(?!\d))|[(（]\d+[)）])\s*"
+)
 _NAME_MIN = 4  # a name cut shorter than this by removing its numbers says too little
 _EXECUTION = re.compile(r"预算执行率|资金执行率")
 _FORMULA_SIGN = re.compile(r"[÷×]|/.*\*\s*100\s*%|\*\s*100\s*%")
@@ -119,9 +121,11 @@ class Rewriter:
         in the 二级 column (故障响应及时率): the formula goes to 计算公式, the measure becomes
         the name, and the 二级 label is found again."""
         label = d.level2
-        if not label or label in self.ctx.packs.level2_index:
+        if not label:
             return
         fam = self.ctx.packs.family_of(label)
+        if label in self.ctx.packs.level2_index and not (fam is not None and _is_formula(d.name)):
+            return  # a category label (质量指标), unless it names a measure (服务对象满意度)
         name_fam = facts.family
         definition = _is_formula(d.name) or (
             fam is not None and fam.confident and (name_fam is None or not name_fam.confident)
@@ -136,8 +140,11 @@ class Rewriter:
     def _categories(self, d: Draft, facts: IndicatorFacts, codes: set[str]) -> None:
         v = self.v
         raw1 = (facts.indicator.fields.level1 or "").strip()
-        if facts.is_satisfaction or self.ctx.packs.family_of(d.name) is not None and (
-            self.ctx.packs.family_of(d.name).name == "satisfaction"  # type: ignore[union-attr]
+        if facts.is_satisfaction or (
+            self.ctx.packs.family_of(d.name) is not None
+            and (
+                self.ctx.packs.family_of(d.name).name == "satisfaction"  # type: ignore[union-attr]
+            )
         ):
             if d.level1 != v.satisfaction:
                 d.note("满意度调查属满意度指标，不属效益或产出：移到满意度指标", "IA403")

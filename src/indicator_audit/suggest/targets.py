@@ -151,7 +151,7 @@ def fix_quantity(
             *sorted(codes & {"IA301"}),
         )
     written = clause.comparator.text.strip() if clause.comparator is not None else ""
-    if written and clause.comparator is not None and v.comparator_symbol(clause.comparator) == op:
-        if op != written:
-            d.note(f"比较符“{written}”统一写成“{op}”")
+    same = clause.comparator is not None and v.comparator_symbol(clause.comparator) == op
+    if written and same and op != written:
+        d.note(f"比较符“{written}”统一写成“{op}”")
     d.target = f"{op}{body.strip()}"

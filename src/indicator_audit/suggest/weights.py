@@ -34,7 +34,7 @@ def _share(total: float, parts: Sequence[float], whole: bool) -> list[float]:
         out[-1] = round(total - sum(out[:-1]), 1)
         return out
     floors = [int(x) for x in raw]
-    left = int(round(total)) - sum(floors)
+    left = round(total) - sum(floors)
     order = sorted(range(len(raw)), key=lambda i: -(raw[i] - floors[i]))
     for i in order[: max(left, 0)]:
         floors[i] += 1
@@ -81,7 +81,11 @@ def assign_weights(
                 for i, w in zip(new, parts, strict=True):
                     out[i] = replace(out[i], weight=w)
                 table_total += share
-                notes.append(WeightNote(level1, share, f"{level1}为新增类别，按预设口径给 {_shown(share)} 分"))
+                notes.append(
+                    WeightNote(
+                        level1, share, f"{level1}为新增类别，按预设口径给 {_shown(share)} 分"
+                    )
+                )
             else:
                 notes.append(
                     WeightNote(level1, None, f"{level1}为新增类别：权重请从其他指标中调出后填写")
@@ -107,6 +111,8 @@ def assign_weights(
                     out[i] = replace(out[i], weight=w, status=status, reason=reason)
                 else:
                     out[i] = replace(out[i], weight=w)
-            text = f"{level1}按原权重比例重新分配（新增指标按平均权重计），合计仍为 {_shown(total)} 分"
+            text = (
+                f"{level1}按原权重比例重新分配（新增指标按平均权重计），合计仍为 {_shown(total)} 分"
+            )
         notes.append(WeightNote(level1, total, text))
     return out, notes
