@@ -185,7 +185,7 @@ def test_write_xlsx_keeps_the_input_layout(tmp_path: Path) -> None:
             assert not (isinstance(cell.value, str) and cell.value.startswith("="))
     targets = [str(sheet.cell(row=r, column=4).value) for r in range(4, sheet.max_row + 1)]
     assert "≥3200盏" in targets  # the number kept, its direction written
-    assert b"PK" == out.read_bytes()[:2]
+    assert out.read_bytes()[:2] == b"PK"
 
 
 def test_write_csv_and_chinese_keys(tmp_path: Path) -> None:

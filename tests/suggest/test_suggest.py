@@ -11,9 +11,9 @@ import pytest
 from indicator_audit.cli.main import main
 from indicator_audit.packs.templates import load_templates
 from indicator_audit.parse.grammar import parse_cell
+from indicator_audit.report.revised import revised_yaml as render_yaml
 from indicator_audit.run.audit import audit_path_full, audit_text_full
 from indicator_audit.suggest.project_type import detect_project_type
-from indicator_audit.report.revised import revised_yaml as render_yaml
 from indicator_audit.suggest.suggester import Suggestion, SuggestionSet, suggest
 
 ROOT = Path(__file__).resolve().parents[2]
