@@ -56,6 +56,7 @@ class Category(StrictData):
 class Taxonomy(StrictData):
     categories: dict[str, Category]
     strip_suffixes: list[str] = field(default_factory=list)
+    level2_signals: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class Lexicon(StrictData):
     incomparable_actuals: list[str]
     output_verbs: list[str] = field(default_factory=list)
     unmeasurable_nouns: list[str] = field(default_factory=list)
+    goal_openers: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
