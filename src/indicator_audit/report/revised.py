@@ -161,13 +161,16 @@ def revised_yaml(document: Document, result: SuggestionSet) -> str:
     if p.content:
         out.append(f"  {k.key('project.content')}:")
         out.extend(f"    - {_scalar(item)}" for item in p.content)
-    if m.goals.overall or m.goals.annual:
+    overall, annual = result.goals or (m.goals.overall, tuple(m.goals.annual))
+    if result.goals is not None:
+        out.insert(4, "# 目标中的模板占位符（如 **）已改为待填写的“__”。")
+    if overall or annual:
         out.append(f"{k.key('goals')}:")
-        if m.goals.overall:
-            out.append(f"  {k.key('goals.overall')}: {_scalar(m.goals.overall)}")
-        if m.goals.annual:
+        if overall:
+            out.append(f"  {k.key('goals.overall')}: {_scalar(overall)}")
+        if annual:
             out.append(f"  {k.key('goals.annual')}:")
-            out.extend(f"    - {_scalar(g)}" for g in m.goals.annual)
+            out.extend(f"    - {_scalar(g)}" for g in annual)
     out.append(f"{k.key('indicators')}:")
     for row in result.table:
         out.append(f"  # {_reason(row)}")

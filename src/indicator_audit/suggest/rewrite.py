@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from indicator_audit.core.parsed import CellKind, Clause
 from indicator_audit.lint.facts import IndicatorFacts
+from indicator_audit.lint.layout import FORMULA
 from indicator_audit.packs.templates import BLANK
 from indicator_audit.parse.grammar import parse_cell
 from indicator_audit.suggest.context import Context, has_word
@@ -34,11 +35,10 @@ _ENUMERATOR = re.compile(
 )
 _NAME_MIN = 4  # a name cut shorter than this by removing its numbers says too little
 _EXECUTION = re.compile(r"预算执行率|资金执行率")
-_FORMULA_SIGN = re.compile(r"[÷×]|/.*\*\s*100\s*%|\*\s*100\s*%")
 
 
 def _is_formula(text: str) -> bool:
-    return parse_cell(text, "sentence").kind == CellKind.FORMULA or bool(_FORMULA_SIGN.search(text))
+    return parse_cell(text, "sentence").kind == CellKind.FORMULA or bool(FORMULA.search(text))
 
 
 class Rewriter:
@@ -65,6 +65,12 @@ class Rewriter:
             return [self._removed(d, "预算执行率在自评表中单独计分，不作为绩效指标", codes)]
         if d.target != (f.target or "").strip():
             d.note("把指标性质、度量单位并入指标值")
+        written = self.ctx.document.indicators[ind.index].fields
+        if self.ctx.layout.names_in_level2 and (written.name or "").strip() != d.name:
+            d.note(
+                "二级指标栏写的是指标名称、三级指标栏写的是计算公式：分别移到三级指标和计算公式",
+                "IA411",
+            )
         self._formula_as_name(d, facts)
         self._categories(d, facts, codes)
         self._name(d, facts, codes)
@@ -100,7 +106,7 @@ class Rewriter:
     # -- the row as a whole -------------------------------------------------------------
 
     def _finish(self, d: Draft, facts: IndicatorFacts) -> Suggestion:
-        f = facts.indicator.fields
+        f = self.ctx.document.indicators[facts.indicator.index].fields  # as written
         same = (
             d.level1 == (f.level1 or "").strip()
             and d.level2 == (f.level2 or "").strip()

@@ -48,6 +48,9 @@ class SuggestionSet:
     project_type: ProjectType
     rows: tuple[Suggestion, ...]
     weight_notes: tuple[WeightNote, ...] = ()
+    # the goals as the revised document writes them: template residue (**) in a goal becomes
+    # the marked blank __ (IA204); None when the goals stand as written
+    goals: tuple[str | None, tuple[str, ...]] | None = None
 
     @property
     def table(self) -> list[Suggestion]:

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from indicator_audit.core.findings import Finding
 from indicator_audit.packs.load import Packs, default_packs
+from indicator_audit.packs.templates import BLANK
 from indicator_audit.read.document import Document
 from indicator_audit.suggest.additions import Additions
 from indicator_audit.suggest.context import Context
@@ -89,4 +90,18 @@ def suggest(
     execution = document.model.budget_execution
     budget_weight = (execution.weight or 0) if execution is not None else 0
     weighted, notes = assign_weights(rows + added, packs.preset(preset), keys, budget_weight)
-    return SuggestionSet(kind, tuple(weighted), tuple(notes))
+    return SuggestionSet(kind, tuple(weighted), tuple(notes), _goals(ctx, findings))
+
+
+def _goals(ctx: Context, findings: Sequence[Finding]) -> tuple[str | None, tuple[str, ...]] | None:
+    """The goals with template residue (IA204) made the marked blank the user fills."""
+    if not any(f.rule == "IA204" for f in findings):
+        return None
+    goals = ctx.document.model.goals
+    residue = ctx.vocab.residue_re
+
+    def blank(text: str) -> str:
+        return residue.sub(BLANK, text)
+
+    overall = blank(goals.overall) if goals.overall else None
+    return overall, tuple(blank(g) for g in goals.annual)
