@@ -117,8 +117,8 @@ class Engine:
         return Output(body, media, 422 if failed else 200)
 
     def suggest(self, uploads: Sequence[Upload], preset: str | None, fmt: str) -> Output:
-        from indicator_audit.report.suggestions import render_json
         from indicator_audit.report.revised import revised_bytes
+        from indicator_audit.report.suggestions import render_json
 
         audits = self.audit(uploads, preset)
         failed = [a for a in audits if a.document is None]
