@@ -140,6 +140,7 @@ def revised_yaml(document: Document, result: SuggestionSet) -> str:
     m = document.model
     out = [
         "# 修订建议稿：由 indicator-audit suggest 根据审核结果生成。",
+        f"# 原文件：{' '.join(document.path.split())}",
         f"# 项目类型：{' '.join(result.project_type.describe().split())}",
         "# “__”是待填写的数值：按各指标的指标值设定依据所列的计划、行业或历史标准填写。",
         "# 自评栏目（实际完成值、得分、偏差原因）不带入修订稿。",
@@ -163,7 +164,7 @@ def revised_yaml(document: Document, result: SuggestionSet) -> str:
         out.extend(f"    - {_scalar(item)}" for item in p.content)
     overall, annual = result.goals or (m.goals.overall, tuple(m.goals.annual))
     if result.goals is not None:
-        out.insert(4, "# 目标中的模板占位符（如 **）已改为待填写的“__”。")
+        out.insert(5, "# 目标中的模板占位符（如 **）已改为待填写的“__”。")
     if overall or annual:
         out.append(f"{k.key('goals')}:")
         if overall:
