@@ -75,7 +75,7 @@ def test_a_second_load_comes_from_the_cache(
     # other text: a miss, and the old entry of this kind is replaced
     assert cached("probe", "other", (__file__,), list, build) == ["validated"]
     assert calls == [1, 1]
-    assert len(list(tmp_path.glob("probe-*.pickle"))) == 1
+    assert len(list(tmp_path.glob("probe-*.json"))) == 1
 
 
 def test_a_damaged_or_foreign_entry_is_rebuilt(
@@ -83,7 +83,7 @@ def test_a_damaged_or_foreign_entry_is_rebuilt(
 ) -> None:
     monkeypatch.setenv("INDICATOR_AUDIT_CACHE_DIR", str(tmp_path))
     cached("probe", "text", (__file__,), list, lambda: ["a"])
-    (entry,) = tmp_path.glob("probe-*.pickle")
+    (entry,) = tmp_path.glob("probe-*.json")
     entry.write_bytes(b"\x80\x05garbage")
     assert cached("probe", "text", (__file__,), list, lambda: ["b"]) == ["b"]
     assert cached("probe", "text", (__file__,), dict, lambda: {"c": 1}) == {"c": 1}  # wrong type
@@ -183,7 +183,7 @@ def test_each_file_of_an_extends_chain_keeps_its_own_entry(
     project = tmp_path / ".indicator-audit.yaml"
     project.write_text("extends: bureau.yaml\nselect: [vague]\n", encoding="utf-8")
     first = config_module.load_config_file(project)
-    assert len(list((tmp_path / "cache").glob("config-*.pickle"))) == 2
+    assert len(list((tmp_path / "cache").glob("config-*.json"))) == 2
 
     def no_validation(*_: object) -> None:
         raise AssertionError("validated again")

@@ -345,13 +345,14 @@ def fields() -> dict[str, FieldSpec]:
 
 @cache
 def _parser() -> Lark:
-    return Lark(
+    from indicator_audit.parse.larkcache import lalr_parser
+
+    return lalr_parser(
+        "grammar-condition",  # the analysed grammar kept as data: start-up stays light
         read_resource("grammar", "condition.lark"),
-        parser="lalr",
         lexer="basic",  # one scanner to compile at start-up, not one per parser state
         propagate_positions=True,
         maybe_placeholders=True,
-        cache=True,  # the analysed grammar, keyed by its hash: start-up stays light
     )
 
 

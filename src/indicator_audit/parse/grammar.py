@@ -21,6 +21,7 @@ from lark import Lark, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from indicator_audit.core.parsed import CellKind, Comparator, ParsedCell, ParseError, Span, Unit
 from indicator_audit.core.resources import read_resource
 from indicator_audit.core.text import normalise
+from indicator_audit.parse.larkcache import lalr_parser
 from indicator_audit.parse.transform import (
     COMPARATORS,
     POST_COMPARATORS,
@@ -69,18 +70,15 @@ def _grammar() -> tuple[str, dict[str, str]]:
 
 @cache
 def _parser() -> Lark:
-    # Inline transformer: LALR calls Pieces while parsing, so no parse tree is built.
-    parser = Lark(
+    # Inline transformer: LALR calls Pieces while parsing, so no parse tree is built; the
+    # analysed grammar is kept as data (parse/larkcache.py): a third of start-up otherwise.
+    return lalr_parser(
+        "grammar-indicator",
         _grammar()[0],
-        parser="lalr",
+        transformer=Pieces(),
         lexer="contextual",
         propagate_positions=True,
-        transformer=Pieces(),
-        # Lark keeps the analysed grammar in a temp file keyed by the grammar's hash: a
-        # second start loads it instead of rebuilding the tables (a third of start-up).
-        cache=True,
     )
-    return parser
 
 
 @cache

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
-from indicator_audit.lint.plugins import may_have_entry_points
+from indicator_audit.lint.plugins import installed_entry_points
 
 if TYPE_CHECKING:
     from indicator_audit.run.audit import Audit
@@ -66,11 +66,7 @@ _BUILTIN = (
 def reporters() -> dict[str, Reporter]:
     """Every format by name: the built-in ones, then those of installed plugins."""
     found = {r.name: r for r in _BUILTIN}
-    if not may_have_entry_points(GROUP):
-        return found
-    from importlib.metadata import entry_points
-
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+    for ep in installed_entry_points(GROUP):  # never from a dist-info in the current folder
         if ep.name in found:
             continue  # a built-in format keeps its name
         found[ep.name] = Reporter(ep.name, ep.module, binary=None)

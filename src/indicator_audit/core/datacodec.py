@@ -1,0 +1,154 @@
+"""Plain data to JSON and back, for the caches: a format that can only describe data.
+
+A pickle names any callable and runs it while loading, so a planted cache file runs code.
+This codec writes JSON and, reading it back, makes only: JSON's own values, tuples, sets,
+frozensets, dicts with any hashable keys, instances of dataclasses of this package that are
+already imported (made field by field, with no `__init__` or other method called), and Lark's
+parse-tree nodes (Tree, Token, Meta: plain records). Anything else is refused on the way in
+(`CodecError`), and an unknown tag or class on the way out is refused too, so a tampered file
+can at worst describe wrong data, which the caller's content hash and type check reject.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from typing import Any
+
+_PACKAGE = "indicator_audit."
+_META_FIELDS = ("line", "column", "start_pos", "end_line", "end_column", "end_pos")
+_TOKEN_FIELDS = ("start_pos", "line", "column", "end_line", "end_column", "end_pos")
+
+
+class CodecError(ValueError):
+    """A value the codec does not describe, or a document it did not write."""
+
+
+def dumps(value: object) -> str:
+    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise CodecError(f"not JSON: {exc}") from None
+    return _decode(raw)
+
+
+def _encode(o: object) -> Any:
+    t = type(o)
+    if t is str or t is int or t is float or t is bool or o is None:
+        return o
+    if t is list:
+        return [_encode(v) for v in o]  # type: ignore[attr-defined]
+    if t is tuple:
+        return {"T": [_encode(v) for v in o]}  # type: ignore[attr-defined]
+    if t is frozenset or t is set:
+        return {"F" if t is frozenset else "S": [_encode(v) for v in o]}  # type: ignore[attr-defined]
+    if t is dict:
+        return {"D": [[_encode(k), _encode(v)] for k, v in o.items()]}  # type: ignore[attr-defined]
+    if dataclasses.is_dataclass(o) and t.__module__.startswith(_PACKAGE):
+        fields = {f.name: _encode(getattr(o, f.name)) for f in dataclasses.fields(o)}
+        return {"C": f"{t.__module__}:{t.__qualname__}", "f": fields}
+    return _encode_lark(o)
+
+
+def _encode_lark(o: object) -> Any:
+    from lark import Token, Tree
+
+    if isinstance(o, Token) and type(o) is Token:
+        return {"K": [o.type, str(o), *(getattr(o, n, None) for n in _TOKEN_FIELDS)]}
+    if isinstance(o, Tree) and type(o) is Tree:
+        meta = o._meta  # None until someone asks for .meta: keep it that way
+        m = None
+        if meta is not None:
+            m = {n: getattr(meta, n) for n in (*_META_FIELDS, "empty") if hasattr(meta, n)}
+        return {"R": [_encode(o.data), [_encode(c) for c in o.children], m]}
+    raise CodecError(f"cannot describe a {type(o).__module__}.{type(o).__qualname__}")
+
+
+def _decode(o: Any) -> Any:
+    if isinstance(o, list):
+        return [_decode(v) for v in o]
+    if not isinstance(o, dict):
+        return o
+    if len(o) == 1:
+        ((tag, body),) = o.items()
+        if tag == "T":
+            return tuple(_decode(v) for v in _items(body))
+        if tag == "F":
+            return frozenset(_decode(v) for v in _items(body))
+        if tag == "S":
+            return {_decode(v) for v in _items(body)}
+        if tag == "D":
+            return {_decode(k): _decode(v) for k, v in (_pair(p) for p in _items(body))}
+        if tag == "K":
+            return _token(_items(body))
+        if tag == "R":
+            return _tree(_items(body))
+    if set(o) == {"C", "f"}:
+        return _instance(o["C"], o["f"])
+    raise CodecError("unknown tag")
+
+
+def _items(body: Any) -> list[Any]:
+    if not isinstance(body, list):
+        raise CodecError("expected a list")
+    return body
+
+
+def _pair(p: Any) -> tuple[Any, Any]:
+    if not isinstance(p, list) or len(p) != 2:
+        raise CodecError("expected a pair")
+    return p[0], p[1]
+
+
+def _instance(name: Any, fields: Any) -> object:
+    if not isinstance(name, str) or not isinstance(fields, dict):
+        raise CodecError("bad instance")
+    module_name, _, qualname = name.partition(":")
+    # Only classes already imported: loading a cache never imports (runs) a module.
+    module = sys.modules.get(module_name) if module_name.startswith(_PACKAGE) else None
+    cls: Any = module
+    for part in qualname.split("."):
+        cls = getattr(cls, part, None)
+    if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
+        raise CodecError(f"not a data class of this package: {name}")
+    names = [f.name for f in dataclasses.fields(cls)]
+    if set(fields) != set(names):
+        raise CodecError(f"fields of {name} differ")
+    obj = object.__new__(cls)
+    for n in names:
+        object.__setattr__(obj, n, _decode(fields[n]))
+    return obj
+
+
+def _token(body: list[Any]) -> object:
+    from lark import Token
+
+    if len(body) != 2 + len(_TOKEN_FIELDS) or not all(isinstance(v, str) for v in body[:2]):
+        raise CodecError("bad token")
+    if not all(v is None or type(v) is int for v in body[2:]):
+        raise CodecError("bad token position")
+    return Token(body[0], body[1], *body[2:])
+
+
+def _tree(body: list[Any]) -> object:
+    from lark import Tree
+    from lark.tree import Meta
+
+    if len(body) != 3:
+        raise CodecError("bad tree")
+    data, children, m = body
+    tree: Tree[Any] = Tree(_decode(data), [_decode(c) for c in _items(children)])
+    if isinstance(m, dict):
+        meta = Meta()  # type: ignore[no-untyped-call]
+        for n in (*_META_FIELDS, "empty"):
+            if n in m:
+                if not (m[n] is None or type(m[n]) in (int, bool)):
+                    raise CodecError("bad tree position")
+                setattr(meta, n, m[n])
+        tree._meta = meta
+    return tree
