@@ -28,6 +28,11 @@ _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_MAX = 31
 
 
+def xml_text(text: str) -> str:
+    """`text` with the characters XML 1.0 cannot hold dropped (for comments, titles)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
 def spreadsheet_text(text: str) -> str:
     """`text` as a cell value that stays text: never a formula, always valid XML."""
     text = _XML_ILLEGAL.sub("", text)

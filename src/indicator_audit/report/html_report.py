@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from indicator_audit.core.cellsafe import terminal_text
 from indicator_audit.core.findings import Finding
 from indicator_audit.report.common import (
     FIELD_LABEL,
@@ -36,7 +37,8 @@ _RANK = {"error": 3, "warning": 2, "info": 1}
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    # control characters are not HTML text either: shown escaped, as on a terminal
+    return html.escape(terminal_text(str(text)), quote=True)
 
 
 def _finding_item(audit: Audit, f: Finding) -> str:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
+from indicator_audit.core.cellsafe import terminal_text
 from indicator_audit.core.findings import Finding
 from indicator_audit.report.common import SEVERITY_LABEL, location
 from indicator_audit.run.audit import Audit
@@ -16,7 +17,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _x(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    # control characters shown escaped (CI logs print this text), then what XML cannot hold
+    return _NOT_XML.sub("\ufffd", terminal_text(text))
 
 
 def _line(audit: Audit, f: Finding) -> str:

@@ -1,7 +1,8 @@
 """Markdown: a summary table, then per project a table of findings (for issues, wikis, mail).
 
 User text is HTML-escaped (Markdown renders raw HTML) and table pipes and line breaks are
-neutralised, so a cell cannot break out of its table or inject markup."""
+neutralised, so a cell cannot break out of its table or inject markup; control characters are
+shown escaped, as the report is often read on a terminal first."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import html
 import re
 from collections.abc import Sequence
 
+from indicator_audit.core.cellsafe import terminal_text
 from indicator_audit.report.common import KIND_LABEL, SEVERITY_LABEL, batch_summary, location
 from indicator_audit.run.audit import Audit
 
@@ -16,7 +18,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
 def _md(text: object) -> str:
-    escaped = html.escape(str(text), quote=False)
+    escaped = html.escape(terminal_text(str(text)), quote=False)
     return _SPECIAL.sub(r"\\\1", escaped).replace("\r", "").replace("\n", "<br>")
 
 

@@ -1,8 +1,10 @@
 """The terminal report: findings grouped by indicator, each with its source line and a caret
 under the offending text, then a summary table.
 
-User text is never put into markup strings: everything is built as `Text` objects, and caret
-widths are measured in terminal cells (a CJK character is two cells wide).
+User text is never put into markup strings: everything is built as `Text` objects (through
+`_user`, which shows control characters and escape sequences escaped, so a cell cannot clear
+the screen or forge a verdict), and caret widths are measured in terminal cells of the text as
+shown (a CJK character is two cells wide, an escaped control character four).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from indicator_audit.core.cellsafe import terminal_text
 from indicator_audit.core.findings import Finding
 from indicator_audit.report.common import KIND_LABEL, batch_summary, cell_texts
 from indicator_audit.run.audit import Audit, summarize_findings
@@ -23,12 +26,17 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+def _user(text: str, style: str = "") -> Text:
+    """User text (cells, messages quoting them, paths) as inert terminal text."""
+    return Text(terminal_text(text), style=style)
+
+
 def _caret(line_text: str, column: int, end_column: int, end_line: int, line: int) -> Text:
     start = max(column - 1, 0)
     stop = end_column - 1 if end_line == line else len(line_text)
     stop = max(min(stop, len(line_text)), start + 1)
-    pad = cell_len(line_text[:start])
-    width = max(cell_len(line_text[start:stop]), 1)
+    pad = cell_len(terminal_text(line_text[:start]))
+    width = max(cell_len(terminal_text(line_text[start:stop])), 1)
     return Text(" " * pad + "^" * width, style="bold magenta")
 
 
@@ -40,22 +48,22 @@ def _finding(
     head.append(f"  {ref(f.line, f.column) if ref else f'{f.line}:{f.column}'} ", style="dim")
     head.append(f"{_LABEL[f.severity.value]} ", style=_STYLE[f.severity.value])
     head.append(f"{f.rule} {f.name} ", style="bold")
-    head.append(f.message)
+    head.append(terminal_text(f.message))
     out: list[RenderableType] = [head]
     if ref is not None:
         # a table has no source line to quote: quote the cell instead
         text = cells.get((f.line, f.column))
         if text is not None:
             gutter = "  单元格 │ "
-            out.append(Text(gutter, style="dim") + Text(text.replace("\n", " ")))
+            out.append(Text(gutter, style="dim") + _user(text.replace("\n", " ")))
     elif 1 <= f.line <= len(lines):
         src = lines[f.line - 1]
         gutter = f"{f.line:>6} │ "
-        out.append(Text(gutter, style="dim") + Text(src))
+        out.append(Text(gutter, style="dim") + _user(src))
         caret = _caret(src, f.column, f.end_column, f.end_line, f.line)
         out.append(Text(" " * (len(gutter) - 2) + "│ ", style="dim") + caret)
     if f.suggestion:
-        out.append(Text("    建议：", style="green") + Text(f.suggestion))
+        out.append(Text("    建议：", style="green") + _user(f.suggestion))
     return out
 
 
@@ -67,21 +75,21 @@ def _title(audit: Audit, index: int) -> Text:
     name = (ind.fields.name or "").strip()
     levels = " / ".join(x.strip() for x in (ind.fields.level1, ind.fields.level2) if x)
     t = Text(f" 指标 #{index + 1} ", style="bold")
-    t.append(Text(name, style="bold"))
+    t.append(_user(name, style="bold"))
     if levels:
-        t.append(Text(f"（{levels}）", style="dim"))
+        t.append(_user(f"（{levels}）", style="dim"))
     return t
 
 
 def _file(audit: Audit) -> list[RenderableType]:
-    out: list[RenderableType] = [Text(audit.path, style="bold underline")]
+    out: list[RenderableType] = [_user(audit.path, style="bold underline")]
     ref = audit.source.cell_ref if audit.source is not None else None
     if audit.error is not None:
         e = audit.error
         out.append(
             Text(f"  {ref(e.line, e.column) if ref else f'{e.line}:{e.column}'} ", style="dim")
             + Text("无法检查 ", style="bold red")
-            + Text(e.message)
+            + _user(e.message)
         )
     lines = audit.source.text.splitlines() if audit.source is not None else []
     cells = cell_texts(audit.source.root) if ref is not None and audit.source is not None else {}
@@ -113,7 +121,7 @@ def _summary(audits: Sequence[Audit]) -> Table:
     for audit in audits:
         s = summarize_findings(audit.findings, 1)
         status = " (无法读取)" if audit.error else ""
-        table.add_row(Text(audit.path + status), str(s.errors), str(s.warnings), str(s.infos))
+        table.add_row(_user(audit.path + status), str(s.errors), str(s.warnings), str(s.infos))
     total = summarize_findings([f for a in audits for f in a.findings], len(audits))
     table.add_row(
         Text("合计", style="bold"), str(total.errors), str(total.warnings), str(total.infos)
@@ -178,6 +186,6 @@ def _batch(audits: Sequence[Audit]) -> list[RenderableType]:
             worst.add_column(label, justify="right", style=style)
         for pc in b.worst:
             note = "（无法检查）" if pc.unreadable else ""
-            worst.add_row(Text(pc.path + note), str(pc.errors), str(pc.warnings), str(pc.infos))
+            worst.add_row(_user(pc.path + note), str(pc.errors), str(pc.warnings), str(pc.infos))
         out.append(worst)
     return out

@@ -10,12 +10,12 @@ built from the document. `render` returns the bytes of the .xlsx file.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from copy import copy
 from pathlib import Path
 from typing import Any
 
+from indicator_audit.core.cellsafe import sheet_title, spreadsheet_text, xml_text
 from indicator_audit.core.findings import Finding
 from indicator_audit.read.document import Document
 from indicator_audit.read.tabular import TableSource
@@ -31,13 +31,16 @@ from indicator_audit.run.audit import Audit
 
 _FILL = {"error": "FFF4C7C3", "warning": "FFFFE699", "info": "FFCFE2F3"}
 _RANK = {"error": 3, "warning": 2, "info": 1}
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-# Characters a worksheet cell cannot hold (openpyxl raises IllegalCharacterError on them).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _clean(text: str) -> str:
-    return _ILLEGAL.sub("\ufffd", text)
+    """User text as a cell value: never a formula (OWASP), only characters XML can hold."""
+    return spreadsheet_text(text)
+
+
+def _value(value: Any) -> Any:
+    """A value copied from the input workbook: its text kept inert like any user text."""
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def _note(f: Finding) -> str:
@@ -55,7 +58,7 @@ class _Book:
         self.ranks: dict[Any, int] = {}  # (sheet, row, col) → worst severity marked there
 
     def sheet(self, wanted: str) -> Any:
-        base = _BAD_SHEET_CHARS.sub("_", wanted).strip("'") or "项目"
+        base = sheet_title(wanted, "项目")
         name, n = base[:31], 1
         while name.lower() in self.names:
             n += 1
@@ -89,7 +92,7 @@ def _mark(ws: Any, row: int, col: int, severity: str, note: str, ranks: dict[Any
     previous = cell.comment.text + "\n" if cell.comment is not None else ""
     if note in previous.split("\n"):
         return
-    cell.comment = Comment(previous + note, "indicator-audit", width=320, height=120)
+    cell.comment = Comment(xml_text(previous + note), "indicator-audit", width=320, height=120)
 
 
 def _write_notes(ws: Any, col: int, notes: dict[int, list[str]]) -> None:
@@ -106,7 +109,7 @@ def _copy_sheet(src: Any, dst: Any) -> None:
         for c in row:
             if type(c).__name__ == "MergedCell":
                 continue
-            d = dst.cell(c.row, c.column, c.value)
+            d = dst.cell(c.row, c.column, _value(c.value))
             if c.has_style:
                 d.font = copy(c.font)
                 d.fill = copy(c.fill)
