@@ -40,12 +40,19 @@ KINDS: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace the characters [start, end) of a cell's text (used by `check --fix`)."""
+    """Replace the characters [start, end) of a cell's text (used by `check --fix`).
+
+    `line` and `base_col` say where the cell's first character stands in the file and `text`
+    is the cell as the rule saw it: the parts of a bare indicator sentence share one pointer,
+    so the pointer alone cannot place an edit."""
 
     pointer: str
     start: int
     end: int
     replacement: str
+    line: int = 0
+    base_col: int = 0
+    text: str = ""
 
 
 @dataclass(slots=True)

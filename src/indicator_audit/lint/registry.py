@@ -305,4 +305,4 @@ class IndicatorContext:
         cell = self.facts.indicator.cell(field)
         if cell is None or cell.base_col is None:
             return None
-        return Edit(cell.pointer, start, end, replacement)
+        return Edit(cell.pointer, start, end, replacement, cell.line, cell.base_col, cell.text)

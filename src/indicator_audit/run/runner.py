@@ -15,7 +15,7 @@ from indicator_audit.lint.engine import RunOptions
 from indicator_audit.lint.registry import INTERNAL_CODES, Rule
 from indicator_audit.lint.ruleset import rule_set
 from indicator_audit.packs.load import Packs, default_packs
-from indicator_audit.run.audit import Audit, audit_path_full
+from indicator_audit.run.audit import Audit, audit_path_full, audit_text_full
 from indicator_audit.run.config import (
     Config,
     check_names,
@@ -80,7 +80,8 @@ class Runner:
             self._packs[where] = _packs(config)
         return self._packs[where]
 
-    def audit(self, path: Path) -> list[Audit]:
+    def audit(self, path: Path, text: str | None = None) -> list[Audit]:
+        """The audits of `path` (of `text` read as that file's content, when given)."""
         where, config = self.config_for(path)
         packs = self.packs_for(where, config)
         if config.preset and config.preset not in packs.conventions.presets:
@@ -89,12 +90,11 @@ class Runner:
                 config.origin or "--preset", f"未知的 preset“{config.preset}”；可选：{names}"
             )
         rules = _rules(config, packs)
-        audits = audit_path_full(
-            path,
-            rules=rules,
-            packs=packs,
-            options=RunOptions(preset=config.preset, fragment=self.settings.fragment),
-        )
+        options = RunOptions(preset=config.preset, fragment=self.settings.fragment)
+        if text is None:
+            audits = audit_path_full(path, rules=rules, packs=packs, options=options)
+        else:
+            audits = [audit_text_full(text, str(path), rules=rules, packs=packs, options=options)]
         for audit in audits:
             if audit.error is not None or audit.document is None:
                 continue
@@ -132,7 +132,8 @@ class Runner:
         return result
 
     def _fix(self, path: Path, audits: list[Audit], result: RunResult) -> list[Audit]:
-        from indicator_audit.run.fixes import apply_edits, write_fixed
+        from indicator_audit.run.audit import LoadError
+        from indicator_audit.run.fixes import FixRefused, fix_rounds, write_fixed
 
         if len(audits) != 1:
             return audits  # only single-document text files are fixed in place
@@ -140,8 +141,13 @@ class Runner:
         source = audit.source
         if audit.error is not None or audit.document is None or source is None or not source.text:
             return audits  # never touch a file that failed to load
-        fixed = apply_edits(source.text, audit.document, audit.findings)
-        if not write_fixed(path, fixed, source.encoding, source.text):
+        try:
+            fixed = fix_rounds(audit, lambda text: self.audit(path, text)[0])
+            if not write_fixed(path, fixed, source.encoding, source.text):
+                return audits
+        except (FixRefused, OSError) as exc:
+            message = str(exc) if isinstance(exc, FixRefused) else f"无法写入：{exc.strerror}"
+            audit.error = LoadError(message=f"未修正（文件未改动）：{message}", line=1, column=1)
             return audits
         result.fixed_files.append(str(path))
         result.fixes_applied += len(fixed.applied)
