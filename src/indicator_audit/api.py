@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,8 +11,20 @@ from indicator_audit.results import FileError, FileResult, Report, file_result, 
 from indicator_audit.run.audit import audit_path_full, audit_text_full
 
 
+def _require(value: object, kinds: type | tuple[type, ...], what: str) -> None:
+    if not isinstance(value, kinds):
+        raise TypeError(f"{what}，这里是 {type(value).__name__}")
+
+
+def _require_path(path: object, what: str = "path 应为路径（str 或 os.PathLike）") -> None:
+    _require(path, (str, os.PathLike), what)
+
+
 def audit_text(text: str, path: str = "<text>", options: RunOptions | None = None) -> FileResult:
-    """Audit the text of a targets document (YAML or JSON)."""
+    """Audit the text of a targets document (YAML or JSON). Text longer than the file size
+    cap comes back as a located error, like an oversized file."""
+    _require(text, str, "text 应为 str（文件内容）")
+    _require(path, str, "path 应为 str（报告中的文件名）")
     return file_result(audit_text_full(text, path, options=options))
 
 
@@ -23,6 +36,7 @@ def audit_file(path: str | Path, options: RunOptions | None = None) -> FileResul
     as a FileResult whose `error` says why (and where), with no findings, as the command line
     reports it. For workbooks with several projects use audit_paths(), one result each.
     """
+    _require_path(path)
     audits = audit_path_full(path, options=options)
     if len(audits) == 1:
         return file_result(audits[0])
@@ -39,5 +53,10 @@ def audit_file(path: str | Path, options: RunOptions | None = None) -> FileResul
 
 def audit_paths(paths: Sequence[str | Path], options: RunOptions | None = None) -> Report:
     """Audit files (every project in each) and return the whole report."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        # iterating a string would audit one-character "paths"
+        raise TypeError("audit_paths 需要路径的列表，如 audit_paths([path])，而不是单个路径")
+    for p in paths:
+        _require_path(p, "audit_paths 的每一项应为路径（str 或 os.PathLike）")
     results = [file_result(a) for p in paths for a in audit_path_full(p, options=options)]
     return make_report(results)

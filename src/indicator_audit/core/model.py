@@ -131,23 +131,46 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float):
-        return float(value)
-    if not isinstance(value, str):
+        number = _finite(value)
+    elif not isinstance(value, str):
         raise _Invalid("float_type")
-    text = value.strip()
-    if "_" in text:
-        raise _Invalid("float_parsing")
+    else:
+        text = value.strip()
+        if "_" in text or len(text) > _MAX_NUMBER_CHARS:
+            raise _Invalid("float_parsing")
+        try:
+            number = _finite(float(text))
+        except ValueError:
+            raise _Invalid("float_parsing") from None
+    return number
+
+
+# No weight, score or amount needs more; a longer "number" is a mistake (and converting a
+# 100,000-digit integer is slow or refused by Python itself).
+_MAX_NUMBER_CHARS = 40
+
+
+def _finite(value: int | float) -> float:
+    """`value` as a float; inf, nan (`inf`, `Infinity`, `.inf`) and huge integers are refused
+    like any text that is not a number."""
     try:
-        return float(text)
-    except ValueError:
+        number = float(value)
+    except OverflowError:
         raise _Invalid("float_parsing") from None
+    if not math.isfinite(number):
+        raise _Invalid("float_parsing")
+    return number
 
 
 def _integer(value: object) -> int | None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        if value is not None and abs(value) >= 10**_MAX_NUMBER_CHARS:
+            raise _Invalid("int_parsing")
         return value
     if isinstance(value, str):
         text = value.strip()
+        if len(text) > _MAX_NUMBER_CHARS:
+            raise _Invalid("int_parsing")
         if text.lstrip("+-").isdigit():
             return int(text)
         try:

@@ -37,6 +37,7 @@ from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import KINDS, Finding, Severity
 from indicator_audit.core.parsed import CellKind, Direction
 from indicator_audit.core.resources import read_resource
+from indicator_audit.core.saferegex import UnsafePattern, compile_search
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.lint.registry import (
     INTERNAL_CODES,
@@ -760,16 +761,19 @@ class Compiler:
             raise ConditionError(f"“matches”左边应是文字，这里是{_TYPE_TEXT[a.type]}", _pos(left))
         pattern = _unquote(tok)
         try:
-            regex = re.compile(pattern)
+            re.compile(pattern)  # Python's message and offset for a plain mistake
         except re.error as exc:
             offset = (tok.start_pos or 0) + 1 + (exc.pos or 0)
             raise ConditionError(f"正则表达式无效：{exc.msg}", offset) from None
+        try:
+            search = compile_search(pattern)  # linear time, whatever the pattern
+        except UnsafePattern as exc:
+            raise ConditionError(f"正则表达式无法使用：{exc}", (tok.start_pos or 0) + 1) from None
         fa = a.fn
-        search = regex.search
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
             x = fa(d, f)
-            return x is not None and search(x) is not None
+            return x is not None and search(x)
 
         return _C(fn, "bool")
 

@@ -8,19 +8,13 @@ import csv
 import io
 from pathlib import Path
 
-from indicator_audit.read.source import MAX_FILE_BYTES, SourceError, decode
+from indicator_audit.read.source import SourceError, decode, read_bytes_capped
 from indicator_audit.read.tabular import Grid, TableSource, column_letter, extract
 
 
 def load_grid(path: Path) -> tuple[Grid, str]:
     """The file's cells and the encoding they were read in."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SourceError(f"文件过大，上限为 {MAX_FILE_BYTES // 1048576} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"无法读取文件：{exc.strerror}") from None
-    text, encoding = decode(data)
+    text, encoding = decode(read_bytes_capped(path))
     if "\x00" in text:
         raise SourceError("这不是文本格式的 CSV 文件（含有二进制内容）")
     try:

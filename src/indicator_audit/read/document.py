@@ -412,10 +412,38 @@ def _split_sentence(text: str) -> tuple[int, int]:
     return end, start
 
 
+# The longest value a document may hold. Real cells, even pasted goal paragraphs, stay far
+# below it; a longer one is a mistake or an attack, and every rule that reads a value is then
+# bounded by it (a rule's cost per value may grow faster than its length).
+MAX_VALUE_CHARS = 5000
+
+
+def _too_long(b: _Builder, root: Node) -> None:
+    """A located problem for every value longer than MAX_VALUE_CHARS."""
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, Scalar):
+            if node.value is not None and len(node.value) > MAX_VALUE_CHARS:
+                b.problem(
+                    f"内容过长（{len(node.value)} 字，上限 {MAX_VALUE_CHARS} 字）",
+                    node.line,
+                    node.col,
+                    pointer,
+                )
+        elif isinstance(node, Mapping):
+            for key, value in node.items:
+                kp = f"{pointer}/{_esc(key.value or '')}"
+                stack += ((key, kp), (value, kp))
+        else:
+            stack += ((item, f"{pointer}/{i}") for i, item in enumerate(node.items))
+
+
 def build(source: Source) -> Document:
     """Validate a loaded source as a targets document; raise DocumentError with every problem."""
     b = _Builder(source)
     root = source.root
+    _too_long(b, root)
     if not isinstance(root, Mapping):
         raise DocumentError(
             [SchemaProblem("文件顶层应为键值映射（project、goals、indicators …）", 1, 1, "")]
@@ -495,5 +523,6 @@ def _schema_problem(b: _Builder, root: Mapping, loc: tuple[str | int, ...], kind
         line, col = (cell.line, cell.col) if cell else (root.line, root.col)
         value = cell.text if cell else None
     base = _TYPE_MESSAGES.get(kind, "类型不符")
-    got = f"，实际为“{value}”" if value is not None else ""
+    shown = value if value is None or len(value) <= 40 else value[:40] + "…"
+    got = f"，实际为“{shown}”" if shown is not None else ""
     b.problem(f"{where or '/'}：{base}{got}", line, col, where)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from indicator_audit.read.source import Source, SourceError, read_file
+from indicator_audit.read.source import Source, SourceError, check_regular, read_file
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 # suffix → module defining read(path) -> list[Source]; imported only when such a file is read
@@ -30,8 +30,7 @@ def read_sources(path: str | Path) -> list[Source]:
     if module is None:
         known = "、".join(sorted(YAML_SUFFIXES | set(TABULAR_READERS)))
         raise SourceError(f"不支持的文件类型“{suffix}”：可读取 {known}")
-    if not p.exists():
-        raise SourceError("文件不存在")
+    check_regular(p)  # not a FIFO, a device or an oversized file
     reader = importlib.import_module(f".{module}", __package__)
     sources: list[Source] = reader.read(p)
     return sources

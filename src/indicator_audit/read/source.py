@@ -110,30 +110,89 @@ def _decode_error(data: bytes, offset: int) -> SourceError:
     )
 
 
-def read_file(path: str | Path) -> Source:
-    p = Path(path)
+def _os_message(exc: OSError) -> str:
+    """A Chinese reason for a failed open or read."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "文件不存在",
+        errno.EACCES: "没有读取权限（文件或它所在的某一级目录）",
+        errno.EPERM: "没有读取权限",
+        errno.ELOOP: "符号链接形成了循环",
+        errno.EISDIR: "这是一个目录，不是文件",
+        errno.ENOTDIR: "路径中的某一级不是目录",
+        errno.ENAMETOOLONG: "路径过长",
+    }
+    return reasons.get(exc.errno or 0, f"无法读取文件：{exc.strerror}")
+
+
+def read_bytes_capped(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most `limit` of them. A FIFO, a device (/dev/zero) or a
+    socket is refused without reading it (opening a FIFO does not wait for a writer), and the
+    size is enforced while reading, not only from what stat said."""
+    import os
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise SourceError("这是一个目录，不是文件")
-        if size > MAX_FILE_BYTES:
-            raise SourceError(
-                f"文件过大（{size / 1048576:.1f} MB），上限为 {MAX_FILE_BYTES // 1048576} MB"
-            )
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("文件不存在") from None
-    except PermissionError:
-        raise SourceError("没有读取权限") from None
-    except IsADirectoryError:
-        raise SourceError("这是一个目录，不是文件") from None
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise SourceError(f"无法读取文件：{exc.strerror}") from None
-    text, encoding = decode(data)
+        raise SourceError(_os_message(exc)) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise SourceError("这是一个目录，不是文件")
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError("不是普通文件（管道、设备或套接字），不予读取")
+        if st.st_size > limit:
+            raise SourceError(
+                f"文件过大（{st.st_size / 1048576:.1f} MB），上限为 {limit // 1048576} MB"
+            )
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # grew while being read
+                raise SourceError(f"文件过大，上限为 {limit // 1048576} MB")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SourceError(_os_message(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def check_regular(path: str | Path) -> None:
+    """SourceError unless `path` is a regular file of at most MAX_FILE_BYTES (for readers
+    that open the file themselves)."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise SourceError(_os_message(exc)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise SourceError("这是一个目录，不是文件")
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError("不是普通文件（管道、设备或套接字），不予读取")
+    if st.st_size > MAX_FILE_BYTES:
+        raise SourceError(
+            f"文件过大（{st.st_size / 1048576:.1f} MB），上限为 {MAX_FILE_BYTES // 1048576} MB"
+        )
+
+
+def read_file(path: str | Path) -> Source:
+    text, encoding = decode(read_bytes_capped(path))
     return load_text(text, str(path), encoding)
 
 
 def load_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
+    if len(text) > MAX_FILE_BYTES:  # text given directly (audit_text) has the files' cap too
+        raise SourceError(f"内容过大（{len(text)} 字符），上限为 {MAX_FILE_BYTES} 字符")
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip() or all(
@@ -623,22 +682,29 @@ def _load_with_pyyaml(text: str) -> Node:
     return _Converter(text).convert(docs[0], 0)
 
 
+# What the nesting guard looks at: quoted scalars and comments (skipped whole, so their
+# brackets do not count) and the flow brackets themselves. A quote opens a scalar only where
+# a scalar can start; the alternatives are disjoint, so the scan is linear.
+_FLOW_TOKENS = re.compile(
+    r"""(?:(?<![^\s\[{,:])"(?:[^"\\]|\\.)*"|(?<![^\s\[{,:])'(?:[^']|'')*')"""
+    r"|(?<!\S)#[^\n]*|[\[\]{}]"
+)
+
+
 def _guard_flow_depth(text: str) -> None:
     """Refuse absurd flow nesting before the composer recurses into it."""
     depth = 0
-    for i, ch in enumerate(text):
-        if ch in "[{":
+    for m in _FLOW_TOKENS.finditer(text):
+        ch = m.group()
+        if ch in ("[", "{"):
             depth += 1
             if depth > MAX_DEPTH:
+                i = m.start()
                 line = text.count("\n", 0, i) + 1
                 col = i - (text.rfind("\n", 0, i) + 1) + 1
                 raise SourceError(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）", line, col)
-        elif ch in "]}":
+        elif ch in ("]", "}"):
             depth = max(0, depth - 1)
-        elif ch == "\n":
-            # flow collections rarely span lines in targets files; indentation depth is
-            # checked by the converter
-            continue
 
 
 class _Converter:

@@ -147,6 +147,8 @@ class Grid:
 
     cells: list[list[str]]  # [row - 1][col - 1], "" when empty (and inside merged areas)
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # the widest row, counted once: recounting it per row made reading a table quadratic
+    _n_cols: int = -1
 
     @property
     def n_rows(self) -> int:
@@ -154,7 +156,9 @@ class Grid:
 
     @property
     def n_cols(self) -> int:
-        return max((len(r) for r in self.cells), default=0)
+        if self._n_cols < 0:
+            self._n_cols = max((len(r) for r in self.cells), default=0)
+        return self._n_cols
 
     def origin(self, row: int, col: int) -> tuple[int, int]:
         return self.merged.get((row, col), (row, col))

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -54,10 +56,10 @@ class Config(StrictData):
         return Config(
             preset=self.preset or base.preset,
             select=self.select or base.select,
-            ignore=base.ignore + self.ignore,
+            ignore=_union(base.ignore, self.ignore),
             severity={**base.severity, **self.severity},
             per_path_ignores={**base.per_path_ignores, **self.per_path_ignores},
-            packs=base.packs + self.packs,
+            packs=_union(base.packs, self.packs),
             lexicon=LexiconConfig(
                 add=_merge_changes(base.lexicon.add, self.lexicon.add),
                 remove=_merge_changes(base.lexicon.remove, self.lexicon.remove),
@@ -74,9 +76,15 @@ _WRITABLE = frozenset(
 )
 
 
+def _union(a: list[str], b: list[str]) -> list[str]:
+    """a then b, each entry once: a file reached twice through `extends` counts once (a
+    diamond at every level would otherwise double the lists per level)."""
+    return list(dict.fromkeys(a + b))
+
+
 def _merge_changes(a: LexiconChanges, b: LexiconChanges) -> LexiconChanges:
     return LexiconChanges(
-        **{f.name: getattr(a, f.name) + getattr(b, f.name) for f in fields(LexiconChanges)}
+        **{f.name: _union(getattr(a, f.name), getattr(b, f.name)) for f in fields(LexiconChanges)}
     )
 
 
@@ -115,12 +123,16 @@ def _validate(data: Any, root: Node | None, origin: str) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(origin, "配置应为键值映射")
+    if data and not any(key in _WRITABLE for key in data):
+        # not a configuration at all (`extends: /etc/shadow`): say so without quoting it
+        raise ConfigError(origin, "不是 indicator-audit 的配置文件：没有任何已知的配置项")
     for key in data:
         if key not in _WRITABLE:
             line, col = _locate(root, (key,)) if root is not None else (1, 1)
             close = difflib.get_close_matches(str(key), sorted(_WRITABLE), n=1)
             hint = f"；是否想写“{close[0]}”？" if close else ""
-            raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col)
+            shown = f"“{key}”" if _KEY_LIKE.fullmatch(str(key)) else ""
+            raise ConfigError(origin, f"未知的配置项{shown}{hint}", line, col)
     data = {("per_path_ignores" if k == "per-path-ignores" else k): v for k, v in data.items()}
     if isinstance(data.get("extends"), str):
         data["extends"] = [data["extends"]]
@@ -151,10 +163,25 @@ def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
         raise ConfigError(origin, f"配置项“{where}”无效：{err['msg']}", line, col) from None
 
 
-def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:
-    path = path.resolve()
+# How deep `extends` may nest; deeper is a mistake, and would exhaust the interpreter's stack.
+MAX_EXTENDS_DEPTH = 32
+# A key worth quoting back: what a configuration key looks like, not a line of some other file.
+_KEY_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,39}")
+
+
+def load_config_file(
+    path: Path, seen: frozenset[Path] = frozenset(), memo: dict[Path, Config] | None = None
+) -> Config:
+    """The configuration in `path` with everything it extends. Each file of an `extends`
+    graph is loaded once (`memo`), so two parents per level do not double the work per level."""
+    path = Path(os.path.realpath(path))
     if path in seen:
         raise ConfigError(str(path), "extends 形成了循环")
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise ConfigError(str(path), f"extends 嵌套超过 {MAX_EXTENDS_DEPTH} 层")
+    memo = {} if memo is None else memo
+    if path in memo:
+        return memo[path]
     root: Node | None = None
     if path.name == "pyproject.toml":
         config = _from_pyproject(path)
@@ -170,11 +197,12 @@ def load_config_file(path: Path, seen: frozenset[Path] = frozenset()) -> Config:
     config.packs = _resolve_packs(config, path, root)
     base = Config()
     for parent in config.extends:
-        target = (path.parent / parent).resolve()
+        target = Path(os.path.realpath(path.parent / parent))
         if not target.is_file():
             raise ConfigError(str(path), f"extends 指向的文件不存在：{parent}")
-        base = load_config_file(target, seen | {path}).merged_over(base)
-    return config.merged_over(base)
+        base = load_config_file(target, seen | {path}, memo).merged_over(base)
+    memo[path] = merged = config.merged_over(base)
+    return merged
 
 
 def _resolve_packs(config: Config, path: Path, root: Node | None) -> list[str]:
@@ -182,7 +210,7 @@ def _resolve_packs(config: Config, path: Path, root: Node | None) -> list[str]:
     `extends` from another folder; a missing pack is an error at its entry."""
     out: list[str] = []
     for i, name in enumerate(config.packs):
-        target = (path.parent / name).resolve()
+        target = Path(os.path.realpath(path.parent / name))
         if not target.is_file():
             line, col = _locate(root, ("packs", i)) if root is not None else (1, 1)
             raise ConfigError(
@@ -207,7 +235,7 @@ def _from_pyproject(path: Path) -> Config | None:
 
 def find_config(start: Path) -> Path | None:
     """The nearest config file at or above `start` (a file or a folder)."""
-    folder = start.resolve()
+    folder = Path(os.path.realpath(start))  # never raises on a symlink loop, unlike resolve()
     if not folder.is_dir():
         folder = folder.parent
     for directory in (folder, *folder.parents):

@@ -5,6 +5,7 @@ Kept apart from the CLI so that integrators can run exactly what the command run
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,7 +74,8 @@ class Runner:
     def is_pack(self, path: Path) -> bool:
         """Whether `path` is a declarative rule pack named by its own configuration."""
         _, config = self.config_for(path)
-        return str(path.resolve()) in {str(Path(p).resolve()) for p in config.packs}
+        # realpath: a symlink loop is then a file that fails to read, not an internal error
+        return os.path.realpath(path) in {os.path.realpath(p) for p in config.packs}
 
     def packs_for(self, where: Path | None, config: Config) -> Packs:
         if where not in self._packs:

@@ -19,6 +19,7 @@ import contextlib
 import fnmatch
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -107,7 +108,9 @@ def _path_ignores(config: Config, path: str) -> list[str]:
         candidates = [path, Path(path).name]
         if base is not None:
             with contextlib.suppress(ValueError):  # the file is outside the config's folder
-                candidates.append(Path(path).resolve().relative_to(base.resolve()).as_posix())
+                candidates.append(
+                    Path(os.path.realpath(path)).relative_to(os.path.realpath(base)).as_posix()
+                )
         if any(fnmatch.fnmatch(c, pattern) for c in candidates):
             out.extend(selectors)
     return out
