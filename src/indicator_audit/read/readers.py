@@ -17,6 +17,16 @@ YAML_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 TABULAR_READERS: dict[str, str] = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv_table"}
 
 
+def source_from_text(text: str, path: str, encoding: str = "utf-8") -> Source:
+    """A YAML/JSON file's source from its text, read exactly as read_sources reads the file
+    (a JSON list of rows becomes a table): what `--fix` re-reads its result with."""
+    from indicator_audit.read.json_table import from_rows, is_row_table
+    from indicator_audit.read.source import load_text
+
+    source = load_text(text, path, encoding)
+    return from_rows(source) if is_row_table(source) else source
+
+
 def read_sources(path: str | Path) -> list[Source]:
     p = Path(path)
     suffix = p.suffix.lower()

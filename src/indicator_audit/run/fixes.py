@@ -14,13 +14,15 @@ keeping its mode (and owner where allowed), in the encoding it was read in (a BO
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from indicator_audit.core.atomic import write_bytes_atomic
 from indicator_audit.core.findings import Finding
-from indicator_audit.read.source import Mapping, Node, Scalar, SourceError, load_text
+from indicator_audit.read.readers import source_from_text
+from indicator_audit.read.source import Mapping, Node, Scalar, SourceError
 from indicator_audit.read.source import Sequence as SeqNode
 from indicator_audit.run.audit import Audit
 
@@ -112,11 +114,12 @@ def prove(original: Node, text: str, fixed: FixResult, path: str, encoding: str)
     """Read `fixed.text` again and check it is `original` but for the edited values, which
     must read as the edits intend. FixRefused otherwise."""
     try:
-        again = load_text(fixed.text, path, encoding).root
+        again = source_from_text(fixed.text, path, encoding).root
     except SourceError as exc:
         raise FixRefused(f"修正后的文本无法读取（第 {exc.line} 行：{exc.message}）") from None
     starts = _line_starts(text)
-    spans = fixed.spans
+    spans = fixed.spans  # in order, not overlapping
+    span_starts = [sp[0] for sp in spans]
     used = 0
 
     def expected(node: Scalar) -> str | None:
@@ -127,8 +130,11 @@ def prove(original: Node, text: str, fixed: FixResult, path: str, encoding: str)
         b = a + len(node.value)
         value, at = node.value, a
         pieces: list[str] = []
-        for start, end, replacement in spans:
-            if a <= start and end <= b:
+        k = bisect_left(span_starts, a)  # only the spans inside this value: linear overall
+        while k < len(spans) and spans[k][0] <= b:
+            start, end, replacement = spans[k]
+            k += 1
+            if end <= b:
                 pieces += (text[at:start], replacement)
                 at = end
                 used += 1

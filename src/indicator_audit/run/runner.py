@@ -16,7 +16,7 @@ from indicator_audit.lint.engine import RunOptions
 from indicator_audit.lint.registry import INTERNAL_CODES, Rule
 from indicator_audit.lint.ruleset import rule_set
 from indicator_audit.packs.load import Packs, default_packs
-from indicator_audit.run.audit import Audit, audit_path_full, audit_text_full
+from indicator_audit.run.audit import Audit, audit_path_full
 from indicator_audit.run.config import (
     Config,
     check_names,
@@ -96,7 +96,7 @@ class Runner:
         if text is None:
             audits = audit_path_full(path, rules=rules, packs=packs, options=options)
         else:
-            audits = [audit_text_full(text, str(path), rules=rules, packs=packs, options=options)]
+            audits = [_audit_text(text, path, rules, packs, options)]
         for audit in audits:
             if audit.error is not None or audit.document is None:
                 continue
@@ -164,6 +164,21 @@ def _is_table(audits: Sequence[Audit]) -> bool:
     """Whether the audits come from a workbook or CSV file: their findings stand in cells,
     not in text an edit could rewrite. (A JSON list of rows is text, and is fixed.)"""
     return any(a.source is not None and a.source.cell_ref is not None for a in audits)
+
+
+def _audit_text(
+    text: str, path: Path, rules: Sequence[Rule], packs: Packs, options: RunOptions
+) -> Audit:
+    """`text` audited as the content of `path`, read as the file would be."""
+    from indicator_audit.read.readers import source_from_text
+    from indicator_audit.read.source import SourceError
+    from indicator_audit.run.audit import LoadError, audit_source
+
+    try:
+        source = source_from_text(text, str(path))
+    except SourceError as exc:
+        return Audit(str(path), [], LoadError(exc.message, exc.line, exc.column))
+    return audit_source(source, rules, packs, options)
 
 
 def fingerprints(audit: Audit, findings: Sequence[Finding]) -> list[str]:
