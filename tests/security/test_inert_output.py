@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from indicator_audit.cli.main import main
-from indicator_audit.report import FORMATS
+from indicator_audit.report import reporters
 
 HYPERLINK = '=HYPERLINK("http://example.invalid/x","点击查看")'
 DDE = "=cmd|' /C calc'!A0"
@@ -82,7 +82,7 @@ def _render(tmp_path: Path, capsys: pytest.CaptureFixture[str], target: Path, fm
     return out.read_bytes().decode("utf-8") if fmt != "xlsx" else ""
 
 
-@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - {"xlsx"}))
+@pytest.mark.parametrize("fmt", sorted(set(reporters()) - {"xlsx"}))
 def test_every_text_format_keeps_payloads_inert(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
