@@ -21,6 +21,7 @@ one `PackError` — a `ConfigError`, so the CLI exits 2 — located at file, lin
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import operator
 import re
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark.visitors import Interpreter
 
 from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import KINDS, Finding, Severity
@@ -516,8 +518,9 @@ _OP_ALIASES = {"≥": ">=", "≤": "<=", "≠": "!="}
 _TYPE_TEXT = {"str": "文字", "num": "数值", "bool": "真假值", "list": "列表", "null": "null"}
 
 
-class Compiler:
-    """Turns a parse tree into closures, checking fields, types and scope as it goes."""
+class Compiler(Interpreter[Token, _C]):
+    """Turns a parse tree into closures, checking fields, types and scope as it goes: one
+    method per rule of grammar/condition.lark, called by the Interpreter for its node."""
 
     def __init__(self, scope: Scope, quantifiers: Quantifiers | None = None) -> None:
         self.scope = scope
@@ -527,7 +530,7 @@ class Compiler:
 
     def compile(self, tree: Tree[Token]) -> _C:
         try:
-            return self._node(tree)
+            return self.visit(tree)
         except RecursionError:
             raise ConditionError("条件嵌套过深", _pos(tree)) from None
 
@@ -540,31 +543,31 @@ class Compiler:
 
     # -- literals ---------------------------------------------------------------------------
 
-    def _number(self, node: Tree[Token]) -> _C:
+    def number(self, node: Tree[Token]) -> _C:
         return _const(float(str(node.children[0])), "num")
 
-    def _string(self, node: Tree[Token]) -> _C:
+    def string(self, node: Tree[Token]) -> _C:
         tok = node.children[0]
         assert isinstance(tok, Token)
         return _const(_unquote(tok), "str")
 
-    def _true(self, node: Tree[Token]) -> _C:
+    def true(self, node: Tree[Token]) -> _C:
         return _const(True, "bool")
 
-    def _false(self, node: Tree[Token]) -> _C:
+    def false(self, node: Tree[Token]) -> _C:
         return _const(False, "bool")
 
-    def _null(self, node: Tree[Token]) -> _C:
+    def null(self, node: Tree[Token]) -> _C:
         return _const(None, "null")
 
-    def _list(self, node: Tree[Token]) -> _C:
-        items = [self._node(c) for c in node.children if isinstance(c, Tree)]
+    def list(self, node: Tree[Token]) -> _C:
+        items = [self.visit(c) for c in node.children if isinstance(c, Tree)]
         if all(i.const for i in items):
             return _const(tuple(i.value for i in items), "list")
         fns = tuple(i.fn for i in items)
         return _C(lambda d, f: tuple(g(d, f) for g in fns), "list")
 
-    def _field(self, node: Tree[Token]) -> _C:
+    def field(self, node: Tree[Token]) -> _C:
         tok = node.children[0]
         assert isinstance(tok, Token)
         name = str(tok)
@@ -586,9 +589,9 @@ class Compiler:
 
     # -- logic ------------------------------------------------------------------------------
 
-    def _chain(self, node: Tree[Token]) -> list[_C]:
+    def _chain(self, node: Tree[Token]) -> tuple[_C, ...]:
         """Operands of a left-nested and/or chain, without recursing down the chain."""
-        parts: list[Tree[Token]] = []
+        parts: builtins.list[Tree[Token]] = []  # `list` is the list-literal rule here
         current = node
         while isinstance(current, Tree) and current.data == node.data:
             left, right = current.children
@@ -597,9 +600,9 @@ class Compiler:
             assert isinstance(left, Tree)
             current = left
         parts.append(current)
-        return [self._node(p) for p in reversed(parts)]
+        return tuple(self.visit(p) for p in reversed(parts))
 
-    def _or_(self, node: Tree[Token]) -> _C:
+    def or_(self, node: Tree[Token]) -> _C:
         tests = tuple(_test(c) for c in self._chain(node))
         if len(tests) == 2:  # the common case, without a loop per evaluation
             a, b = tests
@@ -613,7 +616,7 @@ class Compiler:
 
         return _C(fn, "bool")
 
-    def _and_(self, node: Tree[Token]) -> _C:
+    def and_(self, node: Tree[Token]) -> _C:
         tests = tuple(_test(c) for c in self._chain(node))
         if len(tests) == 2:
             a, b = tests
@@ -627,8 +630,8 @@ class Compiler:
 
         return _C(fn, "bool")
 
-    def _not_(self, node: Tree[Token]) -> _C:
-        test = _test(self._node(self._tree(node, 0)))
+    def not_(self, node: Tree[Token]) -> _C:
+        test = _test(self.visit(self._tree(node, 0)))
         return _C(lambda d, f: not test(d, f), "bool")
 
     # -- comparisons --------------------------------------------------------------------------
@@ -659,11 +662,11 @@ class Compiler:
             return _const(tuple(fixed), "list")
         return _const(fixed[0], b.type)
 
-    def _compare(self, node: Tree[Token]) -> _C:
+    def compare(self, node: Tree[Token]) -> _C:
         left, op_tok, right = node.children
         assert isinstance(left, Tree) and isinstance(right, Tree) and isinstance(op_tok, Token)
         op = _OP_ALIASES.get(str(op_tok), str(op_tok))
-        a, b = self._node(left), self._node(right)
+        a, b = self.visit(left), self.visit(right)
         at = _pos(right)
         if op in ("==", "!="):
             if "null" not in (a.type, b.type) and a.type != b.type:
@@ -703,7 +706,7 @@ class Compiler:
 
     def _membership(self, node: Tree[Token]) -> Eval:
         left, right = self._tree(node, 0), self._tree(node, 1)
-        a, b = self._node(left), self._node(right)
+        a, b = self.visit(left), self.visit(right)
         if b.type not in ("list", "str"):
             raise ConditionError(f"“in”右边应是列表或文字，这里是{_TYPE_TEXT[b.type]}", _pos(right))
         if b.type == "str" and a.type not in ("str", "null"):
@@ -727,16 +730,16 @@ class Compiler:
 
         return fn
 
-    def _in_(self, node: Tree[Token]) -> _C:
+    def in_(self, node: Tree[Token]) -> _C:
         return _C(self._membership(node), "bool")
 
-    def _not_in(self, node: Tree[Token]) -> _C:
+    def not_in(self, node: Tree[Token]) -> _C:
         inner = self._membership(node)
         return _C(lambda d, f: not inner(d, f), "bool")
 
-    def _contains(self, node: Tree[Token]) -> _C:
+    def contains(self, node: Tree[Token]) -> _C:
         left, right = self._tree(node, 0), self._tree(node, 1)
-        a, b = self._node(left), self._node(right)
+        a, b = self.visit(left), self.visit(right)
         if a.type not in ("str", "list"):
             raise ConditionError(
                 f"“contains”左边应是文字或列表，这里是{_TYPE_TEXT[a.type]}", _pos(left)
@@ -752,11 +755,11 @@ class Compiler:
 
         return _C(fn, "bool")
 
-    def _matches(self, node: Tree[Token]) -> _C:
+    def matches(self, node: Tree[Token]) -> _C:
         left = self._tree(node, 0)
         tok = node.children[1]
         assert isinstance(tok, Token)
-        a = self._node(left)
+        a = self.visit(left)
         if a.type not in ("str", "null"):
             raise ConditionError(f"“matches”左边应是文字，这里是{_TYPE_TEXT[a.type]}", _pos(left))
         pattern = _unquote(tok)
@@ -781,7 +784,7 @@ class Compiler:
 
     def _numeric(self, node: Tree[Token], i: int) -> Eval:
         child = self._tree(node, i)
-        c = self._node(child)
+        c = self.visit(child)
         if c.type not in ("num", "null"):
             raise ConditionError(f"算术运算只用于数值，这里是{_TYPE_TEXT[c.type]}", _pos(child))
         return c.fn
@@ -798,19 +801,19 @@ class Compiler:
 
         return _C(fn, "num")
 
-    def _add(self, node: Tree[Token]) -> _C:
+    def add(self, node: Tree[Token]) -> _C:
         return self._arith(node, operator.add)
 
-    def _sub(self, node: Tree[Token]) -> _C:
+    def sub(self, node: Tree[Token]) -> _C:
         return self._arith(node, operator.sub)
 
-    def _mul(self, node: Tree[Token]) -> _C:
+    def mul(self, node: Tree[Token]) -> _C:
         return self._arith(node, operator.mul)
 
-    def _div(self, node: Tree[Token]) -> _C:
+    def div(self, node: Tree[Token]) -> _C:
         return self._arith(node, lambda x, y: x / y if y else None)
 
-    def _neg(self, node: Tree[Token]) -> _C:
+    def neg(self, node: Tree[Token]) -> _C:
         inner = self._numeric(node, 0)
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> float | None:
@@ -829,7 +832,7 @@ class Compiler:
             found = self.quantifiers[key] = self._compile_quantifier(node)
         return found
 
-    _count = _any_ = _all_ = _sum_ = _quantifier
+    count = any_ = all_ = sum_ = _quantifier
 
     def _compile_quantifier(self, node: Tree[Token]) -> _C:
         if node.data == "count":
@@ -843,7 +846,7 @@ class Compiler:
     def _inside(self, node: Tree[Token], i: int) -> _C:
         self.depth += 1
         try:
-            return self._node(self._tree(node, i))
+            return self.visit(self._tree(node, i))
         finally:
             self.depth -= 1
 
