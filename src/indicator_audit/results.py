@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from indicator_audit._version import __version__
 from indicator_audit.core.findings import Finding, Severity, count_severities
@@ -38,19 +44,21 @@ class _Located(_Out):
 
 
 class FindingResult(_Located):
-    rule: str
-    name: str
-    kind: str
-    severity: Severity
-    message: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    pointer: str
-    indicator: int | None
-    suggestion: str | None
-    cell: str | None = None
+    """One finding as the JSON contract (version 1) writes it."""
+
+    rule: str = Field(description="规则代码，如 IA301")
+    name: str = Field(description="规则名称，如 missing-comparator")
+    kind: str = Field(description="问题类型：vague、unquantified、comparator……")
+    severity: Severity = Field(description="级别：error、warning、info")
+    message: str = Field(description="问题说明（中文）")
+    line: int = Field(description="所在行（从 1 起）")
+    column: int = Field(description="所在列（从 1 起）")
+    end_line: int = Field(description="结束行")
+    end_column: int = Field(description="结束列（不含）")
+    pointer: str = Field(description="JSON Pointer，如 /indicators/4/target")
+    indicator: int | None = Field(description="指标序号（从 0 起）；整表问题为 null")
+    suggestion: str | None = Field(description="改法建议")
+    cell: str | None = Field(default=None, description="表格输入的单元格，如 自评表!D7")
 
 
 class FileError(_Located):

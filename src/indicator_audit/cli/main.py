@@ -25,6 +25,21 @@ _FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
 _COLORS = ["auto", "always", "never"]
 
 
+def _rich_or_json(parser: argparse.ArgumentParser) -> None:
+    """`--format rich|json`, for the commands that show one thing rather than a report."""
+    from indicator_audit.cli.arguments import choice
+
+    choice(
+        parser,
+        "--format",
+        "-f",
+        choices=["rich", "json"],
+        default="rich",
+        help="输出格式",
+        metavar="FORMAT",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     from indicator_audit.cli.arguments import ArgumentParser, choice
 
@@ -84,15 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("parse", help="解析指标文字，显示解析结构")
     q.add_argument("texts", nargs="+", metavar="TEXT", help="指标文字或指标值")
-    choice(
-        q,
-        "--format",
-        "-f",
-        choices=["rich", "json"],
-        default="rich",
-        help="输出格式",
-        metavar="FORMAT",
-    )
+    _rich_or_json(q)
     choice(
         q,
         "--mode",
@@ -121,15 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     add_serve(sub)
     g = sub.add_parser("suggest", help="给出修订后的指标表（保留 / 修改 / 新增，并说明理由）")
     g.add_argument("path", metavar="PATH", help="要给出建议的文件")
-    choice(
-        g,
-        "--format",
-        "-f",
-        choices=["rich", "json"],
-        default="rich",
-        help="输出格式",
-        metavar="FORMAT",
-    )
+    _rich_or_json(g)
     g.add_argument(
         "--write",
         "-w",

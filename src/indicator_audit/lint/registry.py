@@ -8,7 +8,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, NotRequired, TypedDict, Unpack
 
 from indicator_audit.core.findings import KINDS, Edit, Finding, Severity
 from indicator_audit.core.parsed import Span
@@ -84,6 +84,20 @@ class Rule:
     check: Callable[[Any], Iterable[Finding]]
 
 
+class RuleFields(TypedDict):
+    """What every rule states about itself (see RuleMeta)."""
+
+    code: str
+    name: str
+    kind: str
+    severity: Severity
+    source: str
+    summary: str
+    bad: str
+    good: str
+    packs: NotRequired[tuple[str, ...]]
+
+
 def _rule(scope: Scope, **meta: Any) -> Callable[[Callable[[Any], Iterable[Finding]]], Rule]:
     def wrap(fn: Callable[[Any], Iterable[Finding]]) -> Rule:
         doc = inspect.cleandoc(fn.__doc__ or "")
@@ -94,58 +108,18 @@ def _rule(scope: Scope, **meta: Any) -> Callable[[Callable[[Any], Iterable[Findi
 
 def indicator_rule(
     *,
-    code: str,
-    name: str,
-    kind: str,
-    severity: Severity,
-    source: str,
-    summary: str,
-    bad: str,
-    good: str,
-    packs: tuple[str, ...] = (),
     reads: tuple[str, ...] = (),
     needs: tuple[str, ...] = (),
+    **meta: Unpack[RuleFields],
 ) -> Callable[[IndicatorCheck], Rule]:
-    return _rule(
-        "indicator",
-        reads=reads,
-        needs=needs,
-        code=code,
-        name=name,
-        kind=kind,
-        severity=severity,
-        source=source,
-        summary=summary,
-        bad=bad,
-        good=good,
-        packs=packs,
-    )
+    """Make an indicator check a rule: it runs once per indicator (or once per distinct value
+    of the fields it `reads`), and not at all where a field it `needs` is empty."""
+    return _rule("indicator", reads=reads, needs=needs, **meta)
 
 
-def document_rule(
-    *,
-    code: str,
-    name: str,
-    kind: str,
-    severity: Severity,
-    source: str,
-    summary: str,
-    bad: str,
-    good: str,
-    packs: tuple[str, ...] = (),
-) -> Callable[[DocumentCheck], Rule]:
-    return _rule(
-        "document",
-        code=code,
-        name=name,
-        kind=kind,
-        severity=severity,
-        source=source,
-        summary=summary,
-        bad=bad,
-        good=good,
-        packs=packs,
-    )
+def document_rule(**meta: Unpack[RuleFields]) -> Callable[[DocumentCheck], Rule]:
+    """Make a document check a rule: it runs once per document."""
+    return _rule("document", **meta)
 
 
 # What a memoised rule said about an indicator, without its location:
