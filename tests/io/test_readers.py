@@ -295,3 +295,35 @@ def test_workbook_without_indicator_table(make_xlsx: Callable[..., Path], capsys
     path = make_xlsx({"说明": ([["填表说明"], ["请按要求填写"]], [])})
     assert main(["check", str(path)]) == 2
     assert "没有找到指标表" in capsys.readouterr().out
+
+
+def test_total_row_of_a_self_evaluation_table(tmp_path: Path) -> None:
+    """The 总分 row that ends a table is kept as the document's total, located to its cells,
+    so that a total that is not the sum of the rows is reported (IA807)."""
+    text = (
+        "一级指标,二级指标,三级指标,指标值,实际完成值,分值,得分\r\n"
+        "产出指标,数量指标,技能培训人次,≥300人次,320人次,60,60\r\n"
+        "效益指标,社会效益指标,培训后就业人数,≥120人,131人,30,30\r\n"
+        "满意度指标,服务对象满意度指标,参训学员满意度,≥90%,93%,10,10\r\n"
+        "总分,,,,,100,98\r\n"
+        "填表人：张三,,,,,,\r\n"
+    )
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    (audit,) = audit_path_full(path)
+    assert audit.error is None and audit.document is not None
+    assert len(audit.document.indicators) == 3
+    total = audit.document.model.total
+    assert total is not None and (total.weight, total.score) == (100.0, 98.0)
+    (found,) = [f for f in audit.findings if f.rule == "IA807"]
+    assert "98" in found.message and "100" in found.message
+    assert audit.source is not None and audit.source.cell_ref is not None
+    assert audit.source.cell_ref(found.line, found.column) == "F5"
+
+
+def test_a_table_without_total_row_has_no_total(tmp_path: Path) -> None:
+    text = "一级指标,二级指标,三级指标,指标值,分值,得分\r\n产出指标,数量指标,培训人次,≥300人次,60,60\r\n"
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    (audit,) = audit_path_full(path)
+    assert audit.document is not None and audit.document.model.total is None

@@ -52,6 +52,14 @@ class BudgetExecution:
     score: float | None = _f("number", "得分")
 
 
+@dataclass(frozen=True, slots=True)
+class TotalScore:
+    """The form's 总分 / 合计 row: the points available and the points given in all."""
+
+    weight: float | None = _f("number", "分值", "满分", "权重")
+    score: float | None = _f("number", "得分", "自评得分", "总分")
+
+
 # Not frozen, like findings.Finding: a frozen dataclass's __init__ costs four times more, and
 # a large table has tens of thousands of indicators. Treat it as immutable.
 @dataclass(slots=True)
@@ -84,9 +92,14 @@ class TargetsDocument:
     indicators: list[IndicatorFields] = field(
         default_factory=list, metadata={"aliases": ("绩效指标",)}
     )
+    total: TotalScore | None = field(
+        default=None, metadata={"aliases": ("总分", "合计", "自评总分")}
+    )
 
 
-Block = type[Project] | type[Goals] | type[BudgetExecution] | type[IndicatorFields]
+Block = (
+    type[Project] | type[Goals] | type[BudgetExecution] | type[TotalScore] | type[IndicatorFields]
+)
 Model = Block | type[TargetsDocument]
 
 
@@ -214,7 +227,7 @@ def _plan(model: Block) -> dict[str, _Coerce]:
 
 
 _PLANS: dict[Block, dict[str, _Coerce]] = {
-    m: _plan(m) for m in (Project, Goals, BudgetExecution, IndicatorFields)
+    m: _plan(m) for m in (Project, Goals, BudgetExecution, TotalScore, IndicatorFields)
 }
 
 
@@ -253,7 +266,9 @@ def validate(data: dict[str, Any]) -> tuple[TargetsDocument, list[Problem]]:
         _block(IndicatorFields, item, ("indicators", i), problems)
         for i, item in enumerate(data.get("indicators", []))
     ]
-    return TargetsDocument(project, goals, execution, indicators), problems
+    given = data.get("total")
+    total = _block(TotalScore, given, ("total",), problems) if given is not None else None
+    return TargetsDocument(project, goals, execution, indicators, total), problems
 
 
 def as_data(document: TargetsDocument | IndicatorFields) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from indicator_audit.core.model import (
     IndicatorFields,
     Project,
     TargetsDocument,
+    TotalScore,
     alias_table,
     validate,
 )
@@ -216,7 +217,12 @@ _PROJECT = alias_table(Project)
 _GOALS = alias_table(Goals)
 _BUDGET = alias_table(BudgetExecution)
 _INDICATOR = alias_table(IndicatorFields)
-_BLOCKS = {"project": _PROJECT, "goals": _GOALS, "budget_execution": _BUDGET}
+_BLOCKS = {
+    "project": _PROJECT,
+    "goals": _GOALS,
+    "budget_execution": _BUDGET,
+    "total": alias_table(TotalScore),
+}
 # Top-level keys that belong to a block ("项目名称: …" written flat).
 _LIFTED: dict[str, tuple[str, str]] = {}
 for _block, _table in (("project", _PROJECT), ("goals", _GOALS)):

@@ -17,6 +17,7 @@ from indicator_audit.core.model import (
     Model,
     Project,
     TargetsDocument,
+    TotalScore,
     aliases,
 )
 
@@ -55,7 +56,7 @@ def targets_schema() -> dict[str, Any]:
 
     schema: dict[str, Any] = TypeAdapter(TargetsDocument).json_schema(mode="validation")
     defs: dict[str, Any] = schema.get("$defs", {})
-    for model in (Project, Goals, BudgetExecution, IndicatorFields):
+    for model in (Project, Goals, BudgetExecution, TotalScore, IndicatorFields):
         if model.__name__ in defs:
             _add_aliases(defs[model.__name__], model)
             # the loader rejects unknown keys (pydantic does not know it for dataclasses)

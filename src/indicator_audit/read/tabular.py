@@ -357,15 +357,39 @@ def _mapping(pairs: dict[str, tuple[Scalar, Scalar]], row: int, col: int) -> Map
     return Mapping(row, col, [(k, v) for k, v in pairs.values()])
 
 
-def _indicators(grid: Grid, header: _Header, stop: int) -> tuple[Sequence, int]:
-    """The indicator rows under a header, up to the first row that ends the table."""
+_TOTALS = ("总分", "合计", "总计")
+
+
+def _total_row(grid: Grid, header: _Header, row: int) -> dict[str, tuple[Scalar, Scalar]]:
+    """The 分值 and 得分 of a 总分 / 合计 row that ends the table, under their columns."""
+    cells = grid.distinct(row)
+    if not cells or not normalize(cells[0][0]).startswith(_TOTALS):
+        return {}
+    out: dict[str, tuple[Scalar, Scalar]] = {}
+    for name in ("weight", "score"):
+        if name not in header.columns:
+            continue
+        col = header.columns[name][0]
+        text, r, c = grid.at(row, col)
+        if text and r == row and c == col:
+            out[name] = (_scalar(name, r, c), _scalar(text, r, c))
+    return out
+
+
+def _indicators(
+    grid: Grid, header: _Header, stop: int
+) -> tuple[Sequence, int, dict[str, tuple[Scalar, Scalar]]]:
+    """The indicator rows under a header, up to the first row that ends the table, and the
+    points of that row when it is the table's 总分 row."""
     seq = Sequence(header.last + 1, 1)
     first_col = min(col for col, _, _ in header.columns.values())
     mapped = {col for col, _, _ in header.columns.values()}
     prev: dict[str, tuple[str, int, int]] = {}
     last = header.last
+    total: dict[str, tuple[Scalar, Scalar]] = {}
     for row in range(header.last + 1, stop + 1):
         if _ends_table(grid, row):
+            total = _total_row(grid, header, row)
             break
         values: dict[str, tuple[str, int, int]] = {}
         for name, (col, _, _) in header.columns.items():
@@ -396,7 +420,7 @@ def _indicators(grid: Grid, header: _Header, stop: int) -> tuple[Sequence, int]:
                 text, r, c = values[name]
                 item.items.append((_scalar(name, hr, hc), _scalar(text, r, c)))
         seq.items.append(item)
-    return seq, last
+    return seq, last, total
 
 
 def extract(
@@ -413,7 +437,7 @@ def extract(
     block_start = 1
     for i, header in enumerate(headers):
         stop = headers[i + 1].first - 1 if i + 1 < len(headers) else grid.n_rows
-        seq, last = _indicators(grid, header, stop)
+        seq, last, total = _indicators(grid, header, stop)
         block = _Block(grid, block_start, header.first - 1)
         root = Mapping(block_start, 1)
         if block.title_year and "year" not in block.project:
@@ -431,6 +455,11 @@ def extract(
                 )
         col0 = min(col for col, _, _ in header.columns.values())
         root.items.append((_scalar("indicators", header.first, col0), seq))
+        if total:
+            first = next(iter(total.values()))[0]
+            root.items.append(
+                (_scalar("total", first.line, first.col), _mapping(total, first.line, first.col))
+            )
         sources.append(
             TableSource(
                 path=path,

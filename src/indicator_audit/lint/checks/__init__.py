@@ -73,4 +73,5 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     selfeval.actual_not_comparable,
     selfeval.score_without_evidence,
     selfeval.budget_execution_score,
+    selfeval.total_score_mismatch,
 )

@@ -395,3 +395,51 @@ def budget_execution_score(ctx: DocumentContext) -> Iterator[Finding]:
             pointer="/budget_execution",
             suggestion="说明执行率偏低的原因和改进措施",
         )
+
+
+@document_rule(
+    code="IA807",
+    name="total-score-mismatch",
+    kind="self-eval",
+    severity=Severity.WARNING,
+    source=SRC_SCORING + "；自评表“总分”= 各项指标得分 + 预算执行率得分",
+    summary="总分（合计）不等于各项得分之和",
+    bad="total: {weight: 100, score: 98}\nbudget_execution: {weight: 10, score: 10}\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 培训人次, target: ≥300人次, "
+    "actual: 320人次, weight: 90, score: 90}",
+    good="total: {weight: 100, score: 100}\nbudget_execution: {weight: 10, score: 10}\n"
+    "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 培训人次, target: ≥300人次, "
+    "actual: 320人次, weight: 90, score: 90}",
+)
+def total_score_mismatch(ctx: DocumentContext) -> Iterator[Finding]:
+    """总分是各项得分（含预算执行率得分）的和；对不上，说明某项得分或总分抄错、漏算。
+
+    只在表中写了总分、且各指标都有得分时比较（差 0.5 分以内视为四舍五入）；总分栏的分值
+    （满分）与各项分值之和不符，同样报告。
+    """
+    total = ctx.document.model.total
+    if total is None:
+        return
+    model = ctx.document.model
+    be = model.budget_execution
+    line, col = ctx.top_key("total")
+    for label, given, parts in (
+        ("得分", total.score, [i.score for i in model.indicators]),
+        ("分值", total.weight, [i.weight for i in model.indicators]),
+    ):
+        if given is None or not parts or any(p is None for p in parts):
+            continue
+        extra = be.score if label == "得分" and be is not None else None
+        if label == "分值" and be is not None:
+            extra = be.weight
+        added = sum(p for p in parts if p is not None) + (extra or 0.0)
+        if abs(added - given) <= 0.5:
+            continue
+        with_be = "（含预算执行率）" if extra is not None else ""
+        yield ctx.finding(
+            f"总{label} {given:g} 不等于各项{label}之和{with_be} {added:g}",
+            line=line,
+            column=col,
+            pointer="/total",
+            suggestion=f"核对各项{label}与总{label}，改正抄错或漏算的一项",
+        )
