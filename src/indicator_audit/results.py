@@ -82,6 +82,7 @@ class SuggestionResult(_Out):
     status: str  # kept / changed / added / removed
     codes: list[str]  # finding codes that motivated the row
     answers: str | None  # the goal clause, content item or finding an added row answers
+    weight: float | None = None  # 权重: the input's, or shared out by suggest (additive to v1)
 
 
 class FileResult(_Out):
@@ -142,6 +143,7 @@ def suggestion_result(r: Suggestion) -> SuggestionResult:
         status=r.status,
         codes=list(r.codes),
         answers=r.answers,
+        weight=r.weight,
     )
 
 

@@ -216,3 +216,25 @@ def test_type_override_and_unknown_type(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["suggest", str(SEED), "--type", "培训", "-f", "json"]) == 0
     assert '"name": "培训"' in capsys.readouterr().out
     assert main(["suggest", str(SEED), "--type", "不存在的类型", "-f", "json"]) == 2
+
+
+@pytest.mark.parametrize("template", load_templates(), ids=lambda t: t.type)
+def test_library_entries_pass_check_as_written(template: object) -> None:
+    """Units and directions of the sector libraries come from the tables `check` uses: a table
+    made of one library's entries, blanks filled, draws no unit, direction or category finding."""
+    from indicator_audit.packs.templates import Template
+
+    assert isinstance(template, Template)
+    rows = []
+    for entry in template.indicators:
+        target = entry.target.replace("____", "2025").replace("__", "1")
+        rows.append(
+            {"level1": entry.level1, "level2": entry.level2, "name": entry.name, "target": target}
+        )
+    text = yaml.safe_dump({"project": {"name": "库"}, "indicators": rows}, allow_unicode=True)
+    audit = audit_text_full(text, "library.yaml")
+    assert audit.error is None
+    wrong = {"IA301", "IA302", "IA303", "IA305", "IA351", "IA352", "IA354", "IA403", "IA404"}
+    wrong |= {"IA405", "IA406", "IA408", "IA410", "IA451", "IA452", "IA102", "IA201", "IA202"}
+    found = [f"{f.rule} {f.message}" for f in audit.findings if f.rule in wrong]
+    assert found == []

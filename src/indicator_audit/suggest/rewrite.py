@@ -41,6 +41,17 @@ def _is_formula(text: str) -> bool:
     return parse_cell(text, "sentence").kind == CellKind.FORMULA or bool(FORMULA.search(text))
 
 
+def _in_place_of(d: Draft, row: Suggestion, codes: set[str]) -> Suggestion:
+    """A library entry standing where the drafted indicator stood, with its weight."""
+    return replace(
+        row,
+        status="changed",
+        replaces=d.index,
+        weight=d.weight,
+        codes=tuple(sorted(set(d.codes) | codes)),
+    )
+
+
 class Rewriter:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -268,13 +279,7 @@ class Rewriter:
             return self._removed(d, f"{why}，删去（预算执行在自评表中单独反映）", codes | {"IA451"})
         t = candidates[0]
         row = ctx.from_entry(t, f"{why}：改为本类项目的“{t.name}”", ["IA451"], None)
-        return replace(
-            row,
-            status="changed",
-            replaces=d.index,
-            weight=d.weight,
-            codes=tuple(sorted(set(d.codes) | (codes & {"IA451", "IA452", "IA406"}))),
-        )
+        return _in_place_of(d, row, codes & {"IA451", "IA452", "IA406"})
 
     def _replace_vague(
         self, d: Draft, facts: IndicatorFacts, codes: set[str], before: Sequence[Suggestion]
@@ -298,13 +303,7 @@ class Rewriter:
         row = ctx.from_entry(
             t, f"名称“{facts.subject}”只表达意图，无法衡量：改为可计量的“{t.name}”", ["IA102"], None
         )
-        return replace(
-            row,
-            status="changed",
-            replaces=d.index,
-            weight=d.weight,
-            codes=tuple(sorted(set(d.codes) | (codes & {"IA101", "IA102", "IA151"}))),
-        )
+        return _in_place_of(d, row, codes & {"IA101", "IA102", "IA151"})
 
     # -- one row per level --------------------------------------------------------------
 
