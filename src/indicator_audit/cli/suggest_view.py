@@ -31,7 +31,7 @@ _STATUS = {
 def _table(audit: Audit, result: SuggestionSet) -> Table:
     title = f"{audit.path}：修订后的指标表 — 项目类型 {result.project_type.describe()}"
     table = Table(title=Text(title), show_lines=True, title_justify="left")
-    for header in ("状态", "原", "一级 / 二级", "三级指标", "指标值", "理由与依据"):
+    for header in ("状态", "原", "一级 / 二级", "三级指标", "指标值", "权重", "理由与依据"):
         table.add_column(header, overflow="fold")
     for row in result.rows:
         label, style = _STATUS[row.status]
@@ -50,6 +50,7 @@ def _table(audit: Audit, result: SuggestionSet) -> Table:
             Text(f"{row.level1}\n{row.level2}"),
             Text(row.name, style="strike" if row.status == "removed" else ""),
             Text(row.target),
+            Text(f"{row.weight:g}" if row.weight is not None else ""),
             why,
         )
     return table
@@ -69,6 +70,8 @@ def render_rich(pairs: list[tuple[Audit, SuggestionSet]], *, color: bool) -> str
                 f"删除 {counts['removed']}；“__”为待填写的数值，按依据填写。"
             )
         )
+        for note in result.weight_notes:
+            console.print(Text(f"权重：{note.text}"))
     return buffer.getvalue()
 
 
