@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from indicator_audit._version import __version__
+from indicator_audit.core.findings import Finding
 from indicator_audit.run.audit import Audit
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -31,65 +32,58 @@ def _rules() -> list[dict[str, Any]]:
     return out
 
 
+def _notification(audit: Audit) -> dict[str, Any]:
+    """A file that could not be checked: a tool-execution notification at its place."""
+    assert audit.error is not None
+    region = {"startLine": audit.error.line, "startColumn": audit.error.column}
+    return {
+        "level": "error",
+        "message": {"text": audit.error.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": audit.path}, "region": region}}
+        ],
+    }
+
+
+def _result(f: Finding, uri: str, ref: Callable[[int, int], str] | None) -> dict[str, Any]:
+    """One finding; in a table, its message starts with the cell it stands in."""
+    region = {
+        "startLine": f.line,
+        "startColumn": f.column,
+        "endLine": f.end_line,
+        "endColumn": f.end_column,
+    }
+    properties: dict[str, Any] = {"kind": f.kind, "indicator": f.indicator}
+    if f.suggestion:
+        properties["suggestion"] = f.suggestion
+    return {
+        "ruleId": f.rule,
+        "level": _LEVEL[f.severity.value],
+        "message": {"text": f"[{ref(f.line, f.column)}] {f.message}" if ref else f.message},
+        "locations": [
+            {
+                "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region},
+                "logicalLocations": [{"fullyQualifiedName": f.pointer or "/"}],
+            }
+        ],
+        "properties": properties,
+    }
+
+
 def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:
     results: list[dict[str, Any]] = []
-    notifications: list[dict[str, Any]] = []
+    notifications = [_notification(a) for a in audits if a.error is not None]
     for audit in audits:
-        if audit.error is not None:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": audit.error.message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": audit.path},
-                                "region": {
-                                    "startLine": audit.error.line,
-                                    "startColumn": audit.error.column,
-                                },
-                            }
-                        }
-                    ],
-                }
-            )
         ref = audit.source.cell_ref if audit.source is not None else None
         uri = audit.path.split("#", 1)[0] if ref is not None else audit.path
-        for f in audit.findings:
-            result: dict[str, Any] = {
-                "ruleId": f.rule,
-                "level": _LEVEL[f.severity.value],
-                "message": {"text": f"[{ref(f.line, f.column)}] {f.message}" if ref else f.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri},
-                            "region": {
-                                "startLine": f.line,
-                                "startColumn": f.column,
-                                "endLine": f.end_line,
-                                "endColumn": f.end_column,
-                            },
-                        },
-                        "logicalLocations": [{"fullyQualifiedName": f.pointer or "/"}],
-                    }
-                ],
-                "properties": {"kind": f.kind, "indicator": f.indicator},
-            }
-            if f.suggestion:
-                result["properties"]["suggestion"] = f.suggestion
-            results.append(result)
-    run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "indicator-audit",
-                "version": __version__,
-                "informationUri": "https://pypi.org/project/indicator-audit/",
-                "rules": _rules(),
-            }
-        },
-        "results": results,
+        results.extend(_result(f, uri, ref) for f in audit.findings)
+    driver = {
+        "name": "indicator-audit",
+        "version": __version__,
+        "informationUri": "https://pypi.org/project/indicator-audit/",
+        "rules": _rules(),
     }
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
     if notifications:
         run["invocations"] = [
             {"executionSuccessful": False, "toolExecutionNotifications": notifications}
@@ -99,6 +93,6 @@ def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = 
         "version": "2.1.0",
         "runs": [run],
     }
-    # compact, like the JSON report: json's indenting encoder is pure Python, and a report of
-    # 76,000 results took ten seconds to indent
+    # compact, like the JSON report: json's indenting encoder is pure Python and slow on
+    # reports of tens of thousands of results
     return json.dumps(doc, ensure_ascii=False) + "\n"
