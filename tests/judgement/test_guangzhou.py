@@ -9,34 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from finding_text import TextUnder, findings_of, of
 
-from indicator_audit import FindingResult, audit_file
+from indicator_audit import FindingResult
 
 ROOT = Path(__file__).resolve().parents[2]
 GUANGZHOU = ROOT / "examples" / "guangzhou-2021-it-ops.yaml"
-LINES = GUANGZHOU.read_text(encoding="utf-8").splitlines()
+located = TextUnder(GUANGZHOU)
 
 
 @pytest.fixture(scope="module")
 def findings() -> list[FindingResult]:
-    result = audit_file(GUANGZHOU)
-    assert result.error is None
-    return result.findings
-
-
-def located(f: FindingResult) -> str:
-    """The text under the finding's span: every finding must point at real text."""
-    line = LINES[f.line - 1]
-    end = f.end_column - 1 if f.end_line == f.line else len(line)
-    return line[f.column - 1 : end]
-
-
-def of(
-    findings: list[FindingResult], rule: str, indicator: int | None = None
-) -> list[FindingResult]:
-    return [
-        f for f in findings if f.rule == rule and (indicator is None or f.indicator == indicator)
-    ]
+    return findings_of(GUANGZHOU)
 
 
 def test_the_three_annual_goal_sentences_are_vague(findings: list[FindingResult]) -> None:

@@ -29,29 +29,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from finding_text import TextUnder, findings_of, of
 
-from indicator_audit import FindingResult, audit_file
+from indicator_audit import FindingResult
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "documents" / "seed" / "guangzhou-2021-as-printed.yaml"
-LINES = SEED.read_text(encoding="utf-8").splitlines()
+located = TextUnder(SEED)
 
 
 @pytest.fixture(scope="module")
 def findings() -> list[FindingResult]:
-    result = audit_file(SEED)
-    assert result.error is None
-    return result.findings
-
-
-def located(f: FindingResult) -> str:
-    line = LINES[f.line - 1]
-    end = f.end_column - 1 if f.end_line == f.line else len(line)
-    return line[f.column - 1 : end]
-
-
-def of(findings: list[FindingResult], rule: str) -> list[FindingResult]:
-    return [f for f in findings if f.rule == rule]
+    return findings_of(SEED)
 
 
 def test_the_layout_is_recognised_once(findings: list[FindingResult]) -> None:
