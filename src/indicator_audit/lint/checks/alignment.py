@@ -262,6 +262,8 @@ def content_not_measured(ctx: DocumentContext) -> Iterator[Finding]:
         )
 
 
+# Words before a share that say how the money is found (负担 20%, 配套 30%), not what is done.
+_FINANCING = re.compile(r"(?:负担|承担|分担|配套|自筹|筹措)\s*$")
 _GOAL_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|[\u3400-\u9fff]{1,3})")
 
 
@@ -295,7 +297,15 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
                     values.add(round(clause.value, 6))
                     if clause.unit is not None:
                         values.add(round(clause.value * clause.unit.scale, 6))
+    matcher = _matcher_for(ctx)
     for cell, m in quantities:
+        if _FINANCING.search(cell.text, max(m.start() - 4, 0), m.start()):
+            continue  # 县级财政负担20%: how the project is financed, not a target
+        if any(
+            a <= m.start() < b and not matcher.covered(cell.text[a:b])
+            for a, b in _aims_to_measure(cell.text, ctx.packs)
+        ):
+            continue  # one finding per aim: goal-not-measured reports the whole aim
         goal = parse_cell(m.group(0), "target").first
         if goal is None or goal.value is None or goal.date is not None:
             continue
