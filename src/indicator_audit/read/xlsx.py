@@ -21,7 +21,6 @@ from indicator_audit.read.tabular import Grid, TableSource, column_letter, extra
 
 # A workbook is a zip: refuse one that inflates far beyond any real form (a "zip bomb").
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -54,17 +53,57 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _merged(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], tuple[int, int]]:
+# All merged areas of a sheet together may cover at most this many cells of its data (a form
+# has a few thousand); more is a "merge bomb", refused rather than expanded.
+MAX_MERGED_CELLS = 1_000_000
+_MERGE_REF = re.compile(rb'\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def _merge_refs(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """The ref of every <mergeCell …> tag, found tag by tag with str.find (a regex spanning
+    tags backtracks on a broken file: quadratic in its tags)."""
+    out: list[tuple[bytes, bytes, bytes, bytes]] = []
+    at = 0
+    while True:
+        start = data.find(b"mergeCell", at)
+        if start < 0:
+            return out
+        end = data.find(b">", start)
+        if end < 0:
+            return out
+        # <mergeCell …> or <x:mergeCell …>, not <mergeCells …>
+        opener = data.rfind(b"<", max(0, start - 16), start)
+        prefix = data[opener + 1 : start] if opener >= 0 else b"?"
+        whole = data[start + 9 : start + 10] in (b" ", b"/", b">", b"\t", b"\n", b"\r")
+        if whole and (prefix == b"" or (prefix.endswith(b":") and prefix[:-1].isalnum())):
+            m = _MERGE_REF.search(data, start, end)
+            if m is not None:
+                c1, r1, c2, r2 = m.groups()
+                out.append((c1, r1, c2, r2))
+        at = end + 1
+
+
+def _merged(
+    archive: zipfile.ZipFile, part: str, n_rows: int, n_cols: int
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Every cell inside a merged area → the area's top-left cell, within the sheet's data
+    (`n_rows` × `n_cols`): a merge beyond the data holds nothing to read."""
     out: dict[tuple[int, int], tuple[int, int]] = {}
     try:
         data = archive.read(part)
     except KeyError:
         return out
-    for c1, r1, c2, r2 in _MERGE.findall(data):
+    for c1, r1, c2, r2 in _merge_refs(data):
         top, left = int(r1), _col_index(c1.decode())
-        bottom, right = int(r2), _col_index(c2.decode())
-        if (bottom - top + 1) * (right - left + 1) > 100_000:
+        bottom, right = min(int(r2), n_rows), min(_col_index(c2.decode()), n_cols)
+        if (int(r2) - top + 1) * (_col_index(c2.decode()) - left + 1) > 100_000:
             continue  # a whole-column merge: formatting, not content
+        if bottom < top or right < left:
+            continue
+        if len(out) + (bottom - top + 1) * (right - left + 1) > MAX_MERGED_CELLS:
+            raise SourceError(
+                f"工作表的合并单元格过多（超过 {MAX_MERGED_CELLS} 个），不像一张指标表"
+            )
         for r in range(top, bottom + 1):
             for c in range(left, right + 1):
                 if (r, c) != (top, left):
@@ -133,12 +172,16 @@ def read(path: Path) -> list[TableSource]:
         sources: list[TableSource] = []
         try:
             for ws in book.worksheets:
+                if ws.sheet_state != "visible":
+                    continue  # a hidden sheet is not part of the form the user sees
                 rows: list[list[str]] = []
                 for cells in ws.iter_rows(min_row=1, min_col=1):
                     rows.append(
                         [cell_text(c.value, getattr(c, "number_format", None)) for c in cells]
                     )
-                grid = Grid(rows, _merged(archive, parts.get(ws.title, "")))
+                width = max((len(r) for r in rows), default=0)
+                merged = _merged(archive, parts.get(ws.title, ""), len(rows), width)
+                grid = Grid(rows, merged)
                 sources.extend(
                     extract(
                         grid,
