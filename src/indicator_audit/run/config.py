@@ -164,7 +164,7 @@ def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
 
 
 # How deep `extends` may nest; deeper is a mistake, and would exhaust the interpreter's stack.
-MAX_EXTENDS_DEPTH = 32
+MAX_EXTENDS_DEPTH = 100
 # A key worth quoting back: what a configuration key looks like, not a line of some other file.
 _KEY_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,39}")
 
