@@ -14,6 +14,7 @@ from indicator_audit.serve.uploads import SUFFIXES
 _HEAD = (
     '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<link rel="icon" href="data:,">'  # no icon: the browser asks for none
     '<link rel="stylesheet" href="/static/report.css">'
     '<link rel="stylesheet" href="/static/page.css">'
 )

@@ -42,9 +42,12 @@
   });
 
   // The answer's body, parsed as an inert document (scripts in it never run), moved into
-  // the page without its own <style>: the page links the same rules as /static/report.css.
+  // the page; the page links the report's rules as /static/report.css.
   function showHtml(text) {
-    const doc = new DOMParser().parseFromString(text, "text/html");
+    // The report's own <style> goes before parsing: the parser would apply it under this
+    // page's policy, which refuses inline styles (user text in it is escaped: no "</style>").
+    const bare = text.replace(/<style[^>]*>[\s\S]*?<\/style>/gi, "");
+    const doc = new DOMParser().parseFromString(bare, "text/html");
     for (const node of doc.querySelectorAll("script, style, link, meta")) {
       node.remove();
     }
@@ -80,7 +83,8 @@
     status.textContent = action === "check" ? "正在审核…" : "正在生成下载文件…";
     let response;
     try {
-      response = await fetch(form.action, { method: "POST", body: data });
+      // getAttribute: form.action would be the buttons named "action"
+      response = await fetch(form.getAttribute("action"), { method: "POST", body: data });
     } catch (error) {
       status.textContent = "无法连接服务：" + error;
       return;
