@@ -25,3 +25,6 @@ def test_wheel_contains_grammar_and_rules(tmp_path: Path) -> None:
         assert f"indicator_audit/rules/{rel}" in names, rel
     assert "indicator_audit/cli/main.py" in names
     assert "indicator_audit/py.typed" in names  # typed for library users (PEP 561)
+    # the web page's own files: served by the app, never fetched from elsewhere
+    for asset in ("app.js", "page.css"):
+        assert f"indicator_audit/serve/static/{asset}" in names

@@ -8,8 +8,6 @@ variables (what each of uvicorn's worker processes calls).
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -43,7 +41,7 @@ from indicator_audit.serve.limits import BodyLimit
 from indicator_audit.serve.page import docs_page, error_page, upload_page
 from indicator_audit.serve.rules import RuleDetail, RuleSummary, catalogue, detail
 from indicator_audit.serve.settings import MIB, ServeSettings
-from indicator_audit.serve.uploads import Upload, workdir
+from indicator_audit.serve.uploads import Upload, UploadRoot, workdir
 
 T = TypeVar("T")
 STATIC = Path(__file__).parent / "static"
@@ -71,14 +69,14 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
     engine = Engine(settings)
     limiter = anyio.CapacityLimiter(settings.slots)
-    root = Path(tempfile.mkdtemp(prefix="indicator-audit-serve-"))
+    root = UploadRoot()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:  # graceful shutdown: uvicorn has let the requests in flight finish
-            shutil.rmtree(root, ignore_errors=True)
+            root.remove()
 
     app = FastAPI(
         title="indicator-audit",
@@ -203,7 +201,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         summary="审核指标表",
         tags=["审核"],
         response_model=None,
-        responses={200: _CHECK_OK, **_ERRORS},
+        responses={200: _CHECK_OK, **_ERRORS, 422: _CHECK_UNREADABLE},
         openapi_extra={"requestBody": _INPUT_BODY},
     )
     async def check(
@@ -383,6 +381,11 @@ _CHECK_OK: dict[str, Any] = {
     "description": "审核报告（JSON 契约 v1，或所选格式）",
     "model": Report,
     "content": {kind: _BINARY for name, kind in CHECK_FORMATS.items() if name != "json"},
+}
+# format=html answers an unreadable file with the report itself, which says why
+_CHECK_UNREADABLE: dict[str, Any] = {
+    **_ERRORS[422],
+    "content": {"text/html": {"schema": {"type": "string"}}},
 }
 _SUGGEST_OK: dict[str, Any] = {
     "description": "修订建议",

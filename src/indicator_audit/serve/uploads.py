@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,10 +79,33 @@ class Workdir:
         return Upload(name, path)
 
 
+class UploadRoot:
+    """The folder holding the requests' folders: made (private, under a fresh name) when
+    first needed, removed with everything in it when the service stops. A service started
+    again gets a new one rather than re-creating a name another user could have taken."""
+
+    def __init__(self) -> None:
+        self._path: Path | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def path(self) -> Path:
+        with self._lock:
+            if self._path is None:
+                self._path = Path(tempfile.mkdtemp(prefix="indicator-audit-serve-"))
+            return self._path
+
+    def remove(self) -> None:
+        with self._lock:
+            if self._path is not None:
+                shutil.rmtree(self._path, ignore_errors=True)
+                self._path = None
+
+
 @contextmanager
-def workdir(root: Path) -> Iterator[Workdir]:
-    """A new private folder under `root`, removed (with its files) on the way out."""
-    folder = Path(tempfile.mkdtemp(prefix="req-", dir=root))
+def workdir(root: UploadRoot) -> Iterator[Workdir]:
+    """A new private folder for one request, removed (with its files) on the way out."""
+    folder = Path(tempfile.mkdtemp(prefix="req-", dir=root.path))
     try:
         yield Workdir(folder)
     finally:
