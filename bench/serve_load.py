@@ -151,7 +151,9 @@ def main() -> None:
         f"latency         p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, "
         f"max {max(latencies, default=0) * 1000:.0f} ms"
     )
-    print(f"server CPU      {cpu:.1f} s ({cpu / wall:.2f} cores)")
+    per = cpu / done * 1000 if done else float("nan")
+    print(f"server CPU      {cpu:.1f} s ({cpu / wall:.2f} cores, {per:.1f} ms per request)")
+    print(f"machine load    {os.getloadavg()[0]:.1f} (1-minute average, {os.cpu_count()} cores)")
     print(f"server peak RSS {rss:.0f} MiB")
     for why in sorted(set(failures))[:5]:
         print(f"failure         {why}")
