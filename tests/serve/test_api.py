@@ -94,6 +94,19 @@ def test_suggest_same_as_suggest_json(client: TestClient) -> None:
     assert draft.status_code == 200
     assert "# 原文件：广州.yaml" in draft.text and "indicators:" in draft.text
     assert quote("修订稿.yaml") in draft.headers["content-disposition"]
+    table = client.post(
+        "/v1/suggest?format=csv", files=[("files", ("广州.yaml", GUANGZHOU.read_bytes()))]
+    )
+    assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    assert quote("修订稿.csv") in table.headers["content-disposition"]
+    several = client.post(
+        "/v1/suggest?format=yaml",
+        files=[
+            ("files", ("a.yaml", GUANGZHOU.read_bytes())),
+            ("files", ("b.yaml", GUANGZHOU.read_bytes())),
+        ],
+    )
+    assert several.status_code == 422 and "恰好一个项目" in several.json()["error"]["message"]
 
 
 def test_annotated_workbook_download(client: TestClient, dev_workbook: Path) -> None:

@@ -105,6 +105,30 @@ def test_form_post_revised_table(client: TestClient) -> None:
     assert [f["path"] for f in two.json()["files"]] == ["a.yaml", "b.yaml"]
 
 
+def test_form_post_revised_table_keeps_the_input_form(
+    client: TestClient, dev_workbook: Path
+) -> None:
+    from io import BytesIO
+
+    import openpyxl
+
+    from indicator_audit.serve.settings import MIB
+
+    book = openpyxl.load_workbook(dev_workbook)
+    book.remove(book["自评表"])  # one project: its draft comes back as a workbook
+    buffer = BytesIO()
+    book.save(buffer)
+    assert buffer.tell() < MIB
+    draft = client.post(
+        "/report", files=[("files", ("申报表.xlsx", buffer.getvalue()))], data={"action": "suggest"}
+    )
+    assert draft.status_code == 200 and draft.headers["content-type"] == XLSX
+    assert "%E4%BF%AE%E8%AE%A2%E7%A8%BF.xlsx" in draft.headers["content-disposition"]  # 修订稿
+    revised = openpyxl.load_workbook(BytesIO(draft.content))
+    cells = [c.value for row in revised.worksheets[0].iter_rows() for c in row]
+    assert "修改说明" in cells
+
+
 def test_form_post_refusal_is_a_page(client: TestClient) -> None:
     response = client.post("/report", files=[("files", ("", b""))], data={"action": "check"})
     assert response.status_code == 400

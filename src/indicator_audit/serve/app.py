@@ -232,7 +232,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     ) -> Response:
         """修订后的指标表：保留、修改、新增、删除，各有理由和依据（同 `indicator-audit suggest`）。"""
         output = await api_call(request, preset, lambda u: engine.suggest(u, preset, format))
-        return _answer(output, format, attach=format == "yaml")
+        return _answer(output, format, attach=format != "json")
 
     @app.post("/report", include_in_schema=False)
     async def report(request: Request) -> Response:
@@ -245,9 +245,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         action = fields.get("action", "check")
         engine.runner(preset)
         if action == "suggest":
-            output = await job(received, lambda ups: _revised(engine, ups, preset))
-            kind = "yaml" if output.media_type.startswith("application/yaml") else "suggest-json"
-            return _answer(output, kind, attach=True)
+            output = await job(received, lambda ups: engine.suggest(ups, preset, "auto"))
+            return _answer(output, "json", attach=True)
         fmt = {"check": "html", "xlsx": "xlsx", "json": "json"}.get(action)
         if fmt is None:
             raise ServeError(400, "bad-action", f"未知的操作“{action}”")
@@ -264,10 +263,10 @@ CheckFormat = Annotated[
     Query(description="报告格式：json 为 JSON 契约 v1（默认）；xlsx 为批注工作簿"),
 ]
 SuggestFormat = Annotated[
-    Literal["json", "yaml"],
+    Literal["json", "yaml", "csv", "xlsx"],
     Query(
-        description="json：每个项目的修订表（同 suggest -f json）；"
-        "yaml：修订稿（同 suggest --write，限一个项目）"
+        description="json：每个项目的修订表（同 suggest -f json）；yaml、csv、xlsx："
+        "修订稿（同 suggest --write 修订稿.yaml|.csv|.xlsx，限一个项目；xlsx 输入按原表样式改写）"
     ),
 ]
 # its values (the presets of rules/conventions.yaml) are written into the OpenAPI document
@@ -277,23 +276,12 @@ SuggestQuery = Annotated[
 ]
 
 
-def _revised(engine: Engine, uploads: list[Upload], preset: str | None) -> Output:
-    """The page's 修订稿: the revised draft of a single project, else every project's table."""
-    audits_one = engine.suggest(uploads, preset, "json")
-    if audits_one.status != 200:
-        return audits_one
-    import json
-
-    files = json.loads(audits_one.body)["files"]
-    return engine.suggest(uploads, preset, "yaml") if len(files) == 1 else audits_one
-
-
 def _answer(output: Output, fmt: str, *, attach: bool) -> Response:
     headers: dict[str, str] = {}
     if output.media_type.startswith("text/html"):
         headers["Content-Security-Policy"] = REPORT_CSP
-    elif attach and output.status == 200 and fmt in DOWNLOAD_NAMES:
-        ascii_name, name = DOWNLOAD_NAMES[fmt]
+    elif attach and output.status == 200 and (output.download or fmt) in DOWNLOAD_NAMES:
+        ascii_name, name = DOWNLOAD_NAMES[output.download or fmt]
         headers["Content-Disposition"] = (
             f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
         )
@@ -391,7 +379,7 @@ _SUGGEST_OK: dict[str, Any] = {
     "description": "修订建议",
     "content": {
         SUGGEST_FORMATS["json"]: {"schema": {"type": "object"}},
-        SUGGEST_FORMATS["yaml"].split(";")[0]: {"schema": {"type": "string"}},
+        **{kind.split(";")[0]: _BINARY for name, kind in SUGGEST_FORMATS.items() if name != "json"},
     },
 }
 

@@ -12,9 +12,11 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from indicator_audit.packs.load import default_packs
+from indicator_audit.read.tabular import TableSource
 from indicator_audit.report import get_binary_reporter, get_reporter, is_binary
 from indicator_audit.report.common import cell_of
 from indicator_audit.report.json_report import render_bytes
@@ -33,10 +35,16 @@ CHECK_FORMATS: dict[str, str] = {
     "markdown": "text/markdown; charset=utf-8",
     "junit": "application/xml",
 }
+# /v1/suggest: json, the revised tables (as `suggest -f json`); the others, the revised draft
+# of one project in that form (as `suggest --write OUT.<ext>`)
 SUGGEST_FORMATS: dict[str, str] = {
     "json": "application/json",
     "yaml": "application/yaml; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": CHECK_FORMATS["xlsx"],
 }
+# the page's 修订稿 of one project: the form it was uploaded in
+_DRAFT_FOR_INPUT = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv"}
 # A download's name: (ASCII fallback, Chinese name)
 DOWNLOAD_NAMES: dict[str, tuple[str, str]] = {
     "xlsx": ("audit-annotated.xlsx", "审核意见.xlsx"),
@@ -44,7 +52,9 @@ DOWNLOAD_NAMES: dict[str, tuple[str, str]] = {
     "sarif": ("audit-report.sarif", "审核报告.sarif"),
     "markdown": ("audit-report.md", "审核报告.md"),
     "junit": ("audit-report.xml", "审核报告.xml"),
-    "yaml": ("revised-targets.yaml", "修订稿.yaml"),
+    "draft-yaml": ("revised-targets.yaml", "修订稿.yaml"),
+    "draft-csv": ("revised-targets.csv", "修订稿.csv"),
+    "draft-xlsx": ("revised-targets.xlsx", "修订稿.xlsx"),
     "suggest-json": ("suggestions.json", "修订建议.json"),
 }
 
@@ -54,6 +64,7 @@ class Output:
     body: bytes
     media_type: str
     status: int = 200
+    download: str | None = None  # the key of its name in DOWNLOAD_NAMES, for an attachment
 
 
 class Engine:
@@ -117,6 +128,8 @@ class Engine:
         return Output(body, media, 422 if failed else 200)
 
     def suggest(self, uploads: Sequence[Upload], preset: str | None, fmt: str) -> Output:
+        """`fmt`: json, a draft format (yaml, csv, xlsx), or "auto" (the page's 修订稿: one
+        project's draft in the form it came in, several projects' tables as JSON)."""
         from indicator_audit.report.revised import revised_bytes
         from indicator_audit.report.suggestions import render_json
 
@@ -125,18 +138,28 @@ class Engine:
         if failed:
             return _unreadable(failed, None)
         pairs = [(a, s) for a in audits if (s := a.suggest()) is not None]
+        if fmt == "auto":
+            fmt = _draft_format(pairs[0][0]) if len(pairs) == 1 else "json"
         if fmt == "json":
-            return Output(render_json(pairs).encode(), SUGGEST_FORMATS[fmt])
+            body = render_json(pairs).encode()
+            return Output(body, SUGGEST_FORMATS[fmt], download="suggest-json")
         if len(pairs) != 1:
             raise ServeError(
                 422,
                 "one-project-needed",
-                f"修订稿（YAML）需要恰好一个项目，上传的文件中有 {len(pairs)} 个："
+                f"修订稿需要恰好一个项目，上传的文件中有 {len(pairs)} 个："
                 "请只上传一个项目，或改用 format=json",
             )
         audit, result = pairs[0]
         assert audit.document is not None
-        return Output(revised_bytes(audit.document, result, "yaml"), SUGGEST_FORMATS[fmt])
+        body = revised_bytes(audit.document, result, fmt)
+        return Output(body, SUGGEST_FORMATS[fmt], download=f"draft-{fmt}")
+
+
+def _draft_format(audit: Audit) -> str:
+    source = audit.source
+    file = source.file if isinstance(source, TableSource) else ""
+    return _DRAFT_FOR_INPUT.get(Path(file).suffix.lower(), "yaml")
 
 
 def _relabel(audit: Audit, upload: Upload) -> None:
