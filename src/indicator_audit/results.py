@@ -69,20 +69,20 @@ class FileError(_Located):
 
 
 class SuggestionResult(_Out):
-    """One row of the revised indicator table (see suggest.py)."""
+    """One row of the revised indicator table (see indicator_audit.suggest)."""
 
-    level1: str
-    level2: str
-    name: str
-    target: str
-    formula: str | None
-    basis: str | None
-    reason: str
-    replaces: int | None  # index of the indicator it rewrites; null for an added one
-    status: str  # kept / changed / added / removed
-    codes: list[str]  # finding codes that motivated the row
-    answers: str | None  # the goal clause, content item or finding an added row answers
-    weight: float | None = None  # 权重: the input's, or shared out by suggest (additive to v1)
+    level1: str = Field(description="一级指标")
+    level2: str = Field(description="二级指标")
+    name: str = Field(description="指标名称（三级指标）")
+    target: str = Field(description="指标值；无法得知的数值写作 __")
+    formula: str | None = Field(description="计算公式")
+    basis: str | None = Field(description="指标值设定依据")
+    reason: str = Field(description="保留、修改、新增或删去的理由")
+    replaces: int | None = Field(description="改写的原指标序号；新增行为 null")
+    status: str = Field(description="kept / changed / added / removed")
+    codes: list[str] = Field(description="促成这一行的问题代码")
+    answers: str | None = Field(description="新增行回应的目标分句、主要内容或问题")
+    weight: float | None = Field(default=None, description="权重：原表的，或由修订分配（v1 新增）")
 
 
 class FileResult(_Out):

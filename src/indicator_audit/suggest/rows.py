@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from indicator_audit.packs.templates import BLANK
-
 if TYPE_CHECKING:
     from indicator_audit.suggest.project_type import ProjectType
 
@@ -28,10 +26,6 @@ class Suggestion:
     answers: str | None = None  # the goal clause, content item or finding it answers
     template: str | None = None  # library entry id, for rows taken from a sector library
     weight: float | None = None  # 权重 / 分值: the input's, or given by suggest.weights
-
-    @property
-    def has_blank(self) -> bool:
-        return BLANK in self.target or BLANK in self.name
 
 
 @dataclass(frozen=True, slots=True)
