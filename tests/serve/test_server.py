@@ -65,9 +65,13 @@ def test_access_log_and_graceful_shutdown(tmp_path: Path) -> None:
         assert len(list(tmp_path.glob("indicator-audit-serve-*"))) == 1
         answers: list[httpx2.Response] = []
 
+        in_flight = threading.Event()
+
         def slowly() -> Iterator[bytes]:  # a client on a slow line: in flight for 2 s
             step = len(body) // 10 + 1
-            for i in range(0, len(body), step):
+            for n, i in enumerate(range(0, len(body), step)):
+                if n == 1:
+                    in_flight.set()  # the first chunk went out: the server has the request
                 time.sleep(0.2)
                 yield body[i : i + step]
 
@@ -83,7 +87,8 @@ def test_access_log_and_graceful_shutdown(tmp_path: Path) -> None:
 
         worker = threading.Thread(target=long_request)
         worker.start()
-        time.sleep(0.5)
+        # a busy machine may take longer than any fixed pause to connect: wait for the request
+        assert in_flight.wait(timeout=60)
         proc.send_signal(signal.SIGTERM)
         worker.join(timeout=120)
         _, err = proc.communicate(timeout=60)
