@@ -79,17 +79,14 @@ def main() -> None:
 
         # load only (source + document), in process
         sys.path.insert(0, str(ROOT / "src"))
-        from indicator_audit.gcpause import gc_paused
-
         from indicator_audit.read.document import build
         from indicator_audit.read.source import read_file
 
         best_load = float("inf")
         for _ in range(args.repeat):
             start = time.perf_counter()
-            with gc_paused():
-                source = read_file(corpus)
-                build(source)
+            source = read_file(corpus)
+            build(source)
             best_load = min(best_load, time.perf_counter() - start)
         print(
             f"load ({source.loader} reader + validation): {best_load:.2f} s (best of {args.repeat})"
