@@ -124,10 +124,13 @@ SUBJECTS = [
 ]
 
 
-def _target(rng: random.Random, unit: str, typical: float, up: bool) -> tuple[str, Any, str]:
+def _target(
+    rng: random.Random, unit: str, typical: float, up: bool, mess: float
+) -> tuple[str, Any, str]:
     """(comparator, target cell value, unit) as staff write them: numbers mostly as numbers,
-    some as text, some full-width, some vague, some with the comparator inside the cell."""
-    roll = rng.random()
+    some as text, some full-width, some vague, some with the comparator inside the cell.
+    `mess` (0–1.5) is how careless the unit filling the form is."""
+    roll = rng.random() / mess
     if typical == 0 or roll < 0.12:
         if typical == 0 and rng.random() < 0.5:
             return "", rng.choice(DATES), ""
@@ -136,7 +139,13 @@ def _target(rng: random.Random, unit: str, typical: float, up: bool) -> tuple[st
     value = round(value) if typical >= 10 else round(value, 1)
     if unit == "%":
         value = min(value, 100)
-    cmp = rng.choice(["≥", "≥", "≥", "=", "≧", ">=", "不低于"] if up else ["≤", "≤", "<=", "≦"])
+    careful = rng.random() > mess / 2
+    if up:
+        cmp = "≥" if careful else rng.choice(["≥", "=", "≧", ">=", "不低于"])
+    else:
+        cmp = "≤" if careful else rng.choice(["≤", "<=", "≦"])
+    if careful and unit == "%" and value >= 100:
+        cmp = "="  # a rate cannot exceed 100%: careful staff write "=100%"
     if roll < 0.22:
         text = f"{value:g}".translate(FULL_WIDTH)
         return cmp, text, unit
@@ -289,7 +298,7 @@ def _declaration(
     for i, (level1, level2, (name, unit, typical, up)) in enumerate(rows):
         r = first + i
         weight = weights[i]
-        cmp, target, unit_text = _target(rng, unit, typical, up)
+        cmp, target, unit_text = _target(rng, unit, typical, up, info_mess(info))
         _put(ws, r, 1, level1)
         _put(ws, r, 2, level2)
         _put(ws, r, 3, name)
@@ -301,7 +310,8 @@ def _declaration(
             unit_text = ""
         _put(ws, r, 6, unit_text or None)
         _put(ws, r, 7, weight)
-        _put(ws, r, 8, rng.choice(["计划标准", "历史标准：上年完成值", "行业标准", None]))
+        basis = ["计划标准", "历史标准：上年完成值", "行业标准"]
+        _put(ws, r, 8, rng.choice(basis) if rng.random() > info_mess(info) / 3 else None)
     _merge_runs(ws, 1, first, [r[0] for r in rows])
     _merge_runs(ws, 2, first, [f"{r[0]}/{r[1]}" for r in rows])
     return first + len(rows)
@@ -332,7 +342,7 @@ def _self_evaluation(
     for i, (level1, level2, (name, unit, typical, up)) in enumerate(rows):
         r = first + i
         weight = weights[i]
-        cmp, target, unit_text = _target(rng, unit, typical, up)
+        cmp, target, unit_text = _target(rng, unit, typical, up, info_mess(info))
         shown = f"{cmp}{target}{unit_text}" if not isinstance(target, str) or cmp else target
         _put(ws, r, 1, level1)
         _put(ws, r, 2, level2)
@@ -363,6 +373,10 @@ def _self_evaluation(
     return first + len(rows)
 
 
+def info_mess(info: dict[str, str]) -> float:
+    return float(info["mess"])
+
+
 def _info(rng: random.Random, year: int) -> dict[str, str]:
     department = rng.choice(sorted(DEPARTMENTS))
     unit = rng.choice(DEPARTMENTS[department])
@@ -381,6 +395,7 @@ def _info(rng: random.Random, year: int) -> dict[str, str]:
         "department": department,
         "unit": unit,
         "goal": goal,
+        "mess": f"{rng.uniform(0.05, 1.5):.2f}",
     }
 
 
