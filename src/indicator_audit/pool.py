@@ -1,0 +1,224 @@
+"""A pool of worker processes for runs over many files, from the standard library only.
+
+Why not concurrent.futures.ProcessPoolExecutor: a worker that dies (a crash in a C library,
+the system's out-of-memory killer) breaks the whole executor, and a task that hangs cannot be
+stopped. Here each worker takes one file at a time over its own pipe, so the pool knows which
+file each worker holds: a worker that dies, or holds a file past the time limit, is that file's
+failure (the worker is killed and replaced) and the run goes on.
+
+Results come back in input order whatever the number of workers, and `jobs=1` runs the work
+in this process, so both give the same results. Workers are forked where the system has fork
+(Linux): they start with what this process has already imported and built (rules, grammar),
+which costs nothing; elsewhere they are spawned and import anew. No thread runs in this
+process while it forks: the progress display is refreshed from the loop that waits for results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# No file of a real form takes more than a second or two; a minute is a hang.
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why one item of a run has no result: the work raised, its worker died, or it hung."""
+
+    message: str
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity mask, not the machine's count)."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        return int(counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _serve(work: Callable[[Any], Any], conn: Connection) -> None:
+    """A worker's loop: take (index, item), send back (index, ok, result or message)."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, item = task
+        try:
+            reply = (index, True, work(item))
+        except Exception as exc:
+            reply = (index, False, f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except Exception as exc:  # the result would not pickle: say so rather than hang
+            conn.send((index, False, f"结果无法传回：{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, work: Callable[[Any], Any]) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(work, child), daemon=True)
+        self.process.start()
+        child.close()
+        self.index: int | None = None  # the item it holds
+        self.started = 0.0
+
+    def give(self, index: int, item: Any) -> None:
+        self.index = index
+        self.started = time.monotonic()
+        self.conn.send((index, item))
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class Pool(Generic[T, R]):
+    """Run `work` on every item, with `jobs` processes (1: in this process).
+
+    `work` must be a module-level function (or a picklable callable) and its results
+    picklable. `timeout` is seconds per item (None: no limit; with jobs=1 there is no limit,
+    as nothing can stop a call in this process)."""
+
+    def __init__(
+        self,
+        work: Callable[[T], R],
+        jobs: int | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.work = work
+        self.jobs = max(1, jobs if jobs is not None else available_cores())
+        self.timeout = timeout
+
+    def run(self, items: Sequence[T], idle: Callable[[], None] | None = None) -> list[R | Failure]:
+        """Every item's result, in input order."""
+        out: list[R | Failure] = [Failure("没有结果")] * len(items)
+        for index, result in self.results(items, idle):
+            out[index] = result
+        return out
+
+    def results(
+        self, items: Sequence[T], idle: Callable[[], None] | None = None
+    ) -> Iterator[tuple[int, R | Failure]]:
+        """(index, result) as each item is done, in completion order; `idle()` is called
+        whenever 0.2 s pass with nothing done (a progress display refreshes there)."""
+        if self.jobs == 1 or len(items) <= 1:
+            yield from self._here(items)
+        else:
+            yield from self._pooled(items, idle)
+
+    def _here(self, items: Sequence[T]) -> Iterator[tuple[int, R | Failure]]:
+        for index, item in enumerate(items):
+            result: R | Failure
+            try:
+                result = self.work(item)
+            except Exception as exc:
+                result = Failure(f"{type(exc).__name__}: {exc}")
+            yield index, result
+
+    def _pooled(
+        self, items: Sequence[T], idle: Callable[[], None] | None
+    ) -> Iterator[tuple[int, R | Failure]]:
+        ctx = _context()
+        workers = [_Worker(ctx, self.work) for _ in range(min(self.jobs, len(items)))]
+        pending = iter(enumerate(items))
+        busy = 0
+
+        def feed(worker: _Worker) -> bool:
+            nonlocal busy
+            nxt = next(pending, None)
+            if nxt is None:
+                worker.index = None
+                return False
+            worker.give(*nxt)
+            busy += 1
+            return True
+
+        try:
+            for w in workers:
+                feed(w)
+            while busy:
+                ready = wait(
+                    [w.conn for w in workers if w.index is not None]
+                    + [w.process.sentinel for w in workers if w.index is not None],
+                    timeout=self._wait_time(workers),
+                )
+                for i, w in enumerate(workers):
+                    if w.index is None:
+                        continue
+                    index = w.index
+                    result: R | Failure | None = None
+                    replace = False
+                    if w.conn in ready:
+                        try:
+                            got, ok, value = w.conn.recv()
+                            result = value if ok else Failure(value)
+                            assert got == index
+                        except (EOFError, OSError):
+                            result = Failure(self._died(w))
+                            replace = True
+                    elif w.process.sentinel in ready:
+                        result = Failure(self._died(w))
+                        replace = True
+                    elif self.timeout is not None and (time.monotonic() - w.started > self.timeout):
+                        result = Failure(f"处理超时（超过 {self.timeout:g} 秒），已停止")
+                        replace = True
+                    if result is None:
+                        continue
+                    busy -= 1
+                    if replace:
+                        w.stop(kill=True)
+                        w = workers[i] = _Worker(ctx, self.work)
+                    yield index, result
+                    feed(w)
+                if idle is not None and not ready:
+                    idle()
+        finally:
+            for w in workers:
+                w.stop(kill=w.index is not None)
+
+    def _wait_time(self, workers: list[_Worker]) -> float:
+        wait_for = 0.2  # the display's refresh
+        if self.timeout is not None:
+            now = time.monotonic()
+            for w in workers:
+                if w.index is not None:
+                    wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
+        return wait_for
+
+    @staticmethod
+    def _died(worker: _Worker) -> str:
+        worker.process.join(1)
+        code = worker.process.exitcode
+        how = f"信号 {-code}" if code is not None and code < 0 else f"退出码 {code}"
+        return f"处理该文件的工作进程意外退出（{how}）"
