@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from indicator_audit.lint.engine import RunOptions
 from indicator_audit.results import FileError, FileResult, Report, file_result, make_report
@@ -60,3 +61,40 @@ def audit_paths(paths: Sequence[str | Path], options: RunOptions | None = None) 
         _require_path(p, "audit_paths 的每一项应为路径（str 或 os.PathLike）")
     results = [file_result(a) for p in paths for a in audit_path_full(p, options=options)]
     return make_report(results)
+
+
+class _FileResults:
+    """The per-file work of audit_paths, picklable: a task sent to a cluster's workers."""
+
+    def __init__(self, options: RunOptions | None) -> None:
+        self.options = options
+
+    def __call__(self, path: Path) -> list[FileResult]:
+        return [file_result(a) for a in audit_path_full(path, options=self.options)]
+
+
+def audit_paths_on_cluster(
+    paths: Sequence[str | Path], scheduler: Any, options: RunOptions | None = None
+) -> Report:
+    """audit_paths() on a Dask cluster (`pip install 'indicator-audit[dask]'`): each file is a
+    task, read by the worker that runs it, so every path must name the same file on every
+    worker (shared storage mounted at the same place). Same results, same order.
+
+    `scheduler`: the scheduler's address ("tcp://host:8786") or a dask.distributed.Client.
+    A file whose task fails on the cluster (its worker died repeatedly, say) is reported as
+    that file's error; the others are kept. Raises run.cluster.ClusterError when the
+    cluster cannot be reached or Dask is not installed."""
+    from indicator_audit.results import FileError
+    from indicator_audit.run.cluster import map_paths
+    from indicator_audit.run.pool import Failure
+
+    found: list[list[FileResult]] = [[] for _ in paths]
+
+    def one(index: int, result: Any) -> None:
+        if isinstance(result, Failure):
+            error = FileError(message=f"无法检查：{result.message}", line=1, column=1)
+            result = [FileResult(path=str(paths[index]), error=error, findings=[])]
+        found[index] = result
+
+    map_paths(scheduler, _FileResults(options), [Path(p) for p in paths], one)
+    return make_report([r for results in found for r in results])

@@ -20,6 +20,7 @@ from pydantic import (
 
 from indicator_audit._version import __version__
 from indicator_audit.core.findings import Finding, Severity, count_severities
+from indicator_audit.run.records import project_info
 
 if TYPE_CHECKING:
     from indicator_audit.run.audit import Audit
@@ -85,10 +86,20 @@ class SuggestionResult(_Out):
     weight: float | None = Field(default=None, description="权重：原表的，或由修订分配（v1 新增）")
 
 
+class ProjectInfo(_Out):
+    """Who a project belongs to and its size: what the portfolio view groups and scores by."""
+
+    name: str | None
+    department: str | None  # 主管部门
+    unit: str | None  # 实施单位
+    indicators: int
+
+
 class FileResult(_Out):
     path: str
     error: FileError | None
     findings: list[FindingResult]
+    project: ProjectInfo | None = None  # additive to v1: None when the file did not load
     suggestions: list[SuggestionResult] = []  # additive to v1: filled by the JSON report
 
 
@@ -162,6 +173,7 @@ def file_result(audit: Audit, suggestions: bool = False) -> FileResult:
         if e
         else None,
         findings=[to_result(f, ref) for f in audit.findings],
+        project=ProjectInfo(**info) if (info := project_info(audit)) is not None else None,
         suggestions=[suggestion_result(r) for r in rows.rows] if rows is not None else [],
     )
 

@@ -12,10 +12,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from indicator_audit.api import audit_path_full
-from indicator_audit.document import build
-from indicator_audit.read_calamine import read
-from indicator_audit.readers import is_supported, read_sources
+from indicator_audit.read.document import build
+from indicator_audit.read.readers import is_supported, read_sources
+from indicator_audit.read.xlsx import read
+from indicator_audit.run.audit import audit_path_full
 
 HEADER = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值"]
 
@@ -107,8 +107,8 @@ def test_a_chart_sheet_and_a_hidden_sheet(tmp_path: Path) -> None:
     path = tmp_path / "图表.xlsx"
     wb.save(path)
     sources = read(path)
-    # every worksheet is read (a hidden one too, as before); a chart sheet has no cells
-    assert [s.sheet for s in sources] == ["数据", "隐藏"]
+    # a hidden sheet is not part of the form the user sees; a chart sheet has no cells
+    assert [s.sheet for s in sources] == ["数据"]
 
 
 def test_cell_refs_survive_pickling(tmp_path: Path) -> None:
@@ -182,7 +182,7 @@ def test_legacy_xls_with_merged_cells(tmp_path: Path) -> None:
 
 
 def test_damaged_xls_is_a_located_input_error(tmp_path: Path, capsys: Any) -> None:
-    from indicator_audit.cli import main
+    from indicator_audit.cli.main import main
 
     bad = tmp_path / "坏.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0 not really a compound file")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from indicator_audit.pool import Failure, Pool, available_cores
+from indicator_audit.run.pool import Failure, Pool, available_cores
 
 
 def _square(n: int) -> int:
@@ -37,7 +37,11 @@ def test_a_crash_and_a_hang_fail_only_their_item() -> None:
     results = Pool(_square, jobs=2, timeout=1.5).run(items)
     assert time.monotonic() - start < 20
     crashed, hung = results[7], results[9]
-    assert isinstance(crashed, Failure) and "意外退出" in crashed.message and "信号 9" in crashed.message
+    assert (
+        isinstance(crashed, Failure)
+        and "意外退出" in crashed.message
+        and "信号 9" in crashed.message
+    )
     assert isinstance(hung, Failure) and "超时" in hung.message
     assert [results[n] for n in range(16) if n not in (7, 9, 13)] == [
         n * n for n in range(16) if n not in (7, 9, 13)

@@ -11,14 +11,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indicator_audit._version import __version__
-from indicator_audit.report import is_binary, reporters
+from indicator_audit.report import reporters
 
 if TYPE_CHECKING:
-    from indicator_audit.core.findings import Finding
+    pass
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
@@ -96,6 +95,37 @@ def _parser() -> argparse.ArgumentParser:
         help="就地修正 YAML/JSON 文件中的机械性问题（符号、全角、类别名称）；不修改表格文件",
     )
     choice(c, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
+    c.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive(int),
+        metavar="N",
+        help="同时检查的进程数（默认：可用的 CPU 核数；1 表示在本进程中逐个检查）",
+    )
+    c.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=120.0,
+        metavar="SECONDS",
+        help="单个文件的处理时限，超时记为该文件的错误（默认 120 秒）",
+    )
+    c.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="在 Dask 集群上检查（调度器地址，如 tcp://10.0.0.5:8786；需 indicator-audit[dask]）",
+    )
+    c.add_argument("--quiet", "-q", action="store_true", help="不显示进度条")
+    c.add_argument(
+        "--statistics",
+        action="store_true",
+        help="另外显示项目总览：各部门得分、得分最低的项目、最常见的问题",
+    )
+
+    rp = sub.add_parser("report", help="由 JSON 报告（check -f json）生成项目总览")
+    rp.add_argument("input", metavar="REPORT.json", help="JSON 报告；- 表示标准输入")
+    choice(rp, "--format", "-f", choices=["rich", "html", "xlsx"], default="rich", help="总览格式")
+    rp.add_argument("--output", "-o", metavar="FILE", help="把总览写入文件")
+    choice(rp, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
 
     q = sub.add_parser("parse", help="解析指标文字，显示解析结构")
     q.add_argument("texts", nargs="+", metavar="TEXT", help="指标文字或指标值")
@@ -145,123 +175,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _collect(paths: Sequence[str]) -> list[tuple[Path, bool]]:
-    """The files to check, each with whether it was named on the command line (a file found
-    in a folder is skipped when it is a rule pack of its configuration)."""
-    from indicator_audit.read.readers import is_supported
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"“{text}”不是数字") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"应大于 0：{text}")
+        return value
 
-    out: list[tuple[Path, bool]] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.is_file() and is_supported(q))
-            out.extend((q, False) for q in found)
-        else:
-            out.append((p, True))
-    return out
-
-
-# What a check made, kept alive until run() leaves the process (see run()).
-_KEPT: list[object] = []
-
-
-def _split(values: list[str]) -> list[str]:
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
-
-
-def _check(args: argparse.Namespace) -> int:
-    from indicator_audit.core.errors import ConfigError
-    from indicator_audit.run.runner import Runner, RunSettings, write_baseline
-
-    files = _collect(args.paths)
-    if not files:
-        sys.stderr.write("indicator-audit: 没有找到可检查的文件\n")
-        return EXIT_INPUT
-    if args.suggest and args.format != "json":
-        sys.stderr.write(
-            f"indicator-audit: --suggest 只用于 -f json：{args.format} 报告没有放修订建议表的位置；"
-            "要看修订建议，请用 -f json --suggest，或运行 indicator-audit suggest FILE\n"
-        )
-        return EXIT_INPUT
-    if is_binary(args.format) and not args.output and sys.stdout.isatty():
-        sys.stderr.write(
-            f"indicator-audit: {args.format} 报告是二进制文件，请用 -o FILE 写入文件\n"
-        )
-        return EXIT_INPUT
-    settings = RunSettings(
-        config_path=Path(args.config) if args.config else None,
-        preset=args.preset,
-        select=_split(args.select),
-        ignore=_split(args.ignore),
-        baseline=Path(args.baseline) if args.baseline else None,
-        fix=args.fix,
-        fragment=_json_fragment() if args.format == "json" else None,
-    )
-    try:
-        runner = Runner(settings)
-        result = runner.run([p for p, named in files if named or not runner.is_pack(p)])
-    except ConfigError as exc:
-        sys.stderr.write(f"indicator-audit: {exc.path}:{exc.line}:{exc.column}: {exc.message}\n")
-        return EXIT_INPUT
-    except (OSError, ValueError) as exc:
-        sys.stderr.write(f"indicator-audit: {exc}\n")
-        return EXIT_INPUT
-    _KEPT.append(result)  # freed by the process's exit, not one object at a time (see run())
-    audits = result.audits
-    if args.write_baseline:
-        count = write_baseline(audits, Path(args.write_baseline))
-        sys.stderr.write(f"indicator-audit: 已把 {count} 个问题写入基线 {args.write_baseline}\n")
-    if result.fixed_files:
-        sys.stderr.write(
-            f"indicator-audit: 已修正 {result.fixes_applied} 处，文件：{'、'.join(result.fixed_files)}\n"
-        )
-    color = args.color == "always" or (
-        args.color == "auto" and args.output is None and sys.stdout.isatty()
-    )
-    _write_report(args.format, audits, color, args.output, args.suggest)
-    if any(a.error is not None for a in audits):
-        return EXIT_INPUT
-    threshold = _FAIL_ON[args.fail_on]
-    worst = max((f.severity.rank for a in audits for f in a.findings), default=0)
-    return EXIT_FINDINGS if worst >= threshold else EXIT_OK
-
-
-def _json_fragment() -> Callable[[Finding], bytes]:
-    """The JSON report's text of one finding: made while the rules run rather than in a second
-    pass over every finding at the end."""
-    from indicator_audit.report.json_report import fragment
-
-    return fragment
-
-
-def _write_report(
-    fmt: str, audits: Sequence[Any], color: bool, output: str | None, suggestions: bool = False
-) -> None:
-    from indicator_audit.core.atomic import write_bytes_atomic, write_text_atomic
-    from indicator_audit.report import get_binary_reporter, get_reporter
-
-    if is_binary(fmt) or fmt == "json":
-        if fmt == "json":  # made as UTF-8 from the start (see json_report.render_bytes)
-            from indicator_audit.report.json_report import render_bytes
-
-            data = render_bytes(audits, suggestions=suggestions)
-        else:
-            data = get_binary_reporter(fmt)(audits, color=False, suggestions=suggestions)
-        if output:
-            write_bytes_atomic(Path(output), data)
-            return
-        sys.stdout.flush()
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None and fmt == "json":  # a text-only stream (a caller's redirect)
-            sys.stdout.write(data.decode())
-        else:
-            sys.stdout.buffer.write(data)
-        return
-    text = get_reporter(fmt)(audits, color=color, suggestions=suggestions)
-    if output:
-        write_text_atomic(Path(output), text)
-    else:
-        sys.stdout.write(text)
+    return parse
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -332,7 +256,13 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args)
+            from indicator_audit.cli.check import run_check
+
+            return run_check(args)
+        if args.command == "report":
+            from indicator_audit.cli.report_cmd import run_report
+
+            return run_report(args)
         if args.command == "parse":
             return _parse(args)
         if args.command == "convert":
@@ -361,10 +291,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def run() -> None:
     """The console entry point: main(), then a quick exit. A large check leaves millions of
-    objects behind; freeing them one by one when _check returns, or at the interpreter's
-    teardown, is work for nothing in a process about to end: keep them referenced (_KEPT),
-    keep the cyclic collector off, flush what was written and leave instead. Only the
-    command line does this; the library never touches the collector or the exit path."""
+    objects behind; freeing them one by one when run_check returns, or at the interpreter's
+    teardown, is work for nothing in a process about to end: keep them referenced
+    (cli.check._KEPT), keep the cyclic collector off, flush what was written and leave
+    instead. Only the command line does this; the library never touches the collector or
+    the exit path."""
     gc.disable()
     code = _main(None)
     try:

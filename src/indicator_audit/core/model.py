@@ -31,7 +31,10 @@ def _f(kind: Kind, *aliases: str) -> Any:
 @dataclass(frozen=True, slots=True)
 class Project:
     name: str | None = _f("text", "项目名称", "名称")
-    department: str | None = _f("text", "主管部门", "部门", "单位", "实施单位", "预算单位")
+    department: str | None = _f("text", "主管部门", "部门", "主管单位")
+    # the unit that carries the project out (a school under the education bureau); the
+    # portfolio view groups by department, then unit
+    unit: str | None = _f("text", "实施单位", "项目单位", "预算单位", "项目实施单位", "单位")
     year: int | None = _f("integer", "年度", "预算年度")
     budget: str | None = _f("text", "预算", "预算金额", "年度预算", "资金总额", "预算数")
     type: str | None = _f("text", "项目类型", "类型")

@@ -14,7 +14,12 @@ from indicator_audit.read.source import Source, SourceError, check_regular, read
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 # suffix → module defining read(path) -> list[Source]; imported only when such a file is read
-TABULAR_READERS: dict[str, str] = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv_table"}
+TABULAR_READERS: dict[str, str] = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+    ".csv": "csv_table",
+}
 
 
 def source_from_text(text: str, path: str, encoding: str = "utf-8") -> Source:

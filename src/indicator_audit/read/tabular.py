@@ -49,7 +49,6 @@ _EXTRA_HEADERS: dict[str, str] = {
 }
 _EXTRA_LABELS: dict[str, tuple[str, str]] = {
     "主管部门及代码": ("project", "department"),
-    "项目单位": ("project", "department"),
     "项目年度": ("project", "year"),
     "项目类别": ("project", "type"),
     "项目主要内容": ("project", "content"),
@@ -346,7 +345,7 @@ class _Block:
                 continue
             into = self.project if block == "project" else self.goals
             if name in into:
-                continue  # the first of two synonyms (主管部门, 实施单位) wins
+                continue  # the first of two synonyms (项目单位, 实施单位) wins
             vtext, vr, vc = value
             if name == "year" and (m := _YEAR_VALUE.match(normalize(vtext))):
                 vtext = m.group(1)

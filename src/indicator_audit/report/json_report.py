@@ -5,6 +5,8 @@ in results.py (a test keeps the two equal): a large file has a hundred thousand 
 a model per finding would double the time of a check.
 
 Additive to v1: findings (and the error) of a table source carry "cell": "Sheet1!D7";
+each file carries "project": its name, department (主管部门), unit (实施单位) and number of
+indicators, or null when the file did not load (what `report` groups and scores by);
 with `--suggest`, each file carries "suggestions" (the revised indicator table).
 """
 
@@ -16,8 +18,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from indicator_audit._version import __version__
-from indicator_audit.core.findings import Finding
+from indicator_audit.core.findings import Counts, Finding
 from indicator_audit.run.audit import Audit, summarize_findings
+from indicator_audit.run.records import project_info
 
 # json's C string encoder (what json.dumps uses for every str)
 _quote: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
@@ -78,6 +81,7 @@ def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
     head = json.dumps({"path": audit.path, "error": error}, ensure_ascii=False)
     out.append(f'{head[:-1]}, "findings": '.encode())  # head without its closing "}"
     _findings_json(audit, out)
+    out.append(f', "project": {json.dumps(project_info(audit), ensure_ascii=False)}'.encode())
     if suggestions:
         from indicator_audit.results import file_result  # pydantic: only when asked
 
@@ -87,22 +91,33 @@ def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
     out.append(b"}")
 
 
+def file_entry(audit: Audit, suggestions: bool = False) -> bytes:
+    """One project's entry of the "files" array (a batch worker makes it where it audits)."""
+    out: list[bytes] = []
+    _file(audit, suggestions, out)
+    return b"".join(out)
+
+
+def assemble(entries: Sequence[bytes], summary: Counts) -> bytes:
+    """The report from its projects' entries, joined once: a large report is tens of
+    megabytes, and every concatenation or re-encoding of the whole would copy it again."""
+    tool = {"name": "indicator-audit", "version": __version__}
+    return b"".join(
+        (
+            f'{{"version": 1, "tool": {json.dumps(tool, ensure_ascii=False)}, "files": ['.encode(),
+            b", ".join(entries),
+            f'], "summary": {json.dumps(summary.as_dict())}}}\n'.encode(),
+        )
+    )
+
+
 def render_bytes(
     audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False
 ) -> bytes:
     """The report as UTF-8, on one line as json.dumps writes it (pipe through
-    `python -m json.tool` to read it). Joined once from its pieces, which the check may have
-    made in advance: a large report is tens of megabytes, and every concatenation or
-    re-encoding of the whole would copy it again."""
+    `python -m json.tool` to read it)."""
     summary = summarize_findings([f for a in audits for f in a.findings], len(audits))
-    tool = {"name": "indicator-audit", "version": __version__}
-    out = [f'{{"version": 1, "tool": {json.dumps(tool, ensure_ascii=False)}, "files": ['.encode()]
-    for i, audit in enumerate(audits):
-        if i:
-            out.append(b", ")
-        _file(audit, suggestions, out)
-    out.append(f'], "summary": {json.dumps(summary.as_dict())}}}\n'.encode())
-    return b"".join(out)
+    return assemble([file_entry(a, suggestions) for a in audits], summary)
 
 
 def render(audits: Sequence[Audit], *, color: bool = False, suggestions: bool = False) -> str:

@@ -53,6 +53,7 @@ class Runner:
         self.settings = settings
         self._configs: dict[Path | None, Config] = {}
         self._packs: dict[Path | None, Packs] = {}
+        self._setups: dict[Path | None, tuple[Config, Packs, tuple[Rule, ...]]] = {}
         self.baseline = Baseline.load(settings.baseline) if settings.baseline else None
 
     def config_for(self, path: Path) -> tuple[Path | None, Config]:
@@ -82,16 +83,36 @@ class Runner:
             self._packs[where] = _packs(config)
         return self._packs[where]
 
+    def prepare(self, path: Path) -> tuple[Config, Packs, tuple[Rule, ...]]:
+        """The configuration, packs and rules for `path`, loaded and checked once per
+        configuration (a broken one raises ConfigError, located)."""
+        where, config = self.config_for(path)
+        setup = self._setups.get(where)
+        if setup is None:
+            packs = self.packs_for(where, config)
+            if config.preset and config.preset not in packs.conventions.presets:
+                names = "、".join(packs.conventions.presets)
+                raise ConfigError(
+                    config.origin or "--preset", f"未知的 preset“{config.preset}”；可选：{names}"
+                )
+            setup = self._setups[where] = (config, packs, _rules(config, packs))
+        return setup
+
+    def warm_up(self) -> None:
+        """Build what every audit builds on first use (the grammar's parser, rule tables,
+        the workbook reader): done once here, before a batch forks its workers, they all
+        start with it instead of each building it again."""
+        import python_calamine  # noqa: F401  (the workbook reader's library)
+
+        from indicator_audit.run.audit import audit_text_full
+
+        setups = list(self._setups.values()) or [self.prepare(Path("."))]
+        for config, packs, rules in setups:
+            audit_text_full(_WARM_UP, "<warm-up>", rules, packs, RunOptions(preset=config.preset))
+
     def audit(self, path: Path, text: str | None = None) -> list[Audit]:
         """The audits of `path` (of `text` read as that file's content, when given)."""
-        where, config = self.config_for(path)
-        packs = self.packs_for(where, config)
-        if config.preset and config.preset not in packs.conventions.presets:
-            names = "、".join(packs.conventions.presets)
-            raise ConfigError(
-                config.origin or "--preset", f"未知的 preset“{config.preset}”；可选：{names}"
-            )
-        rules = _rules(config, packs)
+        config, packs, rules = self.prepare(path)
         options = RunOptions(preset=config.preset, fragment=self.settings.fragment)
         if text is None:
             audits = audit_path_full(path, rules=rules, packs=packs, options=options)
@@ -179,6 +200,32 @@ def _audit_text(
     except SourceError as exc:
         return Audit(str(path), [], LoadError(exc.message, exc.line, exc.column))
     return audit_source(source, rules, packs, options)
+
+
+# A small table that goes through every stage of an audit (see Runner.warm_up).
+_WARM_UP = """project:
+  name: 培训项目
+goals:
+  annual:
+    - 举办培训班4期，学员满意度不低于90%
+indicators:
+  - level1: 产出指标
+    level2: 数量指标
+    name: 培训期数
+    target: ≥4
+    unit: 期
+    weight: 20
+  - level1: 效益指标
+    level2: 社会效益指标
+    name: 业务水平
+    target: 明显提高
+    weight: 30
+  - level1: 满意度指标
+    level2: 服务对象满意度指标
+    name: 学员满意度
+    target: ≥90%
+    weight: 10
+"""
 
 
 def fingerprints(audit: Audit, findings: Sequence[Finding]) -> list[str]:

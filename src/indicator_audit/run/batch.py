@@ -16,19 +16,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import Audit, LoadError
-from .pool import DEFAULT_TIMEOUT, Failure, Pool
-from .records import ProjectRecord, record_of
-from .runner import Runner, RunResult, RunSettings
+from indicator_audit.core.findings import Counts, Severity, count_severities
+from indicator_audit.run.audit import Audit, LoadError
+from indicator_audit.run.pool import DEFAULT_TIMEOUT, Failure, Pool
+from indicator_audit.run.records import ProjectRecord, record_of
+from indicator_audit.run.runner import Runner, RunSettings
 
 
 @dataclass(frozen=True, slots=True)
 class Want:
     """What the run's reports need of each file."""
 
-    audits: bool = False  # the whole audits (reports that show each table, --fix, baselines)
-    json: bool = False  # each project's entry of the JSON report
-    suggestions: bool = False  # JSON entries carry the revised table
+    audits: bool = False  # the whole audits (reports that show each table, baselines)
+    # each project's entry of a report made where it is audited (the JSON report's
+    # json_report.file_entry): a picklable function, as it travels to the workers
+    entry: Callable[[Audit], bytes] | None = None
 
 
 @dataclass(slots=True)
@@ -39,12 +41,13 @@ class FileOutcome:
     records: list[ProjectRecord]
     pieces: list[bytes] = field(default_factory=list)  # JSON entries, when wanted
     audits: list[Audit] | None = None  # when wanted
-    fixed: int = 0  # mechanical fixes written (--fix)
 
 
 @dataclass(slots=True)
 class BatchResult:
     outcomes: list[FileOutcome]
+    fixed_files: list[str] = field(default_factory=list)  # --fix
+    fixes_applied: int = 0
 
     @property
     def records(self) -> list[ProjectRecord]:
@@ -63,13 +66,12 @@ class BatchResult:
     def pieces(self) -> list[bytes]:
         return [p for o in self.outcomes for p in o.pieces]
 
-    @property
-    def fixed_files(self) -> list[str]:
-        return [o.path for o in self.outcomes if o.fixed]
-
-    @property
-    def fixes_applied(self) -> int:
-        return sum(o.fixed for o in self.outcomes)
+    def counts(self) -> Counts:
+        """The report's summary: files (projects) and findings by severity."""
+        records = self.records
+        return count_severities(
+            (Severity(f.severity) for r in records for f in r.findings), len(records)
+        )
 
 
 class FileWork:
@@ -85,7 +87,7 @@ class FileWork:
         return {"settings": self.settings, "want": self.want}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(state["settings"], state["want"])  # type: ignore[misc, arg-type]
+        self.__init__(state["settings"], state["want"])  # type: ignore[misc]
 
     @property
     def runner(self) -> Runner:
@@ -94,43 +96,35 @@ class FileWork:
         return self._runner
 
     def __call__(self, path: Path) -> FileOutcome:
-        runner = self.runner
-        audits = runner.audit(path)
-        fixed = 0
-        if self.settings.fix:
-            result = RunResult([])
-            audits = runner.fix(path, audits, result)
-            fixed = result.fixes_applied
-        return self.outcome(str(path), audits, fixed)
+        return self.outcome(str(path), self.runner.audit(path))
 
-    def outcome(self, path: str, audits: list[Audit], fixed: int = 0) -> FileOutcome:
-        pieces: list[bytes] = []
-        if self.want.json:
-            from .reporters.json_report import file_entry
-
-            pieces = [file_entry(a, self.want.suggestions) for a in audits]
+    def outcome(self, path: str, audits: list[Audit]) -> FileOutcome:
+        entry = self.want.entry
+        pieces = [entry(a) for a in audits] if entry is not None else []
         return FileOutcome(
             path,
             [record_of(a) for a in audits],
             pieces,
             audits if self.want.audits else None,
-            fixed,
         )
 
     def failed(self, path: Path, failure: Failure) -> FileOutcome:
         """A file whose worker raised, died or hung: its error, like a file that failed to load."""
-        audit = Audit(str(path), [], LoadError(message=f"无法检查：{failure.message}", line=1, column=1))
+        audit = Audit(
+            str(path), [], LoadError(message=f"无法检查：{failure.message}", line=1, column=1)
+        )
         return self.outcome(str(path), [audit])
 
 
-def prepare(work: FileWork, paths: Sequence[Path]) -> None:
+def prepare(work: FileWork, paths: Sequence[Path], forking: bool) -> None:
     """Before any worker starts: load and check every configuration the files use (a broken
-    one is the run's located error, raised here), and build what every audit needs once
-    (rules, grammar), so that forked workers start with it."""
+    one is the run's located error, raised here); when workers will be forked, build what
+    every audit needs once (rules, grammar), so that they all start with it."""
     runner = work.runner
     for path in paths:
         runner.prepare(path)
-    runner.warm_up()
+    if forking:
+        runner.warm_up()
 
 
 def run_local(
@@ -142,8 +136,8 @@ def run_local(
     idle: Callable[[], None] | None = None,
 ) -> BatchResult:
     """Audit every file with `jobs` worker processes (None: the cores available; 1: here)."""
-    prepare(work, paths)
     pool: Pool[Path, FileOutcome] = Pool(work, jobs=jobs, timeout=timeout)
+    prepare(work, paths, forking=pool.forks(len(paths)))
     outcomes: list[FileOutcome | None] = [None] * len(paths)
     for index, result in pool.results(paths, idle):
         outcome = work.failed(paths[index], result) if isinstance(result, Failure) else result
@@ -151,3 +145,11 @@ def run_local(
         if done is not None:
             done(outcome)
     return BatchResult([o for o in outcomes if o is not None])
+
+
+def run_fixing(paths: Sequence[Path], work: FileWork) -> BatchResult:
+    """`check --fix`: in this process, as Runner.run does it (every file audited before any
+    is written, so that a table refuses the whole run: Runner.FixRefused)."""
+    run = work.runner.run(paths)
+    outcomes = [work.outcome(a.path, [a]) for a in run.audits]
+    return BatchResult(outcomes, run.fixed_files, run.fixes_applied)

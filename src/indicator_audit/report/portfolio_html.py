@@ -8,8 +8,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .portfolio import GRADES, GroupScore, Portfolio, Problem
-from .reporters.common import KIND_LABEL, SEVERITY_LABEL
+from indicator_audit.report.common import KIND_LABEL, SEVERITY_LABEL
+from indicator_audit.report.portfolio import GRADES, GroupScore, Portfolio, Problem
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .api import Audit
+    from indicator_audit.run.audit import Audit
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def project_info(audit: Audit) -> dict[str, Any] | None:
     return {
         "name": p.name,
         "department": p.department,
-        "unit": getattr(p, "unit", None),
+        "unit": p.unit,
         "indicators": len(doc.indicators),
     }
 

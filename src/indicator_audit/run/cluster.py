@@ -17,14 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .batch import BatchResult, FileOutcome, FileWork, prepare
-from .pool import Failure
-
-if TYPE_CHECKING:
-    from .engine import RunOptions
-    from .results import FileResult, Report
+from indicator_audit.run.batch import BatchResult, FileOutcome, FileWork, prepare
+from indicator_audit.run.pool import Failure
 
 
 class ClusterError(RuntimeError):
@@ -43,7 +39,7 @@ def _client(scheduler: Any) -> tuple[Any, bool]:
     if isinstance(scheduler, Client):
         return scheduler, False
     try:
-        return Client(scheduler, timeout="20s"), True
+        return Client(scheduler, timeout="20s"), True  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"无法连接 Dask 调度器 {scheduler}：{exc}") from None
 
@@ -61,12 +57,33 @@ class _Guarded:
             return Failure(f"{type(exc).__name__}: {exc}")
 
 
-def _gather(client: Any, work: Callable[[Path], Any], paths: Sequence[Path], done: Callable[[int, Any], None]) -> None:
+def map_paths(
+    scheduler: Any,
+    work: Callable[[Path], Any],
+    paths: Sequence[Path],
+    done: Callable[[int, Any], None],
+) -> None:
+    """Run `work` on every path as tasks of the cluster at `scheduler`; `done(index, result)`
+    as each finishes (a Failure for a task that raised or whose worker died)."""
+    client, own = _client(scheduler)
+    try:
+        _gather(client, work, paths, done)
+    finally:
+        if own:
+            client.close()
+
+
+def _gather(
+    client: Any,
+    work: Callable[[Path], Any],
+    paths: Sequence[Path],
+    done: Callable[[int, Any], None],
+) -> None:
     from dask.distributed import as_completed
 
     futures = client.map(_Guarded(work), list(paths), pure=False)
     where = {f.key: i for i, f in enumerate(futures)}
-    for future in as_completed(futures):
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
         index = where[future.key]
         try:
             result = future.result()
@@ -83,8 +100,7 @@ def run_cluster(
     done: Callable[[FileOutcome], None] | None = None,
 ) -> BatchResult:
     """The command line's `check --scheduler ADDRESS`: like batch.run_local, on a cluster."""
-    prepare(work, paths)  # configurations are checked here, before any task is sent
-    client, own = _client(scheduler)
+    prepare(work, paths, forking=False)  # configurations are checked before any task is sent
     outcomes: list[FileOutcome | None] = [None] * len(paths)
 
     def one(index: int, result: Any) -> None:
@@ -93,54 +109,5 @@ def run_cluster(
         if done is not None:
             done(outcome)
 
-    try:
-        _gather(client, work, paths, one)
-    finally:
-        if own:
-            client.close()
+    map_paths(scheduler, work, paths, one)
     return BatchResult([o for o in outcomes if o is not None])
-
-
-class _TypedWork:
-    """The library's per-file audit (as audit_paths runs it), returning typed results."""
-
-    def __init__(self, options: RunOptions | None) -> None:
-        self.options = options
-
-    def __call__(self, path: Path) -> list[FileResult]:
-        from .api import audit_path_full
-
-        return [a.result() for a in audit_path_full(path, options=self.options)]
-
-
-def audit_paths_on_cluster(
-    paths: Sequence[str | Path], scheduler: Any, options: RunOptions | None = None
-) -> Report:
-    """Audit files on a Dask cluster and return the whole report, as `api.audit_paths` does
-    on this machine (same results, same order).
-
-    `scheduler`: the scheduler's address ("tcp://host:8786") or a `dask.distributed.Client`.
-    A file that fails on the cluster (its worker died repeatedly, say) is reported as that
-    file's error; the others' results are kept."""
-    from dataclasses import replace
-
-    from .engine import RunOptions
-    from .results import FileError, FileResult, make_report
-
-    # one process per file on the workers: a worker's cores are used by running more tasks
-    opts = replace(options, jobs=1) if options is not None else RunOptions(jobs=1)
-    client, own = _client(scheduler)
-    found: list[list[FileResult]] = [[] for _ in paths]
-
-    def one(index: int, result: Any) -> None:
-        if isinstance(result, Failure):
-            error = FileError(message=f"无法检查：{result.message}", line=1, column=1)
-            result = [FileResult(path=str(paths[index]), error=error, findings=[])]
-        found[index] = result
-
-    try:
-        _gather(client, _TypedWork(opts), [Path(p) for p in paths], one)
-    finally:
-        if own:
-            client.close()
-    return make_report([r for results in found for r in results])

@@ -120,6 +120,11 @@ class Pool(Generic[T, R]):
         self.jobs = max(1, jobs if jobs is not None else available_cores())
         self.timeout = timeout
 
+    def forks(self, items: int) -> bool:
+        """Whether a run of this many items forks workers (rather than running here or
+        spawning fresh interpreters)."""
+        return self.jobs > 1 and items > 1 and _context().get_start_method() == "fork"
+
     def run(self, items: Sequence[T], idle: Callable[[], None] | None = None) -> list[R | Failure]:
         """Every item's result, in input order."""
         out: list[R | Failure] = [Failure("没有结果")] * len(items)

@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .portfolio import Portfolio, Problem
-from .reporters.common import KIND_LABEL, SEVERITY_LABEL
+from indicator_audit.report.common import KIND_LABEL, SEVERITY_LABEL
+from indicator_audit.report.portfolio import Portfolio, Problem
 
 # Characters a worksheet cell cannot hold (openpyxl raises IllegalCharacterError on them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

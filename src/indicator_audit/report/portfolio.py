@@ -21,8 +21,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .findings import KINDS
-from .records import FindingRecord, ProjectRecord
+from indicator_audit.core.findings import KINDS
+from indicator_audit.run.records import FindingRecord, ProjectRecord
 
 WEIGHTS = {"error": 3.0, "warning": 1.0, "info": 0.2}
 GRADES: tuple[tuple[float, str], ...] = ((90.0, "优"), (75.0, "良"), (60.0, "中"), (0.0, "差"))
@@ -143,7 +143,7 @@ def _worst_groups(groups: dict[str, GroupScore]) -> list[GroupScore]:
 
 
 def build(records: Sequence[ProjectRecord]) -> Portfolio:
-    from .reporters.common import KIND_LABEL
+    from indicator_audit.report.common import KIND_LABEL
 
     scored = [project_score(r) for r in records]
     departments: dict[str, GroupScore] = {}
