@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from indicator_audit.read.source import SourceError, decode, read_bytes_capped
-from indicator_audit.read.tabular import Grid, TableSource, column_letter, extract
+from indicator_audit.read.tabular import CellRef, Grid, TableSource, extract
 
 
 def load_grid(path: Path) -> tuple[Grid, str]:
@@ -32,9 +32,7 @@ def load_grid(path: Path) -> tuple[Grid, str]:
 
 def read(path: Path) -> list[TableSource]:
     grid, encoding = load_grid(path)
-    sources = extract(
-        grid, str(path), None, str(path), "csv", lambda line, col: f"{column_letter(col)}{line}"
-    )
+    sources = extract(grid, str(path), None, str(path), "csv", CellRef(None))
     if not sources:
         raise SourceError(
             "CSV 中没有找到指标表：需要一行含“三级指标”（或“指标名称”）、“指标值”等列标题的表头"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from indicator_audit.core.model import BudgetExecution, Goals, IndicatorFields, Project, alias_table
 from indicator_audit.read.source import Mapping, Node, Scalar, Sequence, Source
@@ -124,11 +125,13 @@ def _lookup(text: str, table: dict[str, str]) -> str | None:
     return found
 
 
+@lru_cache(maxsize=1 << 16)  # the same headers and cells recur in every file of a batch
 def header_field(text: str) -> str | None:
     """The indicator field a column header names ("年度指标值" → "target"), if any."""
     return _lookup(text, _HEADERS)
 
 
+@lru_cache(maxsize=1 << 16)
 def label_field(text: str) -> tuple[str, str] | None:
     """The project or goal field a block label names ("项目名称" → ("project", "name"))."""
     key = normalize(text)
@@ -146,27 +149,31 @@ class Grid:
 
     cells: list[list[str]]  # [row - 1][col - 1], "" when empty (and inside merged areas)
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
-    # the widest row, counted once: recounting it per row made reading a table quadratic
-    _n_cols: int = -1
+    # the widest row, counted once: every scan of a row goes up to it
+    n_cols: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        # every read of a cell strips it: strip each once (a sheet is read many times over)
+        self.cells = [[v.strip() for v in row] for row in self.cells]
+        self.n_cols = max((len(r) for r in self.cells), default=0)
 
     @property
     def n_rows(self) -> int:
         return len(self.cells)
-
-    @property
-    def n_cols(self) -> int:
-        if self._n_cols < 0:
-            self._n_cols = max((len(r) for r in self.cells), default=0)
-        return self._n_cols
 
     def origin(self, row: int, col: int) -> tuple[int, int]:
         return self.merged.get((row, col), (row, col))
 
     def at(self, row: int, col: int) -> tuple[str, int, int]:
         """(text, row, col) of the cell that shows at (row, col), merged areas resolved."""
-        r, c = self.origin(row, col)
-        line = self.cells[r - 1] if 0 < r <= len(self.cells) else []
-        return (line[c - 1].strip() if 0 < c <= len(line) else ""), r, c
+        found = self.merged.get((row, col))
+        r, c = found if found is not None else (row, col)
+        cells = self.cells
+        if 0 < r <= len(cells):
+            line = cells[r - 1]
+            if 0 < c <= len(line):
+                return line[c - 1], r, c
+        return "", r, c
 
     def distinct(self, row: int) -> list[tuple[str, int, int]]:
         """The non-empty cells showing in a row, each merged area once, left to right."""
@@ -481,6 +488,25 @@ def extract(
         for k, s in enumerate(sources, 1):
             s.path = f"{path}[{k}]"  # "[" cannot occur in a sheet name
     return sources
+
+
+class CellRef:
+    """A table cell's name in reports ("Sheet1!D7", or "D7" in a CSV file): a class, not a
+    closure, so that an audit can be sent between processes."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, sheet: str | None) -> None:
+        self.prefix = "" if sheet is None else _quote(sheet) + "!"
+
+    def __call__(self, line: int, col: int) -> str:
+        return f"{self.prefix}{column_letter(col)}{line}"
+
+
+def _quote(sheet: str) -> str:
+    if re.fullmatch(r"[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff.]*", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
 
 
 def column_letter(col: int) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from indicator_audit.read.source import MAX_FILE_BYTES, SourceError
-from indicator_audit.read.tabular import Grid, TableSource, column_letter, extract
+from indicator_audit.read.tabular import CellRef, Grid, TableSource, extract
 
 # A workbook is a zip: refuse one that inflates far beyond any real form (a "zip bomb").
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
@@ -35,6 +35,15 @@ _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Excel's built-in percentage formats ("0%", "0.00%"); custom ones are read from styles.xml.
 _PERCENT_BUILTIN = frozenset({9, 10})
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+# styles.xml and the sheet XML are scanned with patterns rather than parsed: only a few
+# attributes are needed, and a parse of every part costs more than calamine's whole read.
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_NUM_FMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
+_FORMAT_CODE = re.compile(rb'\bformatCode="([^"]*)"')
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bs=[^>]*)>")  # only cells with a style
+_STYLE = re.compile(rb'\bs="(\d+)"')
 
 
 def _corrupt(detail: str, suffix: str) -> SourceError:
@@ -74,25 +83,6 @@ def cell_text(value: Any, percent: bool = False) -> str:
     return str(value)
 
 
-def _quote(sheet: str) -> str:
-    if re.fullmatch(r"[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff.]*", sheet):
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-class CellRef:
-    """A table cell's name in reports ("Sheet1!D7"): a class, not a closure, so that an audit
-    can be sent between processes."""
-
-    __slots__ = ("prefix",)
-
-    def __init__(self, sheet: str) -> None:
-        self.prefix = _quote(sheet)
-
-    def __call__(self, line: int, col: int) -> str:
-        return f"{self.prefix}!{column_letter(col)}{line}"
-
-
 def _merged(
     ranges: list[tuple[tuple[int, int], tuple[int, int]]], n_rows: int, n_cols: int
 ) -> dict[tuple[int, int], tuple[int, int]]:
@@ -126,24 +116,26 @@ class _Percentages:
         self.parts: dict[str, str] | None = None
 
     def _percent_styles(self) -> frozenset[int]:
+        """Indices of the cell styles (cellXfs) whose number format shows a percentage."""
         try:
-            root = ElementTree.fromstring(self.archive.read("xl/styles.xml"))
+            data = self.archive.read("xl/styles.xml")
         except KeyError:
             return frozenset()
-        custom = {
-            int(f.get("numFmtId", "-1"))
-            for f in root.iter(f"{_NS_MAIN}numFmt")
-            if "%" in f.get("formatCode", "")
-        }
-        xfs = root.find(f"{_NS_MAIN}cellXfs")
-        if xfs is None:
+        percent = set(_PERCENT_BUILTIN)
+        for attrs in _NUM_FMT.findall(data):
+            code = _FORMAT_CODE.search(attrs)
+            number = _NUM_FMT_ID.search(attrs)
+            if code is not None and number is not None and b"%" in code.group(1):
+                percent.add(int(number.group(1)))
+        section = _CELL_XFS.search(data)
+        if section is None:
             return frozenset()
-        percent = _PERCENT_BUILTIN | custom
-        return frozenset(
-            i
-            for i, xf in enumerate(xfs.iter(f"{_NS_MAIN}xf"))
-            if int(xf.get("numFmtId", "0")) in percent
-        )
+        out = set()
+        for i, attrs in enumerate(_XF.findall(section.group(0))):
+            number = _NUM_FMT_ID.search(attrs)
+            if number is not None and int(number.group(1)) in percent:
+                out.add(i)
+        return frozenset(out)
 
     def cells(self, sheet: str) -> set[tuple[int, int]]:
         """(row, col) of the cells of `sheet` styled as percentages (1-based)."""
@@ -155,13 +147,13 @@ class _Percentages:
             data = self.archive.read(self.parts.get(sheet, ""))
         except KeyError:
             return set()
-        styles = b"|".join(str(s).encode() for s in sorted(self.styles))
-        tag = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bs="(?:' + styles + rb')"[^>]*>')
         out: set[tuple[int, int]] = set()
-        for match in tag.finditer(data):
-            ref = _CELL_REF.search(match.group(0))
-            if ref is not None:
-                out.add((int(ref.group(2)), _col_index(ref.group(1))))
+        for attrs in _CELL.findall(data):
+            style = _STYLE.search(attrs)
+            if style is not None and int(style.group(1)) in self.styles:
+                ref = _CELL_REF.search(attrs)
+                if ref is not None:
+                    out.add((int(ref.group(2)), _col_index(ref.group(1))))
         return out
 
 

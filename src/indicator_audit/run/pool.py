@@ -19,7 +19,9 @@ import multiprocessing
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -27,6 +29,8 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+# Items a worker holds at once: the one it works on and the next.
+_DEPTH = 2
 # No file of a real form takes more than a second or two; a minute is a hang.
 DEFAULT_TIMEOUT = 120.0
 
@@ -80,13 +84,22 @@ class _Worker:
         self.process = ctx.Process(target=_serve, args=(work, child), daemon=True)
         self.process.start()
         child.close()
-        self.index: int | None = None  # the item it holds
-        self.started = 0.0
+        self.held: deque[tuple[int, Any]] = deque()  # items sent, oldest (in work) first
+        self.started = 0.0  # when it began the oldest
 
     def give(self, index: int, item: Any) -> None:
-        self.index = index
+        if not self.held:
+            self.started = time.monotonic()
+        self.held.append((index, item))
+        # if it has just died, its sentinel says so and the item goes to another worker
+        with suppress(OSError):
+            self.conn.send((index, item))
+
+    def finished(self) -> int:
+        """The oldest item is done: the next one starts now."""
+        index, _ = self.held.popleft()
         self.started = time.monotonic()
-        self.conn.send((index, item))
+        return index
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -156,52 +169,49 @@ class Pool(Generic[T, R]):
     ) -> Iterator[tuple[int, R | Failure]]:
         ctx = _context()
         workers = [_Worker(ctx, self.work) for _ in range(min(self.jobs, len(items)))]
-        pending = iter(enumerate(items))
-        busy = 0
+        pending: deque[tuple[int, Any]] = deque(enumerate(items))
 
-        def feed(worker: _Worker) -> bool:
-            nonlocal busy
-            nxt = next(pending, None)
-            if nxt is None:
-                worker.index = None
-                return False
-            worker.give(*nxt)
-            busy += 1
-            return True
+        def feed(worker: _Worker) -> None:
+            # two items in hand: a worker never waits for this process to send the next one
+            while pending and len(worker.held) < _DEPTH:
+                worker.give(*pending.popleft())
 
         try:
             for w in workers:
                 feed(w)
-            while busy:
+            while any(w.held for w in workers):
+                busy = [w for w in workers if w.held]
                 ready = wait(
-                    [w.conn for w in workers if w.index is not None]
-                    + [w.process.sentinel for w in workers if w.index is not None],
-                    timeout=self._wait_time(workers),
+                    [w.conn for w in busy] + [w.process.sentinel for w in busy],
+                    timeout=self._wait_time(busy),
                 )
                 for i, w in enumerate(workers):
-                    if w.index is None:
+                    if not w.held:
                         continue
-                    index = w.index
+                    index = w.held[0][0]
                     result: R | Failure | None = None
-                    replace = False
+                    lost = False
                     if w.conn in ready:
                         try:
                             got, ok, value = w.conn.recv()
-                            result = value if ok else Failure(value)
                             assert got == index
+                            w.finished()
+                            result = value if ok else Failure(value)
                         except (EOFError, OSError):
-                            result = Failure(self._died(w))
-                            replace = True
+                            result, lost = Failure(self._died(w)), True
                     elif w.process.sentinel in ready:
-                        result = Failure(self._died(w))
-                        replace = True
+                        result, lost = Failure(self._died(w)), True
                     elif self.timeout is not None and (time.monotonic() - w.started > self.timeout):
-                        result = Failure(f"处理超时（超过 {self.timeout:g} 秒），已停止")
-                        replace = True
+                        result, lost = (
+                            Failure(f"处理超时（超过 {self.timeout:g} 秒），已停止"),
+                            True,
+                        )
                     if result is None:
                         continue
-                    busy -= 1
-                    if replace:
+                    if lost:  # the oldest item failed; the others it held go to another worker
+                        w.held.popleft()
+                        pending.extendleft(reversed(w.held))
+                        w.held.clear()
                         w.stop(kill=True)
                         w = workers[i] = _Worker(ctx, self.work)
                     yield index, result
@@ -210,15 +220,14 @@ class Pool(Generic[T, R]):
                     idle()
         finally:
             for w in workers:
-                w.stop(kill=w.index is not None)
+                w.stop(kill=bool(w.held))
 
-    def _wait_time(self, workers: list[_Worker]) -> float:
+    def _wait_time(self, busy: list[_Worker]) -> float:
         wait_for = 0.2  # the display's refresh
         if self.timeout is not None:
             now = time.monotonic()
-            for w in workers:
-                if w.index is not None:
-                    wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
+            for w in busy:
+                wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
         return wait_for
 
     @staticmethod
