@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indicator_audit.cli.main import _FAIL_ON, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from indicator_audit.cli.exits import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, FAIL_ON
 from indicator_audit.report import is_binary
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def run_check(args: argparse.Namespace) -> int:
     records = result.records
     if any(r.error is not None for r in records):
         return EXIT_INPUT
-    threshold = _FAIL_ON[args.fail_on]
+    threshold = FAIL_ON[args.fail_on]
     ranks = {"error": 3, "warning": 2, "info": 1}
     worst = max((ranks.get(f.severity, 0) for r in records for f in r.findings), default=0)
     return EXIT_FINDINGS if worst >= threshold else EXIT_OK

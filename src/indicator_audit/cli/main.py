@@ -19,8 +19,8 @@ from indicator_audit.report import reporters
 if TYPE_CHECKING:
     pass
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
-_FAIL_ON = {"error": 3, "warning": 2, "info": 1, "never": 99}
+from indicator_audit.cli.exits import EXIT_INPUT, EXIT_OK, FAIL_ON
+
 _COLORS = ["auto", "always", "never"]
 
 
@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     choice(
         c,
         "--fail-on",
-        choices=list(_FAIL_ON),
+        choices=list(FAIL_ON),
         default="error",
         help="达到该级别的问题使退出码为 1，never 表示总是 0",
         metavar="LEVEL",
@@ -123,7 +123,15 @@ def _parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="由 JSON 报告（check -f json）生成项目总览")
     rp.add_argument("input", metavar="REPORT.json", help="JSON 报告；- 表示标准输入")
-    choice(rp, "--format", "-f", choices=["rich", "html", "xlsx"], default="rich", help="总览格式")
+    choice(
+        rp,
+        "--format",
+        "-f",
+        choices=["rich", "html", "xlsx"],
+        default="rich",
+        help="总览格式",
+        metavar="FORMAT",
+    )
     rp.add_argument("--output", "-o", metavar="FILE", help="把总览写入文件")
     choice(rp, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
 

@@ -8,7 +8,7 @@ import argparse
 import json
 import sys
 
-from indicator_audit.cli.main import EXIT_INPUT, EXIT_OK
+from indicator_audit.cli.exits import EXIT_INPUT, EXIT_OK
 
 
 def run_report(args: argparse.Namespace) -> int:

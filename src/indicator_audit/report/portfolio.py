@@ -121,10 +121,12 @@ def project_score(record: ProjectRecord) -> ProjectScore:
     return ProjectScore(record, value, name, counts["error"], counts["warning"], counts["info"])
 
 
-def _group(groups: dict[str, GroupScore], key: str, department: str, p: ProjectScore) -> None:
-    g = groups.get(key)
+def _group(
+    groups: dict[tuple[str, str], GroupScore], name: str, department: str, p: ProjectScore
+) -> None:
+    g = groups.get((department, name))
     if g is None:
-        g = groups[key] = GroupScore(key if key else UNNAMED, department)
+        g = groups[(department, name)] = GroupScore(name, department)
     g.projects += 1
     g.grades[p.grade] += 1
     if p.score is None:
@@ -135,10 +137,15 @@ def _group(groups: dict[str, GroupScore], key: str, department: str, p: ProjectS
     g.weighted += penalty(p.record.findings)
 
 
-def _worst_groups(groups: dict[str, GroupScore]) -> list[GroupScore]:
+def _worst_groups(groups: dict[tuple[str, str], GroupScore]) -> list[GroupScore]:
     return sorted(
         groups.values(),
-        key=lambda g: (g.score is not None, g.score if g.score is not None else 0.0, g.name),
+        key=lambda g: (
+            g.score is not None,
+            g.score if g.score is not None else 0.0,
+            g.department,
+            g.name,
+        ),
     )
 
 
@@ -146,15 +153,15 @@ def build(records: Sequence[ProjectRecord]) -> Portfolio:
     from indicator_audit.report.common import KIND_LABEL
 
     scored = [project_score(r) for r in records]
-    departments: dict[str, GroupScore] = {}
-    units: dict[str, GroupScore] = {}
+    departments: dict[tuple[str, str], GroupScore] = {}
+    units: dict[tuple[str, str], GroupScore] = {}
     rules: dict[str, Problem] = {}
     kinds: dict[str, Problem] = {}
     for p in scored:
         department = p.record.department or UNNAMED
         unit = p.record.unit or department
         _group(departments, department, department, p)
-        _group(units, f"{department} / {unit}" if unit != department else unit, department, p)
+        _group(units, unit, department, p)
         for f in p.record.findings:
             for table, key, label in (
                 (rules, f.rule, f.name),

@@ -5,22 +5,20 @@ into markup, and control characters are shown as visible escapes, not sent to th
 from __future__ import annotations
 
 import io
-import re
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from indicator_audit.core.cellsafe import terminal_text
 from indicator_audit.report.common import KIND_LABEL, SEVERITY_LABEL
 from indicator_audit.report.portfolio import Portfolio
 
 _GRADE_STYLE = {"优": "green", "良": "cyan", "中": "yellow", "差": "bold red", "无法检查": "dim"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _t(text: object, style: str = "") -> Text:
-    plain = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
-    return Text(plain, style=style)
+    return Text(terminal_text(str(text)), style=style)
 
 
 def _score(value: float | None) -> str:

@@ -6,27 +6,19 @@ formula, whatever it starts with."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from typing import Any
 
+from indicator_audit.core.cellsafe import spreadsheet_text
 from indicator_audit.report.common import KIND_LABEL, SEVERITY_LABEL
 from indicator_audit.report.portfolio import Portfolio, Problem
 
-# Characters a worksheet cell cannot hold (openpyxl raises IllegalCharacterError on them).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 GRADE_ORDER = ("优", "良", "中", "差", "无法检查")
 
 
 def put(ws: Any, row: int, col: int, value: object) -> Any:
     """Write a value; text stays text ("=1+1" or "@x" from a user never becomes a formula)."""
-    cell = ws.cell(row, col)
-    if isinstance(value, str):
-        cell.value = _ILLEGAL.sub("\ufffd", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
+    return ws.cell(row, col, spreadsheet_text(value) if isinstance(value, str) else value)
 
 
 def _table(ws: Any, top: int, heads: Sequence[str], rows: Sequence[Sequence[object]]) -> int:

@@ -12,6 +12,7 @@ are the same whatever the number of workers (tests compare the bytes).
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,9 @@ class BatchResult:
         )
 
 
+_RUNNERS: dict[bytes, Runner] = {}
+
+
 class FileWork:
     """The per-file work, picklable: the settings travel, the runner (its caches of
     configurations and rule packs) is made once per worker process."""
@@ -88,6 +92,12 @@ class FileWork:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(state["settings"], state["want"])  # type: ignore[misc]
+        # A Dask task brings its own copy of the work: a worker process keeps one runner per
+        # settings, or each task would load the configuration and the rules again.
+        key = pickle.dumps(self.settings)
+        self._runner = _RUNNERS.get(key)
+        if self._runner is None:
+            self._runner = _RUNNERS[key] = Runner(self.settings)
 
     @property
     def runner(self) -> Runner:
