@@ -91,6 +91,7 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, help="workbooks to use (default: generated, cached)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--only-per-workbook", action="store_true", help="skip the check runs")
     args = ap.parse_args()
 
     folder = args.dir or Path(tempfile.gettempdir()) / f"ia-batch-bench-{args.n}-{args.seed}"
@@ -100,6 +101,12 @@ def main() -> None:
     paths = sorted(folder.glob("*.xlsx"))
     print(f"{len(paths)} workbooks in {folder}; load average {os.getloadavg()[0]:.1f}")
 
+    if not args.only_per_workbook:
+        runs(args, folder, paths)
+    per_workbook(paths)
+
+
+def runs(args: argparse.Namespace, folder: Path, paths: Sequence[Path]) -> None:
     out = Path(tempfile.mkdtemp(prefix="ia-batch-bench-"))
     wall1, cpu1 = check([str(folder), "--jobs", "1"], out / "jobs1.json")
     report = json.loads((out / "jobs1.json").read_bytes())
@@ -133,6 +140,8 @@ def main() -> None:
                 f"JSON byte-identical to --jobs 1: {same}  (cpu: the client only)"
             )
 
+
+def per_workbook(paths: Sequence[Path]) -> None:
     print("per workbook, one process:")
     floor_cpu, floor_wall = openpyxl_floor(paths)
     audit_cpu, audit_wall = audit_in_process(paths)

@@ -151,11 +151,17 @@ class Grid:
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     # the widest row, counted once: every scan of a row goes up to it
     n_cols: int = field(init=False, default=0)
+    # each row as shown (merged areas resolved), made once: finding the headers, the end of
+    # the table and the indicators read the same rows again and again
+    _shown: dict[int, list[tuple[str, int, int]]] = field(init=False, default_factory=dict)
+    _merged_cols: dict[int, list[int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        # every read of a cell strips it: strip each once (a sheet is read many times over)
+        # every read of a cell strips it: strip each once
         self.cells = [[v.strip() for v in row] for row in self.cells]
         self.n_cols = max((len(r) for r in self.cells), default=0)
+        for r, c in self.merged:
+            self._merged_cols.setdefault(r, []).append(c)
 
     @property
     def n_rows(self) -> int:
@@ -175,12 +181,24 @@ class Grid:
                 return line[c - 1], r, c
         return "", r, c
 
+    def shown(self, row: int) -> list[tuple[str, int, int]]:
+        """`at(row, col)` for every column 1 … n_cols (index col - 1)."""
+        out = self._shown.get(row)
+        if out is None:
+            line = self.cells[row - 1] if 0 < row <= len(self.cells) else []
+            line = line + [""] * (self.n_cols - len(line))
+            out = [(text, row, col) for col, text in enumerate(line, 1)]
+            for col in self._merged_cols.get(row, ()):
+                if col <= self.n_cols:
+                    out[col - 1] = self.at(row, col)
+            self._shown[row] = out
+        return out
+
     def distinct(self, row: int) -> list[tuple[str, int, int]]:
         """The non-empty cells showing in a row, each merged area once, left to right."""
         out: list[tuple[str, int, int]] = []
         seen: set[tuple[int, int]] = set()
-        for col in range(1, self.n_cols + 1):
-            text, r, c = self.at(row, col)
+        for text, r, c in self.shown(row):
             if text and (r, c) not in seen:
                 seen.add((r, c))
                 out.append((text, r, c))
@@ -213,8 +231,7 @@ class _Header:
 
 def _row_fields(grid: Grid, row: int) -> dict[int, tuple[str, int, int]]:
     out: dict[int, tuple[str, int, int]] = {}
-    for col in range(1, grid.n_cols + 1):
-        text, r, c = grid.at(row, col)
+    for col, (text, r, c) in enumerate(grid.shown(row), 1):
         name = header_field(text) if text else None
         if name is not None:
             out[col] = (name, r, c)
@@ -398,8 +415,9 @@ def _indicators(
             total = _total_row(grid, header, row)
             break
         values: dict[str, tuple[str, int, int]] = {}
+        shown = grid.shown(row)
         for name, (col, _, _) in header.columns.items():
-            text, r, c = grid.at(row, col)
+            text, r, c = shown[col - 1]
             if not text:
                 continue
             if name in _LEVELS or (r == row and (c == col or c not in mapped)):

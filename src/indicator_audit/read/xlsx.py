@@ -42,8 +42,6 @@ _NUM_FMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
 _FORMAT_CODE = re.compile(rb'\bformatCode="([^"]*)"')
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bs=[^>]*)>")  # only cells with a style
-_STYLE = re.compile(rb'\bs="(\d+)"')
 
 
 def _corrupt(detail: str, suffix: str) -> SourceError:
@@ -114,6 +112,7 @@ class _Percentages:
         self.archive = archive
         self.styles = self._percent_styles()
         self.parts: dict[str, str] | None = None
+        self._pattern: re.Pattern[bytes] | None = None
 
     def _percent_styles(self) -> frozenset[int]:
         """Indices of the cell styles (cellXfs) whose number format shows a percentage."""
@@ -148,13 +147,20 @@ class _Percentages:
         except KeyError:
             return set()
         out: set[tuple[int, int]] = set()
-        for attrs in _CELL.findall(data):
-            style = _STYLE.search(attrs)
-            if style is not None and int(style.group(1)) in self.styles:
-                ref = _CELL_REF.search(attrs)
-                if ref is not None:
-                    out.add((int(ref.group(2)), _col_index(ref.group(1))))
+        for attrs in self.pattern.findall(data):
+            ref = _CELL_REF.search(attrs)
+            if ref is not None:
+                out.add((int(ref.group(2)), _col_index(ref.group(1))))
         return out
+
+    @property
+    def pattern(self) -> re.Pattern[bytes]:
+        """The tags of cells with a percentage style, and only those: the scan of a sheet
+        stays in the regex engine instead of looking at every cell in Python."""
+        if self._pattern is None:
+            styles = b"|".join(str(s).encode() for s in sorted(self.styles))
+            self._pattern = re.compile(rb'<(?:\w+:)?c\b([^>]*\bs="(?:' + styles + rb')"[^>]*)>')
+        return self._pattern
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
