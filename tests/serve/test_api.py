@@ -257,7 +257,7 @@ def test_wrong_content_type_is_415(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("name", "words"),
-    [("报告.docx", "“.docx”"), ("旧表.xls", "另存为 .xlsx"), ("无扩展名", "没有扩展名")],
+    [("报告.docx", "“.docx”"), ("表格.ods", "“.ods”"), ("无扩展名", "没有扩展名")],
 )
 def test_unsupported_file_type_is_415(client: TestClient, name: str, words: str) -> None:
     response = client.post("/v1/check", files=[("files", (name, b"PK\x03\x04 data"))])

@@ -23,8 +23,6 @@ from indicator_audit.serve.settings import ServeSettings
 
 SUFFIXES = frozenset(YAML_SUFFIXES | set(TABULAR_READERS))
 _NAME_LIMIT = 120
-# Excel 97-2003 workbooks: a binary format no reader here understands.
-_LEGACY = {".xls": "旧版 Excel 工作簿（.xls）暂不能读取：请在 Excel 中另存为 .xlsx 后上传"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +47,6 @@ def suffix_of(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix in SUFFIXES:
         return suffix
-    if suffix in _LEGACY:
-        raise ServeError(415, "unsupported-file-type", _LEGACY[suffix], file=name)
     known = "、".join(sorted(SUFFIXES))
     shown = f"“{suffix}”" if suffix else "（文件名没有扩展名）"
     raise ServeError(
