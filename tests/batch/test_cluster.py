@@ -4,7 +4,6 @@ a run in one process, from the library and from the command line."""
 from __future__ import annotations
 
 import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,7 @@ import pytest
 from indicator_audit.api import audit_paths, audit_paths_on_cluster
 from indicator_audit.cli.main import main
 
-# Dask is imported by the fixtures, not at collection: importing it puts importlib_metadata's
-# finder on sys.meta_path, which other tests (the plugin scan) must not see.
+# Dask is imported when a test runs, not at collection: a run without the extra skips here.
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("distributed") is None,
     reason="Dask 未安装：pip install 'indicator-audit[dask]'（CI 通过 test 附加依赖安装）",
@@ -37,13 +35,6 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     broken = folder / "损坏.xlsx"
     broken.write_bytes(b"not a workbook")
     return [*paths, broken, ROOT / "examples" / "guangzhou-2021-it-ops.yaml"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _meta_path() -> Iterator[None]:
-    finders = list(sys.meta_path)
-    yield
-    sys.meta_path[:] = finders
 
 
 @pytest.fixture(scope="module")

@@ -191,3 +191,21 @@ def test_each_file_of_an_extends_chain_keeps_its_own_entry(
     monkeypatch.setattr(config_module, "_check", no_validation)
     again = config_module.load_config_file(project)
     assert (again.select, again.ignore) == (first.select, first.ignore) == (["vague"], ["IA104"])
+
+
+def test_plugin_scan_is_not_fooled_by_the_importlib_metadata_backport(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dask imports importlib_metadata, whose finder replaces the standard one on
+    sys.meta_path: it reads sys.path too, so the quick scan still decides."""
+    from indicator_audit.lint.plugins import may_have_entry_points
+
+    backport = type("MetadataPathFinder", (), {"find_distributions": lambda self, c: iter(())})
+    backport.__module__ = "importlib_metadata"
+    other = type("ZipFinder", (), {"find_distributions": lambda self, c: iter(())})
+    (tmp_path / "other-1.0.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    monkeypatch.setattr(sys, "meta_path", [backport(), *sys.meta_path])
+    assert not may_have_entry_points()
+    monkeypatch.setattr(sys, "meta_path", [other(), *sys.meta_path])
+    assert may_have_entry_points()  # a finder of another kind: ask importlib.metadata

@@ -25,6 +25,14 @@ if TYPE_CHECKING:
 GROUP = "indicator_audit.rules"
 
 
+def _walks_sys_path(finder: object) -> bool:
+    """The importlib_metadata backport's finder (installed when a library such as Dask
+    imports it, in place of the standard one) reads the same folders of sys.path as
+    PathFinder: the scan below covers it."""
+    kind = type(finder)
+    return kind.__module__ == "importlib_metadata" and kind.__name__ == "MetadataPathFinder"
+
+
 def _plugin_path() -> list[str]:
     """sys.path without the current folder (as "" or spelled out)."""
     try:
@@ -53,6 +61,8 @@ def may_have_entry_points(group: str = GROUP) -> bool:
 
     for finder in sys.meta_path:
         if finder is not PathFinder and hasattr(finder, "find_distributions"):
+            if _walks_sys_path(finder):
+                continue
             return True
     marker = f"[{group}]"
     for folder in _plugin_path():
