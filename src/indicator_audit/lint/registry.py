@@ -17,7 +17,9 @@ from indicator_audit.lint.layout import Layout, read_as_meant
 from indicator_audit.packs.load import Packs, Preset
 from indicator_audit.read.document import Cell, Document
 
-Scope = Literal["indicator", "document"]
+# "pair" rules compare the document with another (last year's table, or the declared targets
+# of a self-evaluation: RuleMeta.against); "batch" rules compare the documents of one run.
+Scope = Literal["indicator", "document", "pair", "batch"]
 # What rules about names and category labels read (see RuleMeta.reads).
 LABEL_FIELDS: tuple[str, ...] = ("level1", "level2", "name", "formula")
 # What rules about the spelling of value cells read (the target and its neighbours).
@@ -61,6 +63,7 @@ class RuleMeta:
     # an actual value): the engine does not call it for indicators that lack one of them.
     needs: tuple[str, ...] = ()
     doc: str = ""
+    against: str = ""  # a pair rule's other document: "previous" or "declared"
 
     def __post_init__(self) -> None:
         if not _CODE.match(self.code):
@@ -69,6 +72,8 @@ class RuleMeta:
             raise ValueError(f"rule name {self.name!r} must be kebab-case")
         if self.kind not in KINDS:
             raise ValueError(f"rule {self.code}: unknown kind {self.kind!r}")
+        if (self.scope == "pair") != (self.against in ("previous", "declared")):
+            raise ValueError(f"rule {self.code}: a pair rule, and only one, names `against`")
 
 
 # A check returns an iterable of findings. The built-in rules that run on every indicator
@@ -120,6 +125,64 @@ def indicator_rule(
 def document_rule(**meta: Unpack[RuleFields]) -> Callable[[DocumentCheck], Rule]:
     """Make a document check a rule: it runs once per document."""
     return _rule("document", **meta)
+
+
+def pair_rule(
+    *,
+    against: Literal["previous", "declared"],
+    code: str,
+    name: str,
+    kind: str,
+    severity: Severity,
+    source: str,
+    summary: str,
+    bad: str,
+    good: str,
+    packs: tuple[str, ...] = (),
+) -> Callable[[Callable[[Any], Iterable[Finding]]], Rule]:
+    """A rule over two documents (lint/pairs.py). Its `bad` and `good` examples are YAML
+    mappings of two documents: `current` and `previous` (or `declared`)."""
+    return _rule(
+        "pair",
+        against=against,
+        code=code,
+        name=name,
+        kind=kind,
+        severity=severity,
+        source=source,
+        summary=summary,
+        bad=bad,
+        good=good,
+        packs=packs,
+    )
+
+
+def batch_rule(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    severity: Severity,
+    source: str,
+    summary: str,
+    bad: str,
+    good: str,
+    packs: tuple[str, ...] = (),
+) -> Callable[[Callable[[Any], Iterable[Finding]]], Rule]:
+    """A rule over the documents of one run (run/peers.py). Its examples are YAML lists of
+    documents."""
+    return _rule(
+        "batch",
+        code=code,
+        name=name,
+        kind=kind,
+        severity=severity,
+        source=source,
+        summary=summary,
+        bad=bad,
+        good=good,
+        packs=packs,
+    )
 
 
 # What a memoised rule said about an indicator, without its location:

@@ -125,6 +125,47 @@ class Concepts(StrictData):
     indicator_fields: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class Bases(StrictData):
+    history: list[str]
+    plan: list[str]
+    industry: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PeerLimits(StrictData):
+    min_peers: int
+    threshold: float
+    floor: float
+
+    def __post_init__(self) -> None:
+        if self.min_peers < 1:
+            raise ValueError("min_peers must be at least 1")
+        if not self.threshold > 0 or self.floor < 0:
+            raise ValueError("threshold must be positive and floor not negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison(StrictData):
+    """rules/comparison.yaml: how a table is compared with last year's, the declared one and
+    its peers."""
+
+    prefixes: list[str]
+    synonyms: list[list[str]]
+    fillers: list[str]
+    reason_words: list[str]
+    basis: Bases
+    standard_names: list[str]
+    peers: PeerLimits
+
+    def __post_init__(self) -> None:
+        for pattern in (*self.prefixes, *self.standard_names):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+
+
 _M = TypeVar("_M")
 
 
@@ -257,6 +298,10 @@ class Packs:
     @lazy
     def concepts(self) -> Concepts:
         return load_pack(Concepts, "concepts.yaml")
+
+    @lazy
+    def comparison(self) -> Comparison:
+        return load_pack(Comparison, "comparison.yaml")
 
     # -- compiled views ---------------------------------------------------------------------
 

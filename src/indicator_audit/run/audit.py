@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from indicator_audit.core.findings import Counts, Finding, Severity, count_severities
 from indicator_audit.lint.engine import RunOptions, run_rules
+from indicator_audit.lint.pairs import Role, run_pair_rules
 from indicator_audit.lint.registry import SCHEMA_INVALID, Rule
 from indicator_audit.lint.ruleset import builtin_rules
 from indicator_audit.packs.load import Packs, default_packs
@@ -20,7 +21,26 @@ from indicator_audit.read.document import Document, DocumentError, build
 from indicator_audit.read.source import Source, SourceError, load_text
 
 if TYPE_CHECKING:
+    from indicator_audit.lint.matching import Match
+    from indicator_audit.run.companions import Companions
     from indicator_audit.suggest.rows import SuggestionSet
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """The document this audit was compared with (`--previous` or `--declared`), and which of
+    its indicators is which of this one's."""
+
+    role: Role
+    other: Document
+    matches: list[Match]
+
+    def other_of(self, index: int) -> int | None:
+        """The other document's indicator matched with this one's indicator `index`."""
+        for m in self.matches:
+            if m.current == index:
+                return m.other
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +62,17 @@ class Audit:
         error: LoadError | None = None,
         document: Document | None = None,
         source: Source | None = None,
+        pairings: list[Pairing] | None = None,
     ) -> None:
         self.path = path
         self.findings = findings
         self.error = error
         self.document = document
         self.source = source
+        self.pairings: list[Pairing] = pairings or []
+
+    def pairing(self, role: str) -> Pairing | None:
+        return next((p for p in self.pairings if p.role == role), None)
 
     def suggest(self, project_type: str | None = None) -> SuggestionSet | None:
         """The revised indicator table; None when the document did not load. `project_type`
@@ -83,7 +108,11 @@ def audit_source(
     rules: Sequence[Rule] | None = None,
     packs: Packs | None = None,
     options: RunOptions | None = None,
+    previous: Companions | None = None,
+    declared: Companions | None = None,
 ) -> Audit:
+    """Audit one source; with `previous` or `declared`, also compare it with its companion
+    there (the pair rules of lint/pairs.py)."""
     try:
         document = build(source)
     except DocumentError as exc:
@@ -95,14 +124,23 @@ def audit_source(
             LoadError(message=first.message + more, line=first.line, column=first.col),
             source=source,
         )
-    findings = run_rules(
-        document,
-        rules if rules is not None else builtin_rules(),
-        packs or default_packs(),
-        options,
+    rules = rules if rules is not None else builtin_rules()
+    packs = packs or default_packs()
+    findings = run_rules(document, rules, packs, options)
+    pairings: list[Pairing] = []
+    companions: tuple[tuple[Role, Companions | None], ...] = (
+        ("previous", previous),
+        ("declared", declared),
     )
+    for role, given in companions:
+        other = given.pick(document, packs) if given is not None else None
+        if other is None:
+            continue
+        paired = run_pair_rules(document, other, role, rules, packs, options)
+        findings.extend(paired.findings)
+        pairings.append(Pairing(role, other, paired.matches))
     findings = _dedupe(sorted(findings, key=Finding.sort_key))
-    return Audit(source.path, findings, document=document, source=source)
+    return Audit(source.path, findings, document=document, source=source, pairings=pairings)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -124,12 +162,14 @@ def audit_text_full(
     rules: Sequence[Rule] | None = None,
     packs: Packs | None = None,
     options: RunOptions | None = None,
+    previous: Companions | None = None,
+    declared: Companions | None = None,
 ) -> Audit:
     try:
         source = load_text(text, path)
     except SourceError as exc:
         return Audit(path, [], LoadError(message=exc.message, line=exc.line, column=exc.column))
-    return audit_source(source, rules, packs, options)
+    return audit_source(source, rules, packs, options, previous, declared)
 
 
 def audit_path_full(
@@ -137,8 +177,11 @@ def audit_path_full(
     rules: Sequence[Rule] | None = None,
     packs: Packs | None = None,
     options: RunOptions | None = None,
+    previous: Companions | None = None,
+    declared: Companions | None = None,
 ) -> list[Audit]:
-    """Every project in a file (a workbook may hold several)."""
+    """Every project in a file (a workbook may hold several), each compared with its
+    companion in `previous` and `declared` when given."""
     from indicator_audit.read.readers import read_sources
 
     try:
@@ -147,7 +190,7 @@ def audit_path_full(
         return [
             Audit(str(path), [], LoadError(message=exc.message, line=exc.line, column=exc.column))
         ]
-    return [audit_source(s, rules, packs, options) for s in sources]
+    return [audit_source(s, rules, packs, options, previous, declared) for s in sources]
 
 
 def summarize_findings(findings: Sequence[Finding], files: int) -> Counts:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from indicator_audit.lint.checks import (
     alignment,
     categories,
+    declared,
     direction,
+    history,
     layout,
     measurability,
     normalize,
@@ -74,4 +76,17 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     selfeval.score_without_evidence,
     selfeval.budget_execution_score,
     selfeval.total_score_mismatch,
+)
+
+# Rules over two documents (lint/pairs.py): run only when the other document is given.
+PAIR_RULES: tuple[Rule, ...] = (
+    history.target_not_above_last_actual,
+    history.target_lowered,
+    history.missed_indicator_dropped,
+    history.table_copied,
+    history.unit_or_direction_changed,
+    history.history_basis_unchecked,
+    declared.target_changed,
+    declared.declared_missing,
+    declared.added_after,
 )
