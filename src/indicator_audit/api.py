@@ -8,8 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from indicator_audit.lint.engine import RunOptions
+from indicator_audit.packs.load import default_packs
 from indicator_audit.results import FileError, FileResult, Report, file_result, make_report
 from indicator_audit.run.audit import audit_path_full, audit_text_full
+from indicator_audit.run.companions import CompanionError, Companions, load_companions
+from indicator_audit.run.peers import add_peer_findings
+
+__all__ = ["CompanionError", "audit_file", "audit_paths", "audit_text"]
 
 
 def _require(value: object, kinds: type | tuple[type, ...], what: str) -> None:
@@ -29,16 +34,34 @@ def audit_text(text: str, path: str = "<text>", options: RunOptions | None = Non
     return file_result(audit_text_full(text, path, options=options))
 
 
-def audit_file(path: str | Path, options: RunOptions | None = None) -> FileResult:
+def _companions(path: str | Path | None) -> Companions | None:
+    """A `previous` / `declared` argument loaded (CompanionError when it cannot be read)."""
+    return load_companions(path) if path is not None else None
+
+
+def audit_file(
+    path: str | Path,
+    options: RunOptions | None = None,
+    *,
+    previous: str | Path | None = None,
+    declared: str | Path | None = None,
+) -> FileResult:
     """Audit a file that holds one project.
 
     Never raises for the input: a file that cannot be checked as one project — missing,
     unreadable, not a targets document, or a workbook holding several projects — comes back
     as a FileResult whose `error` says why (and where), with no findings, as the command line
     reports it. For workbooks with several projects use audit_paths(), one result each.
+
+    `previous`: last year's table (a file or a folder, any input format) to compare the
+    targets with; `declared`: the declared targets a self-evaluation must keep. A companion
+    that cannot be read raises CompanionError (its file, line and column): it is an argument
+    of the call, not the input being checked.
     """
     _require_path(path)
-    audits = audit_path_full(path, options=options)
+    audits = audit_path_full(
+        path, options=options, previous=_companions(previous), declared=_companions(declared)
+    )
     if len(audits) == 1:
         return file_result(audits[0])
     shown = str(path)
@@ -52,15 +75,29 @@ def audit_file(path: str | Path, options: RunOptions | None = None) -> FileResul
     return FileResult(path=shown, error=FileError(message=message, line=1, column=1), findings=[])
 
 
-def audit_paths(paths: Sequence[str | Path], options: RunOptions | None = None) -> Report:
-    """Audit files (every project in each) and return the whole report."""
+def audit_paths(
+    paths: Sequence[str | Path],
+    options: RunOptions | None = None,
+    *,
+    previous: str | Path | None = None,
+    declared: str | Path | None = None,
+    peers: bool = True,
+) -> Report:
+    """Audit files (every project in each) and return the whole report. `previous` and
+    `declared` as for audit_file (projects are paired by name and department); `peers`
+    compares each target with the same targets of the other projects (run/peers.py)."""
     if isinstance(paths, (str, bytes, os.PathLike)):
         # iterating a string would audit one-character "paths"
         raise TypeError("audit_paths 需要路径的列表，如 audit_paths([path])，而不是单个路径")
     for p in paths:
         _require_path(p, "audit_paths 的每一项应为路径（str 或 os.PathLike）")
-    results = [file_result(a) for p in paths for a in audit_path_full(p, options=options)]
-    return make_report(results)
+    last, decl = _companions(previous), _companions(declared)
+    audits = [
+        a for p in paths for a in audit_path_full(p, options=options, previous=last, declared=decl)
+    ]
+    if peers:
+        add_peer_findings(audits, default_packs(), options)
+    return make_report([file_result(a) for a in audits])
 
 
 class _FileResults:

@@ -95,11 +95,29 @@ class ProjectInfo(_Out):
     indicators: int
 
 
+class MatchResult(_Out):
+    """One row of the match table with last year's table or the declared targets (see
+    run/audit.py MatchRow): `indicator` here and `other` there, null when unmatched."""
+
+    against: str
+    path: str
+    indicator: int | None
+    other: int | None
+    how: str | None
+    name: str | None
+    other_name: str | None
+    target: str | None
+    other_target: str | None
+    other_actual: str | None
+
+
 class FileResult(_Out):
     path: str
     error: FileError | None
     findings: list[FindingResult]
     project: ProjectInfo | None = None  # additive to v1: None when the file did not load
+    # additive to v1: the match table, when compared with --previous / --declared
+    matches: list[MatchResult] = []
     suggestions: list[SuggestionResult] = []  # additive to v1: filled by the JSON report
 
 
@@ -174,6 +192,12 @@ def file_result(audit: Audit, suggestions: bool = False) -> FileResult:
         else None,
         findings=[to_result(f, ref) for f in audit.findings],
         project=ProjectInfo(**info) if (info := project_info(audit)) is not None else None,
+        matches=[
+            MatchResult(**row)
+            for p in audit.pairings
+            if audit.document is not None
+            for row in p.rows(audit.document)
+        ],
         suggestions=[suggestion_result(r) for r in rows.rows] if rows is not None else [],
     )
 

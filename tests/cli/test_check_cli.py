@@ -152,6 +152,8 @@ def test_json_fast_path_equals_the_pydantic_models(capsys: pytest.CaptureFixture
     model = make_report([file_result(a) for a in audits]).model_dump(mode="json")
     for file in model["files"]:
         file.pop("suggestions", None)
+        if not file["matches"]:
+            file.pop("matches")  # only files compared with another carry the match table
     assert data == model
 
 

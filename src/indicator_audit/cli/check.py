@@ -59,6 +59,7 @@ def run_check(args: argparse.Namespace) -> int:
     from indicator_audit.core.errors import ConfigError
     from indicator_audit.run.batch import FileOutcome, FileWork, Want, run_fixing, run_local
     from indicator_audit.run.cluster import ClusterError, run_cluster
+    from indicator_audit.run.companions import CompanionError
     from indicator_audit.run.runner import RunSettings, write_baseline
 
     files = collect(args.paths)
@@ -84,6 +85,9 @@ def run_check(args: argparse.Namespace) -> int:
         baseline=Path(args.baseline) if args.baseline else None,
         fix=args.fix,
         fragment=_json_fragment() if args.format == "json" else None,
+        previous=Path(args.previous) if args.previous else None,
+        declared=Path(args.declared) if args.declared else None,
+        peers=not args.no_peers,
     )
     try:
         probe = FileWork(settings, Want())
@@ -105,7 +109,7 @@ def run_check(args: argparse.Namespace) -> int:
                 result = run_cluster(paths, work, args.scheduler, done)
             else:
                 result = run_local(paths, work, args.jobs, args.timeout, done, progress.tick)
-    except ConfigError as exc:
+    except (ConfigError, CompanionError) as exc:
         sys.stderr.write(f"indicator-audit: {exc.path}:{exc.line}:{exc.column}: {exc.message}\n")
         return EXIT_INPUT
     except ClusterError as exc:

@@ -94,6 +94,22 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="就地修正 YAML/JSON 文件中的机械性问题（符号、全角、类别名称）；不修改表格文件",
     )
+    c.add_argument(
+        "--previous",
+        metavar="LAST",
+        help="上年的指标表（文件或目录，任何输入格式）：与上年的目标和实际值对照；"
+        "多个项目按项目名称和主管部门配对",
+    )
+    c.add_argument(
+        "--declared",
+        metavar="TARGETS",
+        help="申报（批复）的绩效目标表：核对自评表中的目标是否与申报的一致",
+    )
+    c.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="不与同一次检查中的同类项目比较目标值（默认比较，至少 5 个同类项目才报告）",
+    )
     choice(c, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
     c.add_argument(
         "--jobs",

@@ -23,7 +23,9 @@ from indicator_audit.packs.load import Packs
 How = Literal["name", "reordered"]
 
 _YEAR = re.compile(r"(?:19|20)\d\d\s*(?:[-—~至]\s*(?:19|20)?\d\d\s*)?年度?")
-_DROP = re.compile(r"[\s\u3000*＊、，,。.：:;；!！?？\"'“”‘’()（）\[\]【】《》<>〈〉{}/\\|·•_\-—~～]+")
+_DROP = re.compile(
+    r"[\s\u3000*＊、，,。.：:;；!！?？\"'“”‘’()（）\[\]【】《》<>〈〉{}/\\|·•_\-—~～]+"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +133,14 @@ def match_indicators(
 
     stage(list(cur_names), list(oth_names), "name")
     stage(
-        [(_family(f), "".join(sorted(n))) if len(n) > 1 else None for f, n in zip(current, cur_names, strict=True)],
-        [(_family(f), "".join(sorted(n))) if len(n) > 1 else None for f, n in zip(other, oth_names, strict=True)],
+        [
+            (_family(f), "".join(sorted(n))) if len(n) > 1 else None
+            for f, n in zip(current, cur_names, strict=True)
+        ],
+        [
+            (_family(f), "".join(sorted(n))) if len(n) > 1 else None
+            for f, n in zip(other, oth_names, strict=True)
+        ],
         "reordered",
     )
     return [found[i] for i in sorted(found)]

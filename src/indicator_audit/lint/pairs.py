@@ -15,10 +15,9 @@ from typing import Literal
 
 from indicator_audit.core.findings import Finding
 from indicator_audit.lint.engine import RunOptions, _finish, _internal_error
-from indicator_audit.lint.registry import DocumentContext
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.lint.matching import Match, match_indicators
-from indicator_audit.lint.registry import Rule
+from indicator_audit.lint.registry import DocumentContext, Rule
 from indicator_audit.packs.load import Packs
 from indicator_audit.read.document import Document
 

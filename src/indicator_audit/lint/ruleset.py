@@ -12,10 +12,10 @@ def builtin_rules() -> tuple[Rule, ...]:
     """Every built-in rule: the Python ones, then those of rules/declarative/*.yaml, then the
     rules over two documents and over a batch (which the engine skips: lint/pairs.py and
     run/peers.py run them)."""
-    from indicator_audit.lint.checks import BUILTIN_RULES, PAIR_RULES
+    from indicator_audit.lint.checks import BATCH_RULES, BUILTIN_RULES, PAIR_RULES
     from indicator_audit.lint.declarative import builtin_declarative_rules
 
-    return BUILTIN_RULES + builtin_declarative_rules() + PAIR_RULES
+    return BUILTIN_RULES + builtin_declarative_rules() + PAIR_RULES + BATCH_RULES
 
 
 def rule_set(packs: Sequence[str] = (), *, plugins: bool = True) -> tuple[Rule, ...]:

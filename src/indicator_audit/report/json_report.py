@@ -7,7 +7,8 @@ a model per finding would double the time of a check.
 Additive to v1: findings (and the error) of a table source carry "cell": "Sheet1!D7";
 each file carries "project": its name, department (主管部门), unit (实施单位) and number of
 indicators, or null when the file did not load (what `report` groups and scores by);
-with `--suggest`, each file carries "suggestions" (the revised indicator table).
+with `--suggest`, each file carries "suggestions" (the revised indicator table); with
+`--previous` or `--declared`, each file compared carries "matches" (the match table).
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
     out.append(f'{head[:-1]}, "findings": '.encode())  # head without its closing "}"
     _findings_json(audit, out)
     out.append(f', "project": {json.dumps(project_info(audit), ensure_ascii=False)}'.encode())
+    if audit.pairings and audit.document is not None:
+        table = [row for p in audit.pairings for row in p.rows(audit.document)]
+        out.append(f', "matches": {json.dumps(table, ensure_ascii=False)}'.encode())
     if suggestions:
         from indicator_audit.results import file_result  # pydantic: only when asked
 

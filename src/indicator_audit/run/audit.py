@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from indicator_audit.core.findings import Counts, Finding, Severity, count_severities
 from indicator_audit.lint.engine import RunOptions, run_rules
@@ -41,6 +41,78 @@ class Pairing:
             if m.current == index:
                 return m.other
         return None
+
+    def rows(self, document: Document) -> list[MatchRow]:
+        """The match table (the JSON report's "matches"): every indicator of this document,
+        then those of the other document that nothing matched, in document order."""
+        by_current = {m.current: m for m in self.matches}
+        matched = {m.other for m in self.matches}
+        mine, theirs = document.indicators, self.other.indicators
+        out: list[MatchRow] = []
+        for ind in mine:
+            m = by_current.get(ind.index)
+            o = theirs[m.other].fields if m is not None else None
+            out.append(
+                MatchRow(
+                    against=self.role,
+                    path=self.other.path,
+                    indicator=ind.index,
+                    other=m.other if m is not None else None,
+                    how=m.how if m is not None else None,
+                    name=ind.fields.name,
+                    other_name=o.name if o is not None else None,
+                    target=_written(ind.fields.comparator, ind.fields.target, ind.fields.unit),
+                    other_target=_written(o.comparator, o.target, o.unit) if o else None,
+                    other_actual=_written(None, o.actual, o.unit) if o else None,
+                )
+            )
+        for other in theirs:
+            if other.index in matched:
+                continue
+            o = other.fields
+            out.append(
+                MatchRow(
+                    against=self.role,
+                    path=self.other.path,
+                    indicator=None,
+                    other=other.index,
+                    how=None,
+                    name=None,
+                    other_name=o.name,
+                    target=None,
+                    other_target=_written(o.comparator, o.target, o.unit),
+                    other_actual=_written(None, o.actual, o.unit),
+                )
+            )
+        return out
+
+
+class MatchRow(TypedDict):
+    """One row of the match table: this document's indicator and the other's (null when the
+    indicator has no counterpart); values as written, comparator and unit columns joined."""
+
+    against: str  # previous / declared
+    path: str  # the other document
+    indicator: int | None
+    other: int | None
+    how: str | None  # name (same canonical name) / reordered (same words in another order)
+    name: str | None
+    other_name: str | None
+    target: str | None
+    other_target: str | None
+    other_actual: str | None
+
+
+def _written(comparator: str | None, value: str | None, unit: str | None) -> str | None:
+    """A value as the table shows it across its columns: ≧ | 735 | 人次 → ≧735人次."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if comparator and comparator.strip() and not text.startswith(comparator.strip()):
+        text = comparator.strip() + text
+    if unit and unit.strip() and text[-1:].isdigit():
+        text += unit.strip()
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from indicator_audit.lint.registry import INTERNAL_CODES, Rule
 from indicator_audit.lint.ruleset import rule_set
 from indicator_audit.packs.load import Packs, default_packs
 from indicator_audit.run.audit import Audit, audit_path_full
+from indicator_audit.run.companions import Companions, load_companions
 from indicator_audit.run.config import (
     Config,
     check_names,
@@ -39,6 +40,9 @@ class RunSettings:
     discover_config: bool = True
     # the report's text for each finding, made as findings are (see RunOptions.fragment)
     fragment: Callable[[Finding], bytes] | None = None
+    previous: Path | None = None  # last year's tables: a file or a folder (--previous)
+    declared: Path | None = None  # the declared targets of self-evaluations (--declared)
+    peers: bool = True  # compare the targets of the run's projects with each other
 
 
 @dataclass
@@ -55,6 +59,9 @@ class Runner:
         self._packs: dict[Path | None, Packs] = {}
         self._setups: dict[Path | None, tuple[Config, Packs, tuple[Rule, ...]]] = {}
         self.baseline = Baseline.load(settings.baseline) if settings.baseline else None
+        # loaded once for the whole run; a companion that cannot be read is a CompanionError
+        self.previous = load_companions(settings.previous) if settings.previous else None
+        self.declared = load_companions(settings.declared) if settings.declared else None
 
     def config_for(self, path: Path) -> tuple[Path | None, Config]:
         where = self.settings.config_path
@@ -115,43 +122,73 @@ class Runner:
         config, packs, rules = self.prepare(path)
         options = RunOptions(preset=config.preset, fragment=self.settings.fragment)
         if text is None:
-            audits = audit_path_full(path, rules=rules, packs=packs, options=options)
+            audits = audit_path_full(
+                path,
+                rules=rules,
+                packs=packs,
+                options=options,
+                previous=self.previous,
+                declared=self.declared,
+            )
         else:
-            audits = [_audit_text(text, path, rules, packs, options)]
+            audits = [_audit_text(text, path, rules, packs, options, self.previous, self.declared)]
         for audit in audits:
             if audit.error is not None or audit.document is None:
                 continue
-            findings = apply_config(audit.findings, config, audit.path)
-            count = len(findings)
-            if audit.source is not None and audit.source.text:
-                findings = apply_suppressions(findings, audit.source.text)
-            if self.baseline is not None:
-                prints = fingerprints(audit, findings)
-                findings = self.baseline.filter(audit.path, findings, prints)
-            # filtering keeps the audit's order; only reported unused suppressions need a sort
-            audit.findings = (
-                sorted(findings, key=Finding.sort_key) if len(findings) > count else findings
-            )
+            audit.findings = self.select(audit, audit.findings, config)
         return audits
+
+    def select(
+        self, audit: Audit, findings: list[Finding], config: Config, more: bool = False
+    ) -> list[Finding]:
+        """What the configuration, the suppression comments and the baseline leave of an
+        audit's findings; `more` for findings added after the first selection (unused
+        suppressions were reported then)."""
+        findings = apply_config(findings, config, audit.path)
+        count = len(findings)
+        if audit.source is not None and audit.source.text:
+            findings = apply_suppressions(findings, audit.source.text)
+            if more:
+                findings = [f for f in findings if f.rule != "IA003"]
+        if self.baseline is not None:
+            prints = fingerprints(audit, findings)
+            findings = self.baseline.filter(audit.path, findings, prints)
+        # filtering keeps the audit's order; only reported unused suppressions need a sort
+        return sorted(findings, key=Finding.sort_key) if len(findings) > count else findings
+
+    def add_peers(self, audits: Sequence[Audit]) -> None:
+        """The batch step: each target against the same targets of the run's other projects
+        (run/peers.py), its findings selected like every other finding of the file."""
+        from indicator_audit.run.peers import peer_findings
+
+        found = peer_findings(audits, default_packs())
+        for audit, extra in found.items():
+            if not extra:
+                continue
+            _, config = self.config_for(Path(audit.path))
+            kept = self.select(audit, extra, config, more=True)
+            audit.findings = sorted(audit.findings + kept, key=Finding.sort_key)
 
     def run(self, paths: Sequence[Path]) -> RunResult:
         result = RunResult([])
         if not self.settings.fix:
             for path in paths:
                 result.audits.extend(self.audit(path))
-            return result
-        # --fix: every file is audited before any is written, so that a file that cannot be
-        # fixed in place refuses the whole run rather than leaving it half done
-        audited = [(path, self.audit(path)) for path in paths]
-        tables = [str(path) for path, audits in audited if _is_table(audits)]
-        if tables:
-            raise FixRefused(
-                "--fix 只修正 YAML/JSON 文本文件，不改动 xlsx、csv 表格："
-                f"{'、'.join(tables)}；没有修改任何文件。请先用 indicator-audit convert 转为"
-                " YAML 再修正，或不带 --fix 检查这些表格"
-            )
-        for path, audits in audited:
-            result.audits.extend(self._fix(path, audits, result))
+        else:
+            # --fix: every file is audited before any is written, so that a file that cannot
+            # be fixed in place refuses the whole run rather than leaving it half done
+            audited = [(path, self.audit(path)) for path in paths]
+            tables = [str(path) for path, audits in audited if _is_table(audits)]
+            if tables:
+                raise FixRefused(
+                    "--fix 只修正 YAML/JSON 文本文件，不改动 xlsx、csv 表格："
+                    f"{'、'.join(tables)}；没有修改任何文件。请先用 indicator-audit convert 转为"
+                    " YAML 再修正，或不带 --fix 检查这些表格"
+                )
+            for path, audits in audited:
+                result.audits.extend(self._fix(path, audits, result))
+        if self.settings.peers:
+            self.add_peers(result.audits)
         return result
 
     def _fix(self, path: Path, audits: list[Audit], result: RunResult) -> list[Audit]:
@@ -188,7 +225,13 @@ def _is_table(audits: Sequence[Audit]) -> bool:
 
 
 def _audit_text(
-    text: str, path: Path, rules: Sequence[Rule], packs: Packs, options: RunOptions
+    text: str,
+    path: Path,
+    rules: Sequence[Rule],
+    packs: Packs,
+    options: RunOptions,
+    previous: Companions | None = None,
+    declared: Companions | None = None,
 ) -> Audit:
     """`text` audited as the content of `path`, read as the file would be."""
     from indicator_audit.read.readers import source_from_text
@@ -199,7 +242,7 @@ def _audit_text(
         source = source_from_text(text, str(path))
     except SourceError as exc:
         return Audit(str(path), [], LoadError(exc.message, exc.line, exc.column))
-    return audit_source(source, rules, packs, options)
+    return audit_source(source, rules, packs, options, previous, declared)
 
 
 # A small table that goes through every stage of an audit (see Runner.warm_up).

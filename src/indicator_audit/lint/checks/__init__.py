@@ -11,6 +11,7 @@ from indicator_audit.lint.checks import (
     layout,
     measurability,
     normalize,
+    peers,
     process,
     selfeval,
     structure,
@@ -90,3 +91,6 @@ PAIR_RULES: tuple[Rule, ...] = (
     declared.declared_missing,
     declared.added_after,
 )
+
+# Rules over the documents of one run (run/peers.py).
+BATCH_RULES: tuple[Rule, ...] = (peers.peer_outlier,)

@@ -335,21 +335,15 @@ def unit_or_direction_changed(ctx: PairContext) -> Iterator[Finding]:
     """同一指标换了计量单位（人次改成人、次改成个，或量纲不同），或者方向反了（上年 ≥，今年 ≤），两年的
     目标和完成值就无法比较。同一量纲内的换算（万元与元、小时与分钟）不报。"""
     for cur, last in ctx.pairs():
-        now, before = target_quantity(cur), target_quantity(last)
-        if now is not None and before is not None and now.canonical and before.canonical:
-            if (now.canonical, now.dimension, now.per) != (
-                before.canonical,
-                before.dimension,
-                before.per,
-            ):
-                yield ctx.current.finding(
-                    f"计量单位与上年不同：今年 {shown(cur)}，上年 {shown(last)}"
-                    f"（{ctx.where(last)}），两年的目标和完成值无法比较",
-                    cell=cur.cell("unit") or cur.cell("target"),
-                    indicator=cur.indicator.index,
-                    suggestion="沿用上年的计量单位，或在指标解释中说明口径的变化",
-                )
-                continue
+        if _unit_changed(target_quantity(cur), target_quantity(last)):
+            yield ctx.current.finding(
+                f"计量单位与上年不同：今年 {shown(cur)}，上年 {shown(last)}"
+                f"（{ctx.where(last)}），两年的目标和完成值无法比较",
+                cell=cur.cell("unit") or cur.cell("target"),
+                indicator=cur.indicator.index,
+                suggestion="沿用上年的计量单位，或在指标解释中说明口径的变化",
+            )
+            continue
         a, b = _written_direction(cur), _written_direction(last)
         if a is not None and b is not None and {a, b} == {"min", "max"}:
             yield ctx.current.finding(
@@ -358,6 +352,17 @@ def unit_or_direction_changed(ctx: PairContext) -> Iterator[Finding]:
                 indicator=cur.indicator.index,
                 suggestion="核对指标的含义：越大越好用 ≥，越小越好用 ≤",
             )
+
+
+def _unit_changed(now: Quantity | None, before: Quantity | None) -> bool:
+    """Both units known and not the same base unit (万元 and 元 are one: a conversion)."""
+    if now is None or before is None or not now.canonical or not before.canonical:
+        return False
+    return (now.canonical, now.dimension, now.per) != (
+        before.canonical,
+        before.dimension,
+        before.per,
+    )
 
 
 def _written_direction(f: IndicatorFacts) -> str | None:
@@ -426,7 +431,10 @@ def history_basis_unchecked(ctx: PairContext) -> Iterator[Finding]:
         if actual is None or not numbers:
             continue
         raw = actual_raw(last)
-        if any(abs(n - actual.value) < 1e-6 or (raw is not None and abs(n - raw) < 1e-6) for n in numbers):
+        if any(
+            abs(n - actual.value) < 1e-6 or (raw is not None and abs(n - raw) < 1e-6)
+            for n in numbers
+        ):
             continue
         yield ctx.current.finding(
             f"依据中的历史数值（{'、'.join(f'{n:g}' for n in numbers)}）与上年实际完成值 "

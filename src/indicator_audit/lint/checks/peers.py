@@ -1,0 +1,137 @@
+"""Targets against their peers: the same indicator in the other projects of one run (行业标准
+in the small: what comparable projects accept).
+
+Indicators are peers when they measure the same thing (the canonical name of matching.py;
+every satisfaction survey is one measure), in the same unit and direction, with a single
+number as target. Robust statistics only: the median and the median absolute deviation
+(MAD, × 1.4826 to read as a standard deviation) of the group, which a few wild targets cannot
+drag along. A target more than `threshold` such deviations from the median is reported as
+information (peers are evidence, not a rule broken) with the median, the number of peers and
+their projects. The deviation is never taken below `floor` × |median|: when most projects
+write the same rate, the MAD is 0 and a point more must not stand out. With fewer than
+`min_peers` other projects, nothing is said (rules/comparison.yaml).
+
+The cost is one pass to group and one sort per group: linear in the indicators of the run
+(bench/peers_bench.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+from indicator_audit.core.findings import Finding, Severity
+from indicator_audit.lint.checks.history import direction, shown, target_quantity
+from indicator_audit.lint.engine import DocumentContext
+from indicator_audit.lint.matching import name_matcher
+from indicator_audit.lint.registry import batch_rule
+from indicator_audit.packs.load import Packs
+
+MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal data
+
+
+@dataclass(slots=True)
+class BatchContext:
+    """The documents of one run, each with a label (its project), and the findings made for
+    each (by position in `documents`)."""
+
+    documents: Sequence[DocumentContext]
+    labels: Sequence[str]
+    packs: Packs
+    found: dict[int, list[Finding]] = field(default_factory=dict)
+
+    def finding(self, doc: int, message: str, *, indicator: int, field_name: str) -> Finding:
+        ctx = self.documents[doc]
+        cell = ctx.document.indicators[indicator].cell(field_name)
+        made = ctx.finding(message, cell=cell, indicator=indicator)
+        self.found.setdefault(doc, []).append(made)
+        return made
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    doc: int
+    indicator: int
+    value: float
+
+
+def _groups(ctx: BatchContext) -> dict[tuple[object, ...], list[_Entry]]:
+    names = name_matcher(ctx.packs)
+    groups: dict[tuple[object, ...], list[_Entry]] = {}
+    for d, doc in enumerate(ctx.documents):
+        for f in doc.facts:
+            q = target_quantity(f)
+            wanted = direction(f)
+            if q is None or q.canonical is None or wanted not in ("min", "max"):
+                continue
+            measure = "satisfaction" if f.is_satisfaction else names.canonical(f.subject)
+            if not measure:
+                continue
+            key = (measure, q.canonical, q.dimension, q.per, wanted)
+            groups.setdefault(key, []).append(_Entry(d, f.indicator.index, q.value))
+    return groups
+
+
+def _projects(labels: list[str]) -> str:
+    unique = list(dict.fromkeys(labels))
+    head = "、".join(unique[:5])
+    return head + (f" 等 {len(unique)} 个项目" if len(unique) > 5 else "")
+
+
+@batch_rule(
+    code="IA721",
+    name="peer-outlier",
+    kind="ambition",
+    severity=Severity.INFO,
+    source="财预〔2015〕88号：绩效标准含行业标准；同类项目的目标值是设定与审核目标的参照（practice）",
+    summary="目标值远离同一批次中同类项目（同一指标、同一单位）的目标值（至少 5 个同类项目）",
+    bad="# 同一次检查的 6 个项目（每项一个文件）\n"
+    + "".join(
+        f"- {{project: {{name: 培训项目{c}}}, indicators: [{{level1: 产出指标, level2: 成本指标, "
+        f"name: 人均培训成本, target: ≤{v}元/人·天}}]}}\n"
+        for c, v in zip("ABCDEF", (400, 420, 380, 410, 390, 1600), strict=True)
+    ).rstrip(),
+    good="# 同一次检查的 6 个项目（每项一个文件）\n"
+    + "".join(
+        f"- {{project: {{name: 培训项目{c}}}, indicators: [{{level1: 产出指标, level2: 成本指标, "
+        f"name: 人均培训成本, target: ≤{v}元/人·天}}]}}\n"
+        for c, v in zip("ABCDEF", (400, 420, 380, 410, 390, 450), strict=True)
+    ).rstrip(),
+)
+def peer_outlier(ctx: BatchContext) -> Iterator[Finding]:
+    """同一次检查的多个项目中，同一指标（名称含义相同、单位和方向相同）的目标值用中位数和中位数绝对偏差
+    （MAD）比较；离中位数超过 3.5 倍稳健标准差的目标作为提示报告，写明同类的中位数、个数和来自哪些项目。
+    同类项目少于 5 个时不报。"""
+    limits = ctx.packs.comparison.peers
+    for entries in _groups(ctx).values():
+        docs = {e.doc for e in entries}
+        if len(docs) <= limits.min_peers:  # every entry needs min_peers *other* projects
+            continue
+        values = [e.value for e in entries]
+        mid = median(values)
+        spread = MAD_SCALE * median(abs(v - mid) for v in values)
+        scale = max(spread, limits.floor * abs(mid))
+        if scale <= 0:
+            continue
+        for e in entries:
+            distance = abs(e.value - mid) / scale
+            if distance <= limits.threshold:
+                continue
+            others = [ctx.labels[d] for d in sorted(docs) if d != e.doc]
+            if len(others) < limits.min_peers:
+                continue
+            facts = ctx.documents[e.doc].facts[e.indicator]
+            side = "高于" if e.value > mid else "低于"
+            unit = target_quantity(facts)
+            canonical = ""
+            if unit is not None and unit.canonical:
+                canonical = unit.canonical + (f"/{unit.per}" if unit.per else "")
+            yield ctx.finding(
+                e.doc,
+                f"目标 {shown(facts)} 明显{side}同类项目：{len(others)} 个同类项目"
+                f"（{_projects(others)}）的目标中位数为 {mid:g}{canonical}，"
+                f"相差约 {distance:.1f} 倍稳健标准差",
+                indicator=e.indicator,
+                field_name="target",
+            )
