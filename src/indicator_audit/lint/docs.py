@@ -14,7 +14,18 @@ _KNOBS = {
     "process": "`lexicon: {add: {process_words: […]}}` 增删过程性指标用词",
     "conventions": "`preset:` 选择权重口径（mof-2020、framework-2021、sichuan、hubei）",
 }
-_SCOPE = {"indicator": "指标", "document": "整表"}
+_SCOPE = {
+    "indicator": "指标",
+    "document": "整表",
+    "pair": "两表对照",
+    "batch": "同批项目",
+}
+# What a pair or batch rule needs to run, said in its documentation.
+_NEEDS = {
+    "previous": "需要上年的指标表：`check FILE --previous LAST`（库：`audit_file(..., previous=...)`）",
+    "declared": "需要申报的目标表：`check SELF_EVAL --declared TARGETS`（库：`declared=...`）",
+    "batch": "一次检查多个项目时运行（`check DIR` 或多个文件；`--no-peers` 关闭）",
+}
 
 
 def all_rules() -> list[Rule]:
@@ -65,6 +76,7 @@ def rule_markdown(rule: Rule, heading: str = "##") -> str:
         f"- 类型（kind）：`{m.kind}`",
         f"- 默认级别：{_SEVERITY[m.severity.value]}（`{m.severity.value}`）",
         f"- 范围：{_SCOPE[m.scope]}",
+        *([f"- 运行条件：{_NEEDS[m.against or m.scope]}"] if m.scope in ("pair", "batch") else []),
         f"- 依据：{m.source}",
         f"- 开关与级别：`select`/`ignore` 写 `{m.code}`、`{m.name}` 或 `{m.kind}`；"
         f"`severity: {{{m.code}: error|warning|info}}`",

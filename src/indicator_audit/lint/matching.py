@@ -19,6 +19,7 @@ from typing import Literal
 
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.packs.load import Packs
+from indicator_audit.parse.grammar import parse_cell
 
 How = Literal["name", "reordered"]
 
@@ -54,18 +55,29 @@ class NameMatcher:
         self.filler = re.compile("|".join(re.escape(w) for w in fillers)) if fillers else None
         self.memo: dict[str, str] = {}
 
+    def strip_prefix(self, name: str) -> str:
+        text = name.strip()
+        while True:  # numbering can stack: "1、★（一）"
+            m = self.prefix.match(text)
+            if m is None or not m.group():
+                return text
+            text = text[m.end() :].lstrip()
+
+    def measure(self, name: str) -> str:
+        """What a name measures, as written: numbering dropped, and an embedded target too
+        (巡检次数不少于12次 → 巡检次数)."""
+        text = self.strip_prefix(name)
+        first = parse_cell(text, "sentence").first
+        if first is not None and first.subject and first.comparator is not None:
+            return first.subject
+        return text
+
     def canonical(self, name: str) -> str:
         """The name reduced to what it measures: 【指标1：】２０２４年度受益群众满意率 → 受益群众满意度."""
         found = self.memo.get(name)
         if found is not None:
             return found
-        text = name.strip()
-        while True:  # numbering can stack: "1、★（一）"
-            m = self.prefix.match(text)
-            if m is None or not m.group():
-                break
-            text = text[m.end() :].lstrip()
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", self.measure(name))
         text = _YEAR.sub("", text)
         text = _DROP.sub("", text)
         if self.synonym is not None:
@@ -88,8 +100,8 @@ def name_matcher(packs: Packs) -> NameMatcher:
     return made
 
 
-def _family(f: IndicatorFacts) -> str | None:
-    fam = f.family
+def _family(f: IndicatorFacts, names: NameMatcher) -> str | None:
+    fam = f.packs.family_of(names.measure(f.name))
     return fam.name if fam is not None else None
 
 
@@ -109,8 +121,8 @@ def match_indicators(
     one family. Where a name repeats, the candidate with the same unit dimension is taken
     first, then the earliest."""
     names = name_matcher(packs)
-    cur_names = [names.canonical(f.subject) for f in current]
-    oth_names = [names.canonical(f.subject) for f in other]
+    cur_names = [names.canonical(f.name) for f in current]
+    oth_names = [names.canonical(f.name) for f in other]
     taken: set[int] = set()
     found: dict[int, Match] = {}
 
@@ -134,11 +146,11 @@ def match_indicators(
     stage(list(cur_names), list(oth_names), "name")
     stage(
         [
-            (_family(f), "".join(sorted(n))) if len(n) > 1 else None
+            (_family(f, names), "".join(sorted(n))) if len(n) > 1 else None
             for f, n in zip(current, cur_names, strict=True)
         ],
         [
-            (_family(f), "".join(sorted(n))) if len(n) > 1 else None
+            (_family(f, names), "".join(sorted(n))) if len(n) > 1 else None
             for f, n in zip(other, oth_names, strict=True)
         ],
         "reordered",

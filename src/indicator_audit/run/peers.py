@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from indicator_audit.core.findings import Finding
-from indicator_audit.lint.engine import DocumentContext, RunOptions, _finish, _internal_error
-from indicator_audit.lint.registry import Rule
+from indicator_audit.lint.engine import RunOptions, _finish, _internal_error
+from indicator_audit.lint.registry import DocumentContext, Rule
 from indicator_audit.packs.load import Packs
 from indicator_audit.run.audit import Audit
 

@@ -21,10 +21,11 @@ from indicator_audit.lint.facts import IndicatorFacts, direction_of
 from indicator_audit.lint.pairs import PairContext
 from indicator_audit.lint.registry import pair_rule
 from indicator_audit.packs.load import Packs
+from indicator_audit.parse.grammar import parse_comparator
 
 SRC_HISTORY = (
-    "财预〔2015〕88号《中央部门预算绩效目标管理办法》：绩效标准含历史标准（同类指标的历史数据），"
-    "绩效目标应与预期产出、效果相符并具有一定的先进性；指南 §3 第14条"
+    "财预〔2015〕88号《中央部门预算绩效目标管理办法》：绩效标准含历史标准（同类指标的历史数据）；"
+    "已经达到的水平不构成目标（practice）；指南 §3 第14条"
 )
 
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*年)")
@@ -82,6 +83,28 @@ def actual_quantity(f: IndicatorFacts) -> Quantity | None:
         u.canonical if u else None,
         u.per if u else None,
     )
+
+
+_ONE_NUMBER = re.compile(r"^(\D*?)(\d+(?:\.\d+)?)(\D*)$")
+
+
+def template_values(
+    a: IndicatorFacts, b: IndicatorFacts, field: str = "target"
+) -> tuple[float, float, str | None] | None:
+    """Two values written alike but for their one number (≤28.40/株 and ≤35.5/株, which the
+    grammar cannot read; or a target ≥583元/人*月 and an actual 583元/人*月 when `field` is
+    "actual"): both numbers and the direction of the target's text, else None."""
+    ma = _ONE_NUMBER.match(_plain(shown(a)))
+    mb = _ONE_NUMBER.match(_plain(shown(b, field)))
+    if ma is None or mb is None or ma.group(3) != mb.group(3):
+        return None
+    if mb.group(1) != (ma.group(1) if field == "target" else ""):
+        return None
+    wanted = direction(a)
+    if wanted is None and ma.group(1):
+        comparator = parse_comparator(ma.group(1))
+        wanted = direction_of(comparator) if comparator is not None else None
+    return float(ma.group(2)), float(mb.group(2)), wanted
 
 
 def direction(f: IndicatorFacts) -> str | None:
@@ -162,15 +185,22 @@ def target_not_above_last_actual(ctx: PairContext) -> Iterator[Finding]:
     packs = ctx.current.packs
     for cur, last in ctx.pairs():
         wanted = direction(cur)
-        if wanted not in ("min", "max"):
-            continue
         target = target_quantity(cur)
         actual = actual_quantity(last)
-        if target is None or actual is None or not target.comparable(actual):
+        if target is not None and actual is not None:
+            if wanted not in ("min", "max") or not target.comparable(actual):
+                continue
+            if at_bound(target, wanted):
+                continue
+            values = target.value, actual.value
+        else:
+            alike = template_values(cur, last, "actual")
+            if alike is None:
+                continue
+            values, wanted = alike[:2], alike[2]
+        if wanted not in ("min", "max") or has_reason(cur, packs):
             continue
-        if at_bound(target, wanted) or has_reason(cur, packs):
-            continue
-        easy = target.value <= actual.value if wanted == "min" else target.value >= actual.value
+        easy = values[0] <= values[1] if wanted == "min" else values[0] >= values[1]
         if not easy:
             continue
         word = "不高于" if wanted == "min" else "不低于"
@@ -179,7 +209,7 @@ def target_not_above_last_actual(ctx: PairContext) -> Iterator[Finding]:
             f"（{ctx.where(last)}），又没有说明理由：这个目标不需要任何努力",
             cell=cur.cell("target"),
             indicator=cur.indicator.index,
-            suggestion=f"以上年实际值 {_fmt(actual)} 为基础设定更高要求的目标，"
+            suggestion=f"以上年实际值 {shown(last, 'actual')} 为基础设定更高要求的目标，"
             "或在指标值设定依据中说明为何不能提高",
         )
 
@@ -206,13 +236,20 @@ def target_lowered(ctx: PairContext) -> Iterator[Finding]:
     packs = ctx.current.packs
     for cur, last in ctx.pairs():
         wanted = direction(cur)
-        if wanted not in ("min", "max") or direction(last) != wanted:
-            continue
         now, before = target_quantity(cur), target_quantity(last)
-        if now is None or before is None or not now.comparable(before):
+        if now is not None and before is not None:
+            if not now.comparable(before) or direction(last) != wanted:
+                continue
+            values = now.value, before.value
+        else:
+            alike = template_values(cur, last)
+            if alike is None:
+                continue
+            values, wanted = alike[:2], alike[2]
+        if wanted not in ("min", "max"):
             continue
-        lower = now.value < before.value if wanted == "min" else now.value > before.value
-        if not lower or abs(now.value - before.value) < 1e-9 or has_reason(cur, packs):
+        lower = values[0] < values[1] if wanted == "min" else values[0] > values[1]
+        if not lower or abs(values[0] - values[1]) < 1e-9 or has_reason(cur, packs):
             continue
         word = "降低" if wanted == "min" else "放宽"
         yield ctx.current.finding(
@@ -261,7 +298,11 @@ def missed_indicator_dropped(ctx: PairContext) -> Iterator[Finding]:
         )
 
 
-def _same_target(a: IndicatorFacts, b: IndicatorFacts) -> bool:
+def _same_row(a: IndicatorFacts, b: IndicatorFacts) -> bool:
+    """The same target, and the same basis: a table whose targets stay but whose bases say
+    why was reconsidered, not copied."""
+    if _plain(a.indicator.fields.basis or "") != _plain(b.indicator.fields.basis or ""):
+        return False
     qa, qb = target_quantity(a), target_quantity(b)
     if qa is not None and qb is not None:
         return qa == qb and direction(a) == direction(b)
@@ -298,14 +339,15 @@ def _plain(text: str) -> str:
     "    - {level1: 满意度指标, level2: 服务对象满意度指标, name: 使用人员满意度, target: ≥92%}",
 )
 def table_copied(ctx: PairContext) -> Iterator[Finding]:
-    """今年的指标表与上年的一模一样（至少 3 个指标，名称和目标值逐一相同，没有增删）：目标应当根据上年的
-    完成情况和今年的任务重新设定，照抄上年说明没有这样做。"""
+    """今年的指标表与上年的一模一样（至少 3 个指标，名称、目标值和指标值设定依据逐一相同，没有增删）：
+    目标应当根据上年的完成情况和今年的任务重新设定，照抄上年说明没有这样做。目标不变、但依据中写明了
+    理由的表不算照抄。"""
     cur, last = ctx.current.facts, ctx.other.facts
     if len(cur) < 3 or len(cur) != len(last) or len(ctx.matches) != len(cur):
         return
     if any(m.how != "name" for m in ctx.matches):
         return
-    if not all(_same_target(a, b) for a, b in ctx.pairs()):
+    if not all(_same_row(a, b) for a, b in ctx.pairs()):
         return
     line, column = ctx.indicators_key()
     yield ctx.current.finding(

@@ -23,9 +23,8 @@ from statistics import median
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.lint.checks.history import direction, shown, target_quantity
-from indicator_audit.lint.engine import DocumentContext
 from indicator_audit.lint.matching import name_matcher
-from indicator_audit.lint.registry import batch_rule
+from indicator_audit.lint.registry import DocumentContext, batch_rule
 from indicator_audit.packs.load import Packs
 
 MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal data
@@ -65,7 +64,7 @@ def _groups(ctx: BatchContext) -> dict[tuple[object, ...], list[_Entry]]:
             wanted = direction(f)
             if q is None or q.canonical is None or wanted not in ("min", "max"):
                 continue
-            measure = "satisfaction" if f.is_satisfaction else names.canonical(f.subject)
+            measure = "satisfaction" if f.is_satisfaction else names.canonical(f.name)
             if not measure:
                 continue
             key = (measure, q.canonical, q.dimension, q.per, wanted)
