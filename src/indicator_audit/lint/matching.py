@@ -100,8 +100,8 @@ def name_matcher(packs: Packs) -> NameMatcher:
     return made
 
 
-def _family(f: IndicatorFacts, names: NameMatcher) -> str | None:
-    fam = f.packs.family_of(names.measure(f.name))
+def _family(canonical: str, packs: Packs) -> str | None:
+    fam = packs.family_of(canonical)  # of the folded name: 知晓度 and 知晓率 are one family
     return fam.name if fam is not None else None
 
 
@@ -144,15 +144,9 @@ def match_indicators(
             found[i] = Match(i, j, how)
 
     stage(list(cur_names), list(oth_names), "name")
-    stage(
-        [
-            (_family(f, names), "".join(sorted(n))) if len(n) > 1 else None
-            for f, n in zip(current, cur_names, strict=True)
-        ],
-        [
-            (_family(f, names), "".join(sorted(n))) if len(n) > 1 else None
-            for f, n in zip(other, oth_names, strict=True)
-        ],
-        "reordered",
-    )
+
+    def reordered(n: str) -> object:
+        return (_family(n, packs), "".join(sorted(n))) if len(n) > 1 else None
+
+    stage([reordered(n) for n in cur_names], [reordered(n) for n in oth_names], "reordered")
     return [found[i] for i in sorted(found)]
