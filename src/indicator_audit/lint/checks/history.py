@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from indicator_audit.core.findings import Finding, Severity
+from indicator_audit.core.parsed import Unit
 from indicator_audit.lint.checks.selfeval import completion
 from indicator_audit.lint.facts import IndicatorFacts, direction_of
 from indicator_audit.lint.pairs import PairContext
@@ -54,12 +55,27 @@ def target_quantity(f: IndicatorFacts) -> Quantity | None:
         return None
     u = unit[0] if unit is not None else None
     scale = u.scale if u is not None else 1.0
+    per = None
+    if u is not None and unit is not None:
+        per = _full_per(u, getattr(f.indicator.fields, unit[1]) or "")
     return Quantity(
         clause.value * scale,
         u.dimension if u else None,
         u.canonical if u else None,
-        u.per if u else None,
+        per,
     )
+
+
+_PER_MORE = re.compile(r"\s*[·•・*×]\s*([\u4e00-\u9fff]{1,2})")
+
+
+def _full_per(unit: Unit, text: str) -> str | None:
+    """The denominator of a compound unit, with the part the grammar stops before: 元/人·天
+    is read as 元/人, yet a cost per person-day is not a cost per person."""
+    if unit.per is None:
+        return None
+    more = _PER_MORE.match(text, unit.span.end) if unit.span.end <= len(text) else None
+    return f"{unit.per}·{more.group(1)}" if more is not None else unit.per
 
 
 def actual_quantity(f: IndicatorFacts) -> Quantity | None:

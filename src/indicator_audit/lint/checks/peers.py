@@ -74,8 +74,7 @@ def _groups(ctx: BatchContext) -> dict[tuple[object, ...], list[_Entry]]:
 
 def _projects(labels: list[str]) -> str:
     unique = list(dict.fromkeys(labels))
-    head = "、".join(unique[:5])
-    return head + (f" 等 {len(unique)} 个项目" if len(unique) > 5 else "")
+    return "、".join(unique[:5]) + (" 等" if len(unique) > 5 else "")
 
 
 @batch_rule(
