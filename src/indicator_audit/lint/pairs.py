@@ -49,6 +49,16 @@ class PairContext:
         """The other document's indicator as the message names it: file and line."""
         return f"{self.other.document.path} 第 {f.indicator.line} 行"
 
+    def indicators_pointer(self) -> str:
+        """The pointer of this document's indicators, as written ("/indicators", "/绩效指标")."""
+        from indicator_audit.core.model import TargetsDocument, alias_table
+
+        table = alias_table(TargetsDocument)
+        for key, _ in getattr(self.current.document.source.root, "items", []):
+            if key.value is not None and table.get(key.value) == "indicators":
+                return f"/{key.value}"
+        return "/indicators"
+
     def indicators_key(self) -> tuple[int, int]:
         """Where a finding about the table as a whole stands: its indicators key."""
         return self.current.top_key("indicators")

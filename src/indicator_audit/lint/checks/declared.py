@@ -100,6 +100,7 @@ def declared_missing(ctx: PairContext) -> Iterator[Finding]:
             f"申报的指标“{name}”（目标 {shown(declared)}，{ctx.where(declared)}）在自评表中没有出现",
             line=line,
             column=column,
+            pointer=ctx.indicators_pointer(),
             suggestion=f"补上“{name}”的实际完成值和得分",
         )
 

@@ -310,6 +310,7 @@ def missed_indicator_dropped(ctx: PairContext) -> Iterator[Finding]:
             f"{ctx.where(last)}）在今年的表中没有对应指标",
             line=line,
             column=column,
+            pointer=ctx.indicators_pointer(),
             suggestion=f"保留“{name}”并写明改进措施，或说明删去的理由",
         )
 
@@ -370,6 +371,7 @@ def table_copied(ctx: PairContext) -> Iterator[Finding]:
         f"全部 {len(cur)} 个指标的名称和目标值都与上年（{ctx.other.document.path}）相同",
         line=line,
         column=column,
+        pointer=ctx.indicators_pointer(),
         suggestion="根据上年的实际完成值和今年的任务重新设定目标值",
     )
 

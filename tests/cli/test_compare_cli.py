@@ -1,0 +1,172 @@
+"""`check --previous`, `check --declared` and the peer step through the command line and the
+library: the match table in JSON, pairing by project name and department in a batch, the
+same findings from the library, located exit-2 errors for a companion that cannot be read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indicator_audit.cli.main import main
+
+LAST = """\
+project: {name: 2023年学生资助项目, department: 永德县教育体育局, year: 2023}
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 学生受资助人数, comparator: ≧, target: '700', unit: 人次, actual: '735'}
+  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 学生满意度, target: ≥90%, actual: 85%}
+"""
+THIS = """\
+project: {name: 2024年学生资助项目, department: 永德县教育体育局, year: 2024}
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 1、学生受资助人数, comparator: ≧, target: '735', unit: 人次}
+"""
+OTHER_LAST = """\
+project: {name: 2023年道路养护项目, department: 交通运输局, year: 2023}
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 养护里程, target: ≥100公里, actual: 120公里}
+"""
+OTHER_THIS = """\
+project: {name: 2024年道路养护项目, department: 交通运输局, year: 2024}
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 道路养护里程, target: ≥130公里}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def years(tmp_path: Path) -> Path:
+    for folder, files in (
+        ("2023", {"资助.yaml": LAST, "养护.yaml": OTHER_LAST}),
+        ("2024", {"a.yaml": THIS, "b.yaml": OTHER_THIS}),
+    ):
+        (tmp_path / folder).mkdir()
+        for name, text in files.items():
+            (tmp_path / folder / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_previous_file_json_has_findings_and_match_table(
+    years: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "check", str(years / "2024" / "a.yaml"), "--previous",
+        str(years / "2023" / "资助.yaml"), "-f", "json", "--fail-on", "warning",
+    )  # fmt: skip
+    assert code == 1
+    (file,) = json.loads(out)["files"]
+    rules = {f["rule"] for f in file["findings"]}
+    assert {"IA711", "IA713"} <= rules
+    matched = [m for m in file["matches"] if m["indicator"] is not None]
+    assert matched == [
+        {
+            "against": "previous",
+            "path": str(years / "2023" / "资助.yaml"),
+            "indicator": 0,
+            "other": 0,
+            "how": "name",
+            "name": "1、学生受资助人数",
+            "other_name": "学生受资助人数",
+            "target": "≧735人次",
+            "other_target": "≧700人次",
+            "other_actual": "735人次",
+        }
+    ]
+    dropped = [m for m in file["matches"] if m["indicator"] is None]
+    assert [m["other_name"] for m in dropped] == ["学生满意度"]
+
+
+def test_previous_folder_pairs_projects_by_name_and_department(
+    years: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "check", str(years / "2024"), "--previous", str(years / "2023"), "-f", "json"
+    )
+    assert code in (0, 1)
+    files = {Path(f["path"]).name: f for f in json.loads(out)["files"]}
+    assert {m["path"] for m in files["a.yaml"]["matches"]} == {str(years / "2023" / "资助.yaml")}
+    assert {m["path"] for m in files["b.yaml"]["matches"]} == {str(years / "2023" / "养护.yaml")}
+    road = [f["rule"] for f in files["b.yaml"]["findings"] if f["rule"].startswith("IA71")]
+    assert road == []  # 130 公里 is above last year's 120: an honest target
+
+
+def test_declared_targets_against_the_self_evaluation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    declared = tmp_path / "申报.yaml"
+    declared.write_text(LAST.replace(", actual: '735'", "").replace(", actual: 85%", ""), "utf-8")
+    self_eval = tmp_path / "自评.yaml"
+    self_eval.write_text(LAST.replace("target: ≥90%", "target: ≥85%"), "utf-8")
+    code, out, _ = run(capsys, "check", str(self_eval), "--declared", str(declared), "-f", "json")
+    assert code == 1  # a changed target is an error
+    (file,) = json.loads(out)["files"]
+    changed = [f for f in file["findings"] if f["rule"] == "IA811"]
+    assert len(changed) == 1 and changed[0]["severity"] == "error"
+    assert "≥85%" in changed[0]["message"] and "≥90%" in changed[0]["message"]
+    assert {m["against"] for m in file["matches"]} == {"declared"}
+
+
+def test_a_companion_that_cannot_be_read_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    this = tmp_path / "this.yaml"
+    this.write_text(THIS, "utf-8")
+    broken = tmp_path / "last.yaml"
+    broken.write_text("project: {name: x\nindicators: [\n", "utf-8")
+    code, out, err = run(capsys, "check", str(this), "--previous", str(broken))
+    assert code == 2 and out == ""
+    assert f"{broken}:2:" in err and "Traceback" not in err
+    code, _, err = run(capsys, "check", str(this), "--declared", str(tmp_path / "missing.xlsx"))
+    assert code == 2 and "missing.xlsx:1:1" in err
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("indicators:\n  - {name: 巡检次数, colour: red}\n", "utf-8")
+    code, _, err = run(capsys, "check", str(this), "--previous", str(unknown))
+    assert code == 2 and f"{unknown}:2:" in err
+
+
+def _training(tmp_path: Path, costs: list[int]) -> Path:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i, cost in enumerate(costs):
+        (folder / f"p{i}.yaml").write_text(
+            f"project: {{name: 培训项目{i}}}\nindicators:\n"
+            f"  - {{level1: 产出指标, level2: 成本指标, name: 人均培训成本, target: ≤{cost}元/人·天}}\n",
+            "utf-8",
+        )
+    return folder
+
+
+def test_peers_in_a_folder_and_no_peers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _training(tmp_path, [400, 410, 390, 420, 380, 1600])
+    _, out, _ = run(capsys, "check", str(folder), "-f", "json")
+    hits = {
+        Path(f["path"]).name
+        for f in json.loads(out)["files"]
+        for x in f["findings"]
+        if x["rule"] == "IA721"
+    }
+    assert hits == {"p5.yaml"}
+    _, out, _ = run(capsys, "check", str(folder), "-f", "json", "--no-peers")
+    assert "IA721" not in out
+    _, out, _ = run(capsys, "check", str(folder), "-f", "json", "--ignore", "peer-outlier")
+    assert "IA721" not in out
+
+
+def test_library_matches_the_command_line(years: Path) -> None:
+    from indicator_audit import audit_file, audit_paths
+
+    result = audit_file(years / "2024" / "a.yaml", previous=years / "2023" / "资助.yaml")
+    assert {f.rule for f in result.findings} >= {"IA711", "IA713"}
+    assert result.matches[0].other_actual == "735人次"
+    report = audit_paths(sorted((years / "2024").glob("*.yaml")), previous=years / "2023")
+    assert len(report.files) == 2 and all(f.matches for f in report.files)
+    from indicator_audit.api import CompanionError
+
+    with pytest.raises(CompanionError):
+        audit_file(years / "2024" / "a.yaml", previous=years / "nowhere.yaml")
