@@ -170,3 +170,49 @@ def test_library_matches_the_command_line(years: Path) -> None:
 
     with pytest.raises(CompanionError):
         audit_file(years / "2024" / "a.yaml", previous=years / "nowhere.yaml")
+
+
+def test_html_and_xlsx_show_last_years_values_beside_this_years(
+    years: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    this, last = str(years / "2024" / "a.yaml"), str(years / "2023" / "资助.yaml")
+    html = years / "r.html"
+    run(capsys, "check", this, "--previous", last, "-f", "html", "-o", str(html))
+    page = html.read_text("utf-8")
+    head = page[page.index('<table class="indicators"') :]
+    assert head.index("<th>指标值</th>") < head.index("上年目标") < head.index("上年实际")
+    assert '<td class="companion">≧700人次</td><td class="companion">735人次</td>' in head
+    book = years / "r.xlsx"
+    run(capsys, "check", this, "--previous", last, "-f", "xlsx", "-o", str(book))
+    ws = openpyxl.load_workbook(book).worksheets[1]
+    rows = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    header = next(r for r in rows if "上年目标" in r)
+    data = rows[rows.index(header) + 1]
+    assert data[header.index("上年目标")] == "≧700人次"
+    assert data[header.index("上年实际")] == "735人次"
+
+
+def test_xlsx_keeps_a_formula_in_last_years_cell_inert(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    last = tmp_path / "last.yaml"
+    last.write_text(
+        "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, "
+        "target: '=HYPERLINK(\"http://x\")', actual: 12次}\n",
+        "utf-8",
+    )
+    this = tmp_path / "this.yaml"
+    this.write_text(
+        "indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥14次}\n",
+        "utf-8",
+    )
+    book = tmp_path / "r.xlsx"
+    run(capsys, "check", str(this), "--previous", str(last), "-f", "xlsx", "-o", str(book))
+    ws = openpyxl.load_workbook(book).worksheets[1]
+    values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(v.startswith("=") for v in values)
+    assert any("HYPERLINK" in v for v in values)

@@ -153,3 +153,44 @@ def batch_summary(audits: Sequence[Audit], worst: int = 5) -> BatchSummary:
         worst=ranked[:worst],
         clean=sum(1 for c in counts if not c.total and not c.unreadable),
     )
+
+
+# What a report shows beside this year's value when a document was compared with another.
+_COMPANION_LABELS: dict[str, tuple[str, str | None]] = {
+    "previous": ("上年目标", "上年实际"),
+    "declared": ("申报目标", None),
+}
+
+
+def companion_columns(audit: Audit) -> list[tuple[str, dict[int, str]]]:
+    """(column label, indicator index → value as written) for last year's target and actual
+    and the declared target, when the audit was compared (--previous, --declared)."""
+    doc = audit.document
+    if doc is None:
+        return []
+    out: list[tuple[str, dict[int, str]]] = []
+    for pairing in audit.pairings:
+        rows = [r for r in pairing.rows(doc) if r["indicator"] is not None]
+        target_label, actual_label = _COMPANION_LABELS[pairing.role]
+        out.append(
+            (
+                target_label,
+                {
+                    r["indicator"]: r["other_target"] or ""
+                    for r in rows
+                    if r["indicator"] is not None
+                },
+            )
+        )
+        if actual_label is not None:
+            out.append(
+                (
+                    actual_label,
+                    {
+                        r["indicator"]: r["other_actual"] or ""
+                        for r in rows
+                        if r["indicator"] is not None
+                    },
+                )
+            )
+    return out

@@ -14,6 +14,7 @@ from indicator_audit.report.common import (
     KIND_LABEL,
     SEVERITY_LABEL,
     batch_summary,
+    companion_columns,
     field_of,
     field_text,
     location,
@@ -22,6 +23,7 @@ from indicator_audit.run.audit import Audit
 
 # also served as /static/report.css by the web service, for the report shown in its page
 STYLE = """
+td.companion, th.companion { color: #555; background: #f6f6f6; }
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
 margin:2em;color:#222}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
@@ -135,8 +137,14 @@ def _table(audit: Audit) -> str:
     for f in audit.findings:
         if f.indicator is not None:
             by_row.setdefault(f.indicator, []).append(f)
+    # last year's (or the declared) values beside this year's target
+    companions = companion_columns(audit)
+    after = "target" if "target" in fields else (fields[-1] if fields else None)
     parts = ['<table class="indicators"><tr><th>#</th>']
-    parts.extend(f"<th>{_e(FIELD_LABEL[n])}</th>" for n in fields)
+    for n in fields:
+        parts.append(f"<th>{_e(FIELD_LABEL[n])}</th>")
+        if n == after:
+            parts.extend(f'<th class="companion">{_e(label)}</th>' for label, _ in companions)
     parts.append("<th>问题</th></tr>")
     for ind in doc.indicators:
         found = by_row.get(ind.index, [])
@@ -152,6 +160,11 @@ def _table(audit: Audit) -> str:
             text = cell.text if cell is not None else field_text(getattr(ind.fields, name))
             cls = f' class="{marks[name]}"' if name in marks else ""
             parts.append(f"<td{cls}>{_e(text)}</td>")
+            if name == after:
+                parts.extend(
+                    f'<td class="companion">{_e(values.get(ind.index, ""))}</td>'
+                    for _, values in companions
+                )
         items = "".join(_finding_item(audit, f) for f in found)
         parts.append(
             f'<td><ul class="findings">{items}</ul></td></tr>' if items else "<td></td></tr>"

@@ -23,6 +23,7 @@ from indicator_audit.report.common import (
     FIELD_LABEL,
     SEVERITY_LABEL,
     batch_summary,
+    companion_columns,
     field_of,
     field_text,
     location,
@@ -166,6 +167,10 @@ def _table_sheets(book: _Book, audits: list[Audit]) -> None:
         for row in notes:
             if notes[row][0] == "审核意见":
                 ws.cell(row, col).font = Font(bold=True, color="FFB42318")
+        for a in group:
+            if a.document is not None and isinstance(a.source, TableSource):
+                rows = {ind.index: ind.line for ind in a.document.indicators}
+                _companion_columns(ws, a, a.source.header_row, col + 1, rows)
 
 
 def _letter(col: int) -> str:
@@ -251,6 +256,22 @@ def _document_sheet(book: _Book, audit: Audit, doc: Document) -> None:
     for k in range(1, notes_col):
         ws.column_dimensions[_letter(k)].width = 16
     ws.column_dimensions[_letter(notes_col)].width = 60
+    _companion_columns(ws, audit, header, notes_col + 1, rows)
+
+
+def _companion_columns(
+    ws: Any, audit: Audit, header: int, first: int, rows: dict[int, int]
+) -> None:
+    """Last year's target and actual (and the declared target) beside the table, from column
+    `first` on: `rows` maps an indicator to its sheet row."""
+    from openpyxl.styles import Font
+
+    for k, (label, values) in enumerate(companion_columns(audit)):
+        ws.cell(header, first + k, label).font = Font(bold=True)
+        ws.column_dimensions[_letter(first + k)].width = 16
+        for index, value in values.items():
+            if value and index in rows:
+                ws.cell(rows[index], first + k, spreadsheet_text(value))
 
 
 def _summary_sheet(book: _Book, audits: Sequence[Audit]) -> None:
