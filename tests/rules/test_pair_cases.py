@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from test_cases import _load
 
 from indicator_audit.core.findings import KINDS, Finding
 from indicator_audit.lint.checks import BATCH_RULES, PAIR_RULES
@@ -45,12 +46,6 @@ def _batch(projects: list[str]) -> list[Audit]:
 def _no_internal_error(findings: list[Finding]) -> None:
     internal = [f.message for f in findings if f.rule == "IA002"]
     assert not internal, internal
-
-
-def _load(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(data, dict), path.name
-    return data
 
 
 def _cases() -> list[Any]:

@@ -21,7 +21,7 @@ from indicator_audit.lint.checks.selfeval import completion
 from indicator_audit.lint.facts import IndicatorFacts, direction_of
 from indicator_audit.lint.pairs import PairContext
 from indicator_audit.lint.registry import pair_rule
-from indicator_audit.packs.load import Packs
+from indicator_audit.packs.load import Packs, _words_regex
 from indicator_audit.parse.grammar import parse_comparator
 
 SRC_HISTORY = (
@@ -54,16 +54,15 @@ def target_quantity(f: IndicatorFacts) -> Quantity | None:
     if clause is None or clause.value is None or clause.upper is not None:
         return None
     u = unit[0] if unit is not None else None
-    scale = u.scale if u is not None else 1.0
-    per = None
-    if u is not None and unit is not None:
-        per = _full_per(u, getattr(f.indicator.fields, unit[1]) or "")
-    return Quantity(
-        clause.value * scale,
-        u.dimension if u else None,
-        u.canonical if u else None,
-        per,
-    )
+    written = getattr(f.indicator.fields, unit[1]) or "" if unit is not None else ""
+    return _quantity(clause.value, u, written)
+
+
+def _quantity(value: float, u: Unit | None, written: str) -> Quantity:
+    """`value` in the canonical unit of `u` (as written in the cell `written`)."""
+    if u is None:
+        return Quantity(value, None, None, None)
+    return Quantity(value * u.scale, u.dimension, u.canonical, _full_per(u, written))
 
 
 _PER_MORE = re.compile(r"\s*[·•・*×]\s*([\u4e00-\u9fff]{1,2})")
@@ -86,19 +85,15 @@ def actual_quantity(f: IndicatorFacts) -> Quantity | None:
     clause = parsed.clauses[0]
     if clause.value is None or clause.upper is not None:
         return None
-    u = clause.unit
-    if u is None:
-        try:
-            u = f.unit[0] if f.unit is not None else None
-        except Exception:
-            u = None
-    scale = u.scale if u is not None else 1.0
-    return Quantity(
-        clause.value * scale,
-        u.dimension if u else None,
-        u.canonical if u else None,
-        u.per if u else None,
-    )
+    if clause.unit is not None:
+        return _quantity(clause.value, clause.unit, parsed.text)
+    try:
+        unit = f.unit
+    except Exception:
+        unit = None
+    if unit is None:
+        return _quantity(clause.value, None, "")
+    return _quantity(clause.value, unit[0], getattr(f.indicator.fields, unit[1]) or "")
 
 
 _ONE_NUMBER = re.compile(r"^(\D*?)(\d+(?:\.\d+)?)(\D*)$")
@@ -152,18 +147,18 @@ def _bare_number(text: str) -> bool:
     return re.fullmatch(r"[\d.\s]+", unicodedata.normalize("NFKC", text)) is not None
 
 
-def _fmt(q: Quantity) -> str:
-    return f"{q.value:g}{q.canonical or ''}"
+def words_re(packs: Packs, key: str, words: list[str]) -> re.Pattern[str]:
+    """One regex of `words` (longest first), made once per Packs under `key`."""
+    memo = packs.memo.setdefault("comparison", {})
+    found = memo.get(key)
+    if isinstance(found, re.Pattern):
+        return found
+    made = memo[key] = _words_regex(words)
+    return made
 
 
 def _reason_re(packs: Packs) -> re.Pattern[str]:
-    memo = packs.memo.setdefault("history", {})
-    found = memo.get("reason")
-    if isinstance(found, re.Pattern):
-        return found
-    words = sorted(packs.comparison.reason_words, key=lambda w: (-len(w), w))
-    made = memo["reason"] = re.compile("|".join(re.escape(w) for w in words) or r"(?!x)x")
-    return made
+    return words_re(packs, "reason", packs.comparison.reason_words)
 
 
 def has_reason(f: IndicatorFacts, packs: Packs) -> bool:
@@ -434,13 +429,7 @@ def _written_direction(f: IndicatorFacts) -> str | None:
 
 
 def _history_re(packs: Packs) -> re.Pattern[str]:
-    memo = packs.memo.setdefault("history", {})
-    found = memo.get("basis")
-    if isinstance(found, re.Pattern):
-        return found
-    words = sorted(packs.comparison.basis.history, key=lambda w: (-len(w), w))
-    made = memo["basis"] = re.compile("|".join(re.escape(w) for w in words) or r"(?!x)x")
-    return made
+    return words_re(packs, "history-basis", packs.comparison.basis.history)
 
 
 def history_numbers(text: str) -> list[float]:

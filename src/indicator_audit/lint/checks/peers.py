@@ -77,6 +77,16 @@ def _projects(labels: list[str]) -> str:
     return "、".join(unique[:5]) + (" 等" if len(unique) > 5 else "")
 
 
+def _six_projects(costs: tuple[int, ...]) -> str:
+    """The rule's examples: one run of six training projects, one cost indicator each."""
+    rows = "".join(
+        f"- {{project: {{name: 培训项目{c}}}, indicators: [{{level1: 产出指标, level2: 成本指标, "
+        f"name: 人均培训成本, target: ≤{v}元/人·天}}]}}\n"
+        for c, v in zip("ABCDEF", costs, strict=True)
+    )
+    return "# 同一次检查的 6 个项目（每项一个文件）\n" + rows.rstrip()
+
+
 @batch_rule(
     code="IA721",
     name="peer-outlier",
@@ -84,18 +94,8 @@ def _projects(labels: list[str]) -> str:
     severity=Severity.INFO,
     source="财预〔2015〕88号：绩效标准含行业标准；同类项目的目标值是设定与审核目标的参照（practice）",
     summary="目标值远离同一批次中同类项目（同一指标、同一单位）的目标值（至少 5 个同类项目）",
-    bad="# 同一次检查的 6 个项目（每项一个文件）\n"
-    + "".join(
-        f"- {{project: {{name: 培训项目{c}}}, indicators: [{{level1: 产出指标, level2: 成本指标, "
-        f"name: 人均培训成本, target: ≤{v}元/人·天}}]}}\n"
-        for c, v in zip("ABCDEF", (400, 420, 380, 410, 390, 1600), strict=True)
-    ).rstrip(),
-    good="# 同一次检查的 6 个项目（每项一个文件）\n"
-    + "".join(
-        f"- {{project: {{name: 培训项目{c}}}, indicators: [{{level1: 产出指标, level2: 成本指标, "
-        f"name: 人均培训成本, target: ≤{v}元/人·天}}]}}\n"
-        for c, v in zip("ABCDEF", (400, 420, 380, 410, 390, 450), strict=True)
-    ).rstrip(),
+    bad=_six_projects((400, 420, 380, 410, 390, 1600)),
+    good=_six_projects((400, 420, 380, 410, 390, 450)),
 )
 def peer_outlier(ctx: BatchContext) -> Iterator[Finding]:
     """同一次检查的多个项目中，同一指标（名称含义相同、单位和方向相同）的目标值用中位数和中位数绝对偏差
