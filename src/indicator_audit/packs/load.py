@@ -130,6 +130,7 @@ class Bases(StrictData):
     history: list[str]
     plan: list[str]
     industry: list[str]
+    generic: list[str]
 
 
 @dataclass(frozen=True, slots=True)

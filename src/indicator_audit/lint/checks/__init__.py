@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from indicator_audit.lint.checks import (
     alignment,
+    basis,
     categories,
     declared,
     direction,
@@ -67,6 +68,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     alignment.goal_quantity_missing,
     alignment.name_value_conflict,
     alignment.name_formula_mismatch,
+    basis.plan_basis_not_in_goals,
+    basis.industry_basis_unnamed,
     selfeval.overachievement,
     selfeval.satisfaction_target_100,
     selfeval.trivial_targets,

@@ -1,0 +1,137 @@
+"""The basis of a target value (指标值设定依据): a basis must be checkable.
+
+财预〔2015〕88号 names three standards a target value rests on: 计划标准 (the plan: goals,
+budget, contracts, quotas), 行业标准 (published sector standards) and 历史标准 (history; checked
+against last year's table by IA716). A plan basis is checked against the plan the document
+itself states — the numbers of its goals, budget content and budget; a sector basis must name
+the standard, or nobody can check it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from indicator_audit.core.findings import Finding, Severity
+from indicator_audit.lint.checks.history import words_re
+from indicator_audit.lint.registry import DocumentContext, IndicatorContext, indicator_rule
+from indicator_audit.packs.load import Packs
+
+SRC_BASIS = (
+    "财预〔2015〕88号《中央部门预算绩效目标管理办法》：绩效标准包括计划标准（预先制定的目标、计划、预算、"
+    "定额等数据）、行业标准（国家公布的行业指标数据）、历史标准；指南 §3 第14条"
+)
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*\s*年)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _numbers(text: str) -> set[float]:
+    return {float(n) for n in _NUMBER.findall(unicodedata.normalize("NFKC", text))}
+
+
+def _plan_numbers(ctx: DocumentContext) -> tuple[bool, set[float]]:
+    """Whether the document states a plan (goals or budget content), and every number in its
+    goals, content and budget (made once per document)."""
+    found = ctx.memo.get("plan-numbers")
+    if isinstance(found, tuple):
+        return found
+    doc = ctx.document
+    cells = ctx.goal_cells() + doc.value_cells("project.content")
+    texts = [c.text for c in cells] + [doc.model.project.budget or ""]
+    numbers: set[float] = set()
+    for text in texts:
+        numbers |= _numbers(text)
+    made = (bool(cells), numbers)
+    ctx.memo["plan-numbers"] = made
+    return made
+
+
+def _remainder(basis: str, packs: Packs, words: list[str]) -> str:
+    """The basis without the words that name a kind of standard but no particular one."""
+    generic = words_re(packs, "basis-generic", packs.comparison.basis.generic + words)
+    return generic.sub("", unicodedata.normalize("NFKC", basis))
+
+
+@indicator_rule(
+    code="IA531",
+    name="plan-basis-not-in-goals",
+    kind="alignment",
+    severity=Severity.INFO,
+    needs=("basis",),
+    source=SRC_BASIS,
+    summary="指标值依据计划标准，但年度目标、预算内容和预算中都没有这个数，依据也没有写明计划出处",
+    bad="goals:\n  annual: [完成 6 项基础设施维护，全年巡检 250 次]\nindicators:\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥240次, basis: 计划标准}",
+    good="goals:\n  annual: [完成 6 项基础设施维护，全年巡检 250 次]\nindicators:\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥250次, basis: 计划标准}",
+)
+def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
+    """依据计划标准的目标值，应能在计划中找到：表中写了年度目标或预算内容时，目标值应出现在年度目标、预算
+    内容或预算中。依据写明了计划的出处（实施方案、合同、任务书……）时，出处不在表中，不报；比率 100%、
+    0 次这类极限值不报。"""
+    f = ctx.facts
+    basis = f.indicator.fields.basis or ""
+    packs = ctx.packs
+    bases = packs.comparison.basis
+    if words_re(packs, "plan-basis", bases.plan).search(basis) is None:
+        return ()
+    if len(_CJK.findall(_remainder(basis, packs, bases.plan))) >= 2:
+        return ()  # names its own plan: a contract, a programme, a quota
+    values = [c.value for c in f.target_parsed.clauses if c.value is not None]
+    if not values or all(v in (0.0, 100.0) for v in values):
+        return ()
+    stated, numbers = _plan_numbers(ctx.doc)
+    if not stated or any(v in numbers for v in values):
+        return ()
+    shown = "、".join(f"{v:g}" for v in values)
+    return (
+        ctx.finding(
+            "basis",
+            f"指标值设定依据为计划标准，但年度目标、预算内容和预算中都没有 {shown}，无法核对",
+            suggestion="在年度目标中写明这个计划数，或在依据中写明计划的出处（实施方案、合同、任务书）",
+        ),
+    )
+
+
+@indicator_rule(
+    code="IA532",
+    name="industry-basis-unnamed",
+    kind="alignment",
+    severity=Severity.INFO,
+    needs=("basis",),
+    reads=("basis",),
+    source=SRC_BASIS,
+    summary="指标值依据行业标准，但没有写明是哪个标准（名称、编号或文号）",
+    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 使用人员满意度, "
+    "target: ≥90%, basis: 参照行业标准}",
+    good="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 等级保护测评达标率, "
+    "target: =100%, basis: 行业标准：《网络安全等级保护基本要求》(GB/T 22239-2019)}",
+)
+def industry_basis_unnamed(ctx: IndicatorContext) -> tuple[Finding, ...]:
+    """依据行业标准的目标值，要写明是哪个标准：《标准名称》、标准编号（GB/T 22239-2019）、文号（财预〔2020〕
+    10号）或具体的规范、办法名称。只写“行业标准”“参照国家相关标准”，无法核对。"""
+    basis = ctx.facts.indicator.fields.basis or ""
+    packs = ctx.packs
+    bases = packs.comparison.basis
+    if words_re(packs, "industry-basis", bases.industry).search(basis) is None:
+        return ()
+    rest = _remainder(basis, packs, bases.industry)
+    names = _standard_names(packs)
+    if any(p.search(rest) for p in names):
+        return ()
+    return (
+        ctx.finding(
+            "basis",
+            f"指标值设定依据“{basis.strip()}”没有写明是哪个行业标准",
+            suggestion="写明标准的名称（《…》）、编号（如 GB/T 22239-2019）或文号",
+        ),
+    )
+
+
+def _standard_names(packs: Packs) -> list[re.Pattern[str]]:
+    memo = packs.memo.setdefault("comparison", {})
+    found = memo.get("standard-names")
+    if isinstance(found, list):
+        return found
+    made = memo["standard-names"] = [re.compile(p) for p in packs.comparison.standard_names]
+    return made
