@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import Unit
-from indicator_audit.lint.checks.selfeval import completion
+from indicator_audit.lint.completion import completion
 from indicator_audit.lint.facts import IndicatorFacts, direction_of
 from indicator_audit.lint.pairs import PairContext
 from indicator_audit.lint.registry import pair_rule
