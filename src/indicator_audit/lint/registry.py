@@ -128,61 +128,17 @@ def document_rule(**meta: Unpack[RuleFields]) -> Callable[[DocumentCheck], Rule]
 
 
 def pair_rule(
-    *,
-    against: Literal["previous", "declared"],
-    code: str,
-    name: str,
-    kind: str,
-    severity: Severity,
-    source: str,
-    summary: str,
-    bad: str,
-    good: str,
-    packs: tuple[str, ...] = (),
+    *, against: Literal["previous", "declared"], **meta: Unpack[RuleFields]
 ) -> Callable[[Callable[[Any], Iterable[Finding]]], Rule]:
     """A rule over two documents (lint/pairs.py). Its `bad` and `good` examples are YAML
     mappings of two documents: `current` and `previous` (or `declared`)."""
-    return _rule(
-        "pair",
-        against=against,
-        code=code,
-        name=name,
-        kind=kind,
-        severity=severity,
-        source=source,
-        summary=summary,
-        bad=bad,
-        good=good,
-        packs=packs,
-    )
+    return _rule("pair", against=against, **meta)
 
 
-def batch_rule(
-    *,
-    code: str,
-    name: str,
-    kind: str,
-    severity: Severity,
-    source: str,
-    summary: str,
-    bad: str,
-    good: str,
-    packs: tuple[str, ...] = (),
-) -> Callable[[Callable[[Any], Iterable[Finding]]], Rule]:
+def batch_rule(**meta: Unpack[RuleFields]) -> Callable[[Callable[[Any], Iterable[Finding]]], Rule]:
     """A rule over the documents of one run (run/peers.py). Its examples are YAML lists of
     documents."""
-    return _rule(
-        "batch",
-        code=code,
-        name=name,
-        kind=kind,
-        severity=severity,
-        source=source,
-        summary=summary,
-        bad=bad,
-        good=good,
-        packs=packs,
-    )
+    return _rule("batch", **meta)
 
 
 # What a memoised rule said about an indicator, without its location:
