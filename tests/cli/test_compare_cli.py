@@ -130,34 +130,6 @@ def test_a_companion_that_cannot_be_read_is_a_located_error(
     assert code == 2 and f"{unknown}:2:" in err
 
 
-def _training(tmp_path: Path, costs: list[int]) -> Path:
-    folder = tmp_path / "batch"
-    folder.mkdir()
-    for i, cost in enumerate(costs):
-        (folder / f"p{i}.yaml").write_text(
-            f"project: {{name: 培训项目{i}}}\nindicators:\n"
-            f"  - {{level1: 产出指标, level2: 成本指标, name: 人均培训成本, target: ≤{cost}元/人·天}}\n",
-            "utf-8",
-        )
-    return folder
-
-
-def test_peers_in_a_folder_and_no_peers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = _training(tmp_path, [400, 410, 390, 420, 380, 1600])
-    _, out, _ = run(capsys, "check", str(folder), "-f", "json")
-    hits = {
-        Path(f["path"]).name
-        for f in json.loads(out)["files"]
-        for x in f["findings"]
-        if x["rule"] == "IA721"
-    }
-    assert hits == {"p5.yaml"}
-    _, out, _ = run(capsys, "check", str(folder), "-f", "json", "--no-peers")
-    assert "IA721" not in out
-    _, out, _ = run(capsys, "check", str(folder), "-f", "json", "--ignore", "peer-outlier")
-    assert "IA721" not in out
-
-
 def test_library_matches_the_command_line(years: Path) -> None:
     from indicator_audit import audit_file, audit_paths
 

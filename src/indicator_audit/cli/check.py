@@ -87,7 +87,6 @@ def run_check(args: argparse.Namespace) -> int:
         fragment=_json_fragment() if args.format == "json" else None,
         previous=Path(args.previous) if args.previous else None,
         declared=Path(args.declared) if args.declared else None,
-        peers=not args.no_peers,
     )
     try:
         probe = FileWork(settings, Want())

@@ -105,11 +105,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TARGETS",
         help="申报（批复）的绩效目标表：核对自评表中的目标是否与申报的一致",
     )
-    c.add_argument(
-        "--no-peers",
-        action="store_true",
-        help="不与同一次检查中的同类项目比较目标值（默认比较，至少 5 个同类项目才报告）",
-    )
     choice(c, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
     c.add_argument(
         "--jobs",

@@ -24,7 +24,7 @@ _SCOPE = {
 _NEEDS = {
     "previous": "需要上年的指标表：`check FILE --previous LAST`（库：`audit_file(..., previous=...)`）",
     "declared": "需要申报的目标表：`check SELF_EVAL --declared TARGETS`（库：`declared=...`）",
-    "batch": "一次检查多个项目时运行（`check DIR` 或多个文件；`--no-peers` 关闭）",
+    "batch": "一次检查多个项目时运行（库：`audit_paths(..., peers=True)`，默认开启）",
 }
 
 
