@@ -88,7 +88,7 @@ def suggest(
     added = Additions(ctx, rows).run()
     keys = {label: key for key, label in ctx.vocab.level1.items()}
     execution = document.model.budget_execution
-    budget_weight = (execution.weight or 0) if execution is not None else 0
+    budget_weight = execution.weight if execution is not None else None
     weighted, notes = assign_weights(rows + added, packs.preset(preset), keys, budget_weight)
     return SuggestionSet(kind, tuple(weighted), tuple(notes), _goals(ctx, findings))
 
