@@ -251,7 +251,11 @@ def _rules(args: argparse.Namespace) -> int:
     from indicator_audit.lint.docs import render_rule, render_rules
 
     if args.command == "rules":
-        sys.stdout.write(render_rules(color=sys.stdout.isatty()))
+        import shutil
+
+        # the terminal's width (or $COLUMNS); 160 when there is neither, as in a pipe
+        width = shutil.get_terminal_size(fallback=(160, 24)).columns
+        sys.stdout.write(render_rules(color=sys.stdout.isatty(), width=max(width, 60)))
         return EXIT_OK
     text = render_rule(args.code)
     if text is None:

@@ -43,14 +43,17 @@ def find_rule(code_or_name: str) -> Rule | None:
     return None
 
 
-def render_rules(*, color: bool = False) -> str:
+def render_rules(*, color: bool = False, width: int = 160) -> str:
+    """The rules as a table `width` terminal cells wide at most (CJK characters count two);
+    long names and sources wrap inside their columns."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title="indicator-audit 规则")
-    for column in ("代码", "名称", "类型", "级别", "范围", "依据"):
-        table.add_column(column)
+    for column in ("代码", "名称", "类型", "级别", "范围"):
+        table.add_column(column, no_wrap=column in ("代码", "级别", "范围"), overflow="fold")
+    table.add_column("依据", ratio=1, min_width=10, overflow="fold")
     for rule in all_rules():
         m = rule.meta
         table.add_row(
@@ -59,10 +62,10 @@ def render_rules(*, color: bool = False) -> str:
             m.kind,
             _SEVERITY[m.severity.value],
             _SCOPE[m.scope],
-            Text(m.source),
+            Text(m.source, overflow="fold"),
         )
     buffer = io.StringIO()
-    Console(file=buffer, force_terminal=color, no_color=not color, width=160).print(table)
+    Console(file=buffer, force_terminal=color, no_color=not color, width=width).print(table)
     return buffer.getvalue()
 
 

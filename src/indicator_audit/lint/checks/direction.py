@@ -310,6 +310,17 @@ def impossible_rate(ctx: IndicatorContext) -> tuple[Finding, ...]:
         text = f"{comparator.text}{text}{unit}"
     if f.value > 100:
         return ()  # reported by value-out-of-range
+    if f.is_satisfaction and 100 > ctx.packs.families.satisfaction_credible_max:
+        # "=100%" would trade this finding for IA702's (a 100% satisfaction target is not
+        # credible): no edit, and the advice IA702 gives
+        return (
+            ctx.finding(
+                field,
+                f"比率不可能超过 100%，“{text}”只能是 100%，而满意度目标定为 100% 也不可信",
+                span=comparator.span,
+                suggestion="参照上年调查结果设定，通常为 ≥85% 至 ≥95%",
+            ),
+        )
     edit = ctx.edit(field, comparator.span.start, comparator.span.end, "=")
     return (
         ctx.finding(
