@@ -310,7 +310,7 @@ def impossible_rate(ctx: IndicatorContext) -> tuple[Finding, ...]:
         text = f"{comparator.text}{text}{unit}"
     if f.value > 100:
         return ()  # reported by value-out-of-range
-    if f.is_satisfaction and 100 > ctx.packs.families.satisfaction_credible_max:
+    if f.is_satisfaction and ctx.packs.families.satisfaction_credible_max < 100:
         # "=100%" would trade this finding for IA702's (a 100% satisfaction target is not
         # credible): no edit, and the advice IA702 gives
         return (
