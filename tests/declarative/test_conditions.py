@@ -13,6 +13,7 @@ from indicator_audit.lint.declarative import (
     compile_condition,
     compile_template,
     load_pack_text,
+    syntax,
 )
 from indicator_audit.lint.registry import Rule
 from indicator_audit.run.audit import audit_text_full
@@ -218,13 +219,13 @@ def test_template_errors_are_located(template: str, offset: int) -> None:
 
 def test_conditions_are_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    real = declarative.parse_condition
+    real = syntax.parse_condition
 
     def counting(text: str) -> object:
         calls.append(text)
         return real(text)
 
-    monkeypatch.setattr(declarative, "parse_condition", counting)
+    monkeypatch.setattr(syntax, "parse_condition", counting)
     rules = pack("weight == null and count(weight != null) > 0", message="{name} {count(true)}")
     assert len(calls) == 3  # the condition and the two placeholders, at load
     rows = "".join(
