@@ -18,8 +18,9 @@ from indicator_audit.core.resources import list_resources
 from indicator_audit.packs.load import load_pack
 
 BLANK = "__"
+DEADLINE = "____年__月底前"
 # A form: comparator, blank, unit (≥__次, ≤__万元/个) or a deadline (____年__月底前).
-_FORM = re.compile(r"^(?:[≥≤=]__[^\d_\s]+|____年__月底前)$")
+_FORM = re.compile(r"^(?:([≥≤=])__([^\d_\s]+)|____年__月底前)$")
 
 
 class _Data(BaseModel):
@@ -48,6 +49,18 @@ class TemplateIndicator(_Data):
                 f"指标值形式“{value}”应为比较符 + __ + 单位（如 ≥__次）或 ____年__月底前"
             )
         return value
+
+    @property
+    def direction(self) -> str:
+        """≥, ≤ or =; a deadline is a latest date (≤)."""
+        m = _FORM.match(self.target)
+        return m.group(1) if m is not None and m.group(1) else "≤"
+
+    @property
+    def unit(self) -> str:
+        """The unit the target is written in (日期 for a deadline)."""
+        m = _FORM.match(self.target)
+        return "日期" if m is None or m.group(1) is None else m.group(2)
 
     @model_validator(mode="after")
     def _rate_has_formula(self) -> TemplateIndicator:
