@@ -193,6 +193,10 @@ def test_chinese_numeral_inside_words_is_text() -> None:
         ("2万平方米", "平方米", "area", 10000, None),
         ("10台套", "台套", "count", 1, None),
         ("280人次", "人次", "people", 1, None),
+        # a product in the denominator (person-months) is one unit, however the × is written
+        ("530元/人·月", "元", "money", 1, "人·月"),
+        ("≥530元/人*月", "元", "money", 1, "人·月"),
+        ("≤50元/人×天", "元", "money", 1, "人·天"),
     ],
 )
 def test_units(text: str, canonical: str, dimension: str, scale: float, per: str | None) -> None:

@@ -541,9 +541,13 @@ def _comparator(ctx: Context, pre: Tok | None, post: Tok | None) -> Comparator |
     return _comparator_obj(meaning[0], meaning[1], text, span.start, span.end)
 
 
+_PRODUCT = re.compile("[•・*×]")
+
+
 @lru_cache(maxsize=4096)
 def _unit_info(text: str, known: bool) -> tuple[str, str, float, str | None]:
     base, _, per = text.partition("/")
+    per = _PRODUCT.sub("·", per)  # 人*月, 人×月 and 人·月 are one denominator
     info = lexicon().units.get(base) if known else None
     if info is None:
         return base, "unknown", 1.0, per or None

@@ -53,28 +53,15 @@ def target_quantity(f: IndicatorFacts) -> Quantity | None:
         return None
     if clause is None or clause.value is None or clause.upper is not None:
         return None
-    u = unit[0] if unit is not None else None
-    written = getattr(f.indicator.fields, unit[1]) or "" if unit is not None else ""
-    return _quantity(clause.value, u, written)
+    return _quantity(clause.value, unit[0] if unit is not None else None)
 
 
-def _quantity(value: float, u: Unit | None, written: str) -> Quantity:
-    """`value` in the canonical unit of `u` (as written in the cell `written`)."""
+def _quantity(value: float, u: Unit | None) -> Quantity:
+    """`value` in the canonical unit of `u`; the grammar reads a product in the denominator
+    (元/人·天, 元/人*天): a cost per person-day is not a cost per person."""
     if u is None:
         return Quantity(value, None, None, None)
-    return Quantity(value * u.scale, u.dimension, u.canonical, _full_per(u, written))
-
-
-_PER_MORE = re.compile(r"\s*[·•・*×]\s*([\u4e00-\u9fff]{1,2})")
-
-
-def _full_per(unit: Unit, text: str) -> str | None:
-    """The denominator of a compound unit, with the part the grammar stops before: 元/人·天
-    is read as 元/人, yet a cost per person-day is not a cost per person."""
-    if unit.per is None:
-        return None
-    more = _PER_MORE.match(text, unit.span.end) if unit.span.end <= len(text) else None
-    return f"{unit.per}·{more.group(1)}" if more is not None else unit.per
+    return Quantity(value * u.scale, u.dimension, u.canonical, u.per)
 
 
 def actual_quantity(f: IndicatorFacts) -> Quantity | None:
@@ -86,14 +73,14 @@ def actual_quantity(f: IndicatorFacts) -> Quantity | None:
     if clause.value is None or clause.upper is not None:
         return None
     if clause.unit is not None:
-        return _quantity(clause.value, clause.unit, parsed.text)
+        return _quantity(clause.value, clause.unit)
     try:
         unit = f.unit
     except Exception:
         unit = None
     if unit is None:
-        return _quantity(clause.value, None, "")
-    return _quantity(clause.value, unit[0], getattr(f.indicator.fields, unit[1]) or "")
+        return _quantity(clause.value, None)
+    return _quantity(clause.value, unit[0])
 
 
 _ONE_NUMBER = re.compile(r"^(\D*?)(\d+(?:\.\d+)?)(\D*)$")
