@@ -321,8 +321,27 @@ class IndicatorFacts:
     # -- meaning -----------------------------------------------------------------------------
 
     @grouped("name")
+    def name_qualified(self) -> bool:
+        """The number in the name qualifies what it measures rather than setting a target:
+        the text after it holds the name's head, of another dimension than the number
+        (产后7天访视率, 72小时响应率, 7天访视人数). Two such names differing only in the number
+        are different measures, and the number is not a target the target cell must repeat."""
+        clauses = self.name_parsed.clauses
+        if len(clauses) != 1:
+            return False
+        (clause,) = clauses
+        if clause.value is None or not clause.tail or clause.comparator is not None:
+            return False
+        head = self.packs.family_of(clause.tail)
+        if head is None:
+            return False
+        return clause.unit is None or clause.unit.dimension not in head.dimensions
+
+    @grouped("name")
     def subject(self) -> str:
         """The name without embedded targets: what the indicator measures."""
+        if self.name_qualified:
+            return self.name_body
         first = self.name_parsed.first
         if first is not None and first.subject:
             return first.subject

@@ -338,8 +338,8 @@ def name_value_conflict(ctx: DocumentContext) -> Iterator[Finding]:
     """名称说一个数、指标值说另一个数，评价时不知道以哪个为准。"""
     for f in ctx.facts:
         named = [c for c in f.name_parsed.clauses if c.value is not None]
-        if not named:
-            continue  # most names state no number: their targets need not be read here
+        if not named or f.name_qualified:
+            continue  # most names state no number; in 7天访视率 the number is no target
         target = f.clause
         if target is None or target.value is None:
             continue

@@ -325,7 +325,12 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
             suggestion="名称写所衡量的量（如“项目完成时间”），日期写在指标值中",
         )
         return
-    if parsed.kind == CellKind.QUANTITY and parsed.first is not None and not parsed.first.subject:
+    if (
+        parsed.kind == CellKind.QUANTITY
+        and parsed.first is not None
+        and not parsed.first.subject
+        and not f.name_qualified
+    ):
         yield ctx.finding(
             "name",
             f"三级指标“{name}”是一个数值，不是指标名称",
