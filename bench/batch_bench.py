@@ -54,11 +54,13 @@ def openpyxl_floor(paths: Sequence[Path]) -> tuple[float, float]:
 def audit_in_process(paths: Sequence[Path]) -> tuple[float, float]:
     """(CPU, wall) seconds of the whole per-file audit as a batch worker runs it (read,
     build, rules, the JSON report's entry), after one warm-up file."""
-    from indicator_audit.report.json_report import file_entry, fragment
+    from indicator_audit.report.json_report import file_entry_parts, fragment
     from indicator_audit.run.batch import FileWork, Want
     from indicator_audit.run.runner import RunSettings
 
-    work = FileWork(RunSettings(fragment=fragment), Want(entry=file_entry))
+    work = FileWork(
+        RunSettings(fragment=fragment), Want(entry=file_entry_parts, piece=fragment, peers=True)
+    )
     work(paths[0])  # rules and grammar built once, as in a worker
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for path in paths:

@@ -7,12 +7,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from indicator_audit.core.findings import Finding
 from indicator_audit.lint.engine import RunOptions
 from indicator_audit.packs.load import default_packs
 from indicator_audit.results import FileError, FileResult, Report, file_result, make_report
 from indicator_audit.run.audit import audit_path_full, audit_text_full
 from indicator_audit.run.companions import CompanionError, Companions, load_companions
-from indicator_audit.run.peers import add_peer_findings
+from indicator_audit.run.peers import (
+    ProjectPeers,
+    add_peer_findings,
+    batch_peer_findings,
+    placed,
+    project_peers,
+)
 
 __all__ = ["CompanionError", "audit_file", "audit_paths", "audit_text"]
 
@@ -101,17 +108,42 @@ def audit_paths(
 
 
 class _FileResults:
-    """The per-file work of audit_paths, picklable: a task sent to a cluster's workers."""
+    """The per-file work of audit_paths, picklable: a task sent to a cluster's workers. It
+    sends back each project's results and what the peer step needs of it (run/peers.py)."""
 
-    def __init__(self, options: RunOptions | None) -> None:
+    def __init__(self, options: RunOptions | None, peers: bool) -> None:
         self.options = options
+        self.peers = peers
 
-    def __call__(self, path: Path) -> list[FileResult]:
-        return [file_result(a) for a in audit_path_full(path, options=self.options)]
+    def __call__(self, path: Path) -> list[tuple[FileResult, ProjectPeers | None]]:
+        audits = audit_path_full(path, options=self.options)
+        return [
+            (file_result(a), project_peers(a, None, self.options) if self.peers else None)
+            for a in audits
+        ]
+
+
+def _add_peers(projects: list[tuple[FileResult, ProjectPeers | None]]) -> None:
+    """The peer step over a cluster's results, as add_peer_findings over whole audits."""
+    from indicator_audit.results import to_result
+
+    found = batch_peer_findings([peers for _, peers in projects])
+    for p, pairs in found.items():
+        result, data = projects[p]
+        new = [
+            (c.at, Finding.sort_key(f), to_result(f).model_copy(update={"cell": c.cell}))
+            for c, f in pairs
+        ]
+        findings = list(placed(result.findings, new))
+        projects[p] = (result.model_copy(update={"findings": findings}), data)
 
 
 def audit_paths_on_cluster(
-    paths: Sequence[str | Path], scheduler: Any, options: RunOptions | None = None
+    paths: Sequence[str | Path],
+    scheduler: Any,
+    options: RunOptions | None = None,
+    *,
+    peers: bool = True,
 ) -> Report:
     """audit_paths() on a Dask cluster (`pip install 'indicator-audit[dask]'`): each file is a
     task, read by the worker that runs it, so every path must name the same file on every
@@ -125,13 +157,16 @@ def audit_paths_on_cluster(
     from indicator_audit.run.cluster import map_paths
     from indicator_audit.run.pool import Failure
 
-    found: list[list[FileResult]] = [[] for _ in paths]
+    found: list[list[tuple[FileResult, ProjectPeers | None]]] = [[] for _ in paths]
 
     def one(index: int, result: Any) -> None:
         if isinstance(result, Failure):
             error = FileError(message=f"无法检查：{result.message}", line=1, column=1)
-            result = [FileResult(path=str(paths[index]), error=error, findings=[])]
+            result = [(FileResult(path=str(paths[index]), error=error, findings=[]), None)]
         found[index] = result
 
-    map_paths(scheduler, _FileResults(options), [Path(p) for p in paths], one)
-    return make_report([r for results in found for r in results])
+    map_paths(scheduler, _FileResults(options, peers), [Path(p) for p in paths], one)
+    projects = [r for results in found for r in results]
+    if peers:
+        _add_peers(projects)
+    return make_report([result for result, _ in projects])

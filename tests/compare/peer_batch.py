@@ -90,3 +90,27 @@ def make_batch(projects: int, outliers: int = 0, seed: int = 15) -> Batch:
             )
         batch.texts.append("\n".join(lines) + "\n")
     return batch
+
+
+def as_csv(text: str) -> str:
+    """A generated project as a budget office's CSV table: project info above, then the
+    indicator table with the comparator in its own column (指标性质) and the number apart."""
+    import re
+
+    import yaml
+
+    doc = yaml.safe_load(text)
+    rows = [
+        f"项目名称,{doc['project']['name']},主管部门,{doc['project']['department']}",
+        "",
+        "一级指标,二级指标,三级指标,指标性质,指标值,度量单位",
+    ]
+    for ind in doc["indicators"]:
+        target = str(ind["target"])
+        m = re.fullmatch(r"(≥|≤|≧)?\s*([\d.０-９]+)\s*(.*)", target)
+        if m is not None:
+            sign, number, unit = m.group(1) or "", m.group(2), m.group(3)
+        else:
+            sign, number, unit = "", target, ""
+        rows.append(f"{ind['level1']},{ind['level2']},{ind['name']},{sign},{number},{unit}")
+    return "\n".join(rows) + "\n"

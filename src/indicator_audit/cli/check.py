@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from indicator_audit.core.findings import Finding
     from indicator_audit.run.audit import Audit
     from indicator_audit.run.batch import BatchResult
+    from indicator_audit.run.records import EntryParts
 
 PORTFOLIO_FILES = 10
 PORTFOLIO_FORMATS = frozenset({"html", "xlsx"})
@@ -95,6 +96,8 @@ def run_check(args: argparse.Namespace) -> int:
         want = Want(
             audits=not (args.format == "json" or portfolio) or bool(args.write_baseline),
             entry=_json_entry(args.suggest) if args.format == "json" else None,
+            piece=_json_piece() if args.format == "json" else None,
+            peers=settings.peers and not args.fix,  # --fix: Runner.run takes the step
         )
         work = FileWork(settings, want)
         with Progress(len(paths), quiet=args.quiet) as progress:
@@ -168,11 +171,18 @@ def write_portfolio(fmt: str, result: BatchResult, output: str | None) -> None:
         _emit(portfolio_xlsx.render(view), output, text=False)
 
 
-def _json_entry(suggestions: bool) -> Callable[[Audit], bytes]:
+def _json_entry(suggestions: bool) -> Callable[[Audit], EntryParts]:
     """The JSON report's entry of one project, made by the worker that audits it."""
-    from indicator_audit.report.json_report import file_entry
+    from indicator_audit.report.json_report import file_entry_parts
 
-    return partial(file_entry, suggestions=suggestions)
+    return partial(file_entry_parts, suggestions=suggestions)
+
+
+def _json_piece() -> Callable[[Finding, str | None], bytes]:
+    """The JSON report's text of a finding the batch step adds (with its table cell)."""
+    from indicator_audit.report.json_report import fragment
+
+    return fragment
 
 
 def _json_fragment() -> Callable[[Finding], bytes]:

@@ -21,7 +21,7 @@ from typing import Any
 from indicator_audit._version import __version__
 from indicator_audit.core.findings import Counts, Finding
 from indicator_audit.run.audit import Audit, summarize_findings
-from indicator_audit.run.records import project_info
+from indicator_audit.run.records import EntryParts, project_info
 
 # json's C string encoder (what json.dumps uses for every str)
 _quote: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
@@ -56,22 +56,20 @@ def fragment(f: Finding, cell: str | None = None) -> bytes:
     ).encode()
 
 
-def _findings_json(audit: Audit, out: list[bytes]) -> None:
-    """The findings array, written piece by piece onto `out`: a large file has a hundred
-    thousand findings, and building a dict for each before json.dumps doubled the time of
-    this step. A finding made by a check that asked for `fragment` (RunOptions.fragment)
-    brings its piece along, made while the rules ran (in two processes, for a large file)."""
+def _findings_json(audit: Audit) -> tuple[bytes, ...]:
+    """Each finding's JSON: a large file has a hundred thousand findings, and building a dict
+    for each before json.dumps doubled the time of this step. A finding made by a check that
+    asked for `fragment` (RunOptions.fragment) brings its piece along, made while the rules
+    ran (in two processes, for a large file)."""
     ref = audit.source.cell_ref if audit.source is not None else None
     if ref is not None:
-        pieces = [fragment(f, ref(f.line, f.column)) for f in audit.findings]
-    else:
-        pieces = [f.rendered if f.rendered is not None else fragment(f) for f in audit.findings]
-    out.append(b"[")
-    out.append(b", ".join(pieces))
-    out.append(b"]")
+        return tuple(fragment(f, ref(f.line, f.column)) for f in audit.findings)
+    return tuple(f.rendered if f.rendered is not None else fragment(f) for f in audit.findings)
 
 
-def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
+def file_entry_parts(audit: Audit, suggestions: bool = False) -> EntryParts:
+    """One project's entry of the "files" array, its findings apart (a batch worker makes it
+    where it audits; the batch step may add findings later)."""
     ref = audit.source.cell_ref if audit.source is not None else None
     error: dict[str, Any] | None = None
     if audit.error is not None:
@@ -80,8 +78,7 @@ def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
         if ref is not None:
             error["cell"] = ref(e.line, e.column)
     head = json.dumps({"path": audit.path, "error": error}, ensure_ascii=False)
-    out.append(f'{head[:-1]}, "findings": '.encode())  # head without its closing "}"
-    _findings_json(audit, out)
+    out: list[bytes] = []
     out.append(f', "project": {json.dumps(project_info(audit), ensure_ascii=False)}'.encode())
     if audit.pairings and audit.document is not None:
         table = [row for p in audit.pairings for row in p.rows(audit.document)]
@@ -93,13 +90,13 @@ def _file(audit: Audit, suggestions: bool, out: list[bytes]) -> None:
         rows = [s.model_dump(mode="json") for s in result.suggestions]
         out.append(f', "suggestions": {json.dumps(rows, ensure_ascii=False)}'.encode())
     out.append(b"}")
+    # head without its closing "}"
+    return EntryParts(f'{head[:-1]}, "findings": '.encode(), _findings_json(audit), b"".join(out))
 
 
 def file_entry(audit: Audit, suggestions: bool = False) -> bytes:
-    """One project's entry of the "files" array (a batch worker makes it where it audits)."""
-    out: list[bytes] = []
-    _file(audit, suggestions, out)
-    return b"".join(out)
+    """One project's entry of the "files" array."""
+    return file_entry_parts(audit, suggestions).joined()
 
 
 def assemble(entries: Sequence[bytes], summary: Counts) -> bytes:

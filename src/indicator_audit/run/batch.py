@@ -17,11 +17,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indicator_audit.core.findings import Counts, Severity, count_severities
+from indicator_audit.core.findings import Counts, Finding, Severity, count_severities
 from indicator_audit.run.audit import Audit, LoadError
+from indicator_audit.run.peers import (
+    PeerCandidate,
+    ProjectPeers,
+    batch_peer_findings,
+    placed,
+    project_peers,
+)
 from indicator_audit.run.pool import DEFAULT_TIMEOUT, Failure, Pool
-from indicator_audit.run.records import ProjectRecord, record_of
+from indicator_audit.run.records import EntryParts, FindingRecord, ProjectRecord, record_of
 from indicator_audit.run.runner import Runner, RunSettings
+from indicator_audit.run.selection import Baseline
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +38,13 @@ class Want:
 
     audits: bool = False  # the whole audits (reports that show each table, baselines)
     # each project's entry of a report made where it is audited (the JSON report's
-    # json_report.file_entry): a picklable function, as it travels to the workers
-    entry: Callable[[Audit], bytes] | None = None
+    # json_report.file_entry_parts): a picklable function, as it travels to the workers
+    entry: Callable[[Audit], EntryParts] | None = None
+    # a finding's piece of that entry, with its table cell (json_report.fragment): for the
+    # findings the batch step adds in this process
+    piece: Callable[[Finding, str | None], bytes] | None = None
+    # each project's comparable targets, for the batch step (run/peers.py) in this process
+    peers: bool = False
 
 
 @dataclass(slots=True)
@@ -40,8 +53,36 @@ class FileOutcome:
 
     path: str
     records: list[ProjectRecord]
-    pieces: list[bytes] = field(default_factory=list)  # JSON entries, when wanted
+    pieces: list[EntryParts] = field(default_factory=list)  # JSON entries, when wanted
     audits: list[Audit] | None = None  # when wanted
+    peers: list[ProjectPeers | None] = field(default_factory=list)  # when wanted
+
+    def add(self, project: int, found: Sequence[tuple[PeerCandidate, Finding]], want: Want) -> None:
+        """Findings of the batch step, each put where Runner.run's sort would put it."""
+        record = self.records[project]
+        self.records[project] = record._replace(
+            findings=placed(
+                record.findings,
+                [(c.at, Finding.sort_key(f), _finding_record(f, c.cell)) for c, f in found],
+            )
+        )
+        if self.pieces and want.piece is not None:
+            piece = want.piece
+            parts = self.pieces[project]
+            self.pieces[project] = parts._replace(
+                findings=placed(
+                    parts.findings,
+                    [(c.at, Finding.sort_key(f), piece(f, c.cell)) for c, f in found],
+                )
+            )
+        if self.audits is not None:
+            audit = self.audits[project]
+            audit.findings = sorted(audit.findings + [f for _, f in found], key=Finding.sort_key)
+
+
+def _finding_record(f: Finding, cell: str | None) -> FindingRecord:
+    where = cell if cell is not None else f"{f.line}:{f.column}"
+    return FindingRecord(f.rule, f.name, f.kind, f.severity.value, f.message, where)
 
 
 @dataclass(slots=True)
@@ -65,7 +106,17 @@ class BatchResult:
 
     @property
     def pieces(self) -> list[bytes]:
-        return [p for o in self.outcomes for p in o.pieces]
+        return [p.joined() for o in self.outcomes for p in o.pieces]
+
+    def add_peers(self, want: Want, baseline: Baseline | None) -> None:
+        """The batch step over the results gathered (run/peers.py): its findings added to
+        each project's record, JSON entry and audit, as far as they were kept."""
+        slots = [(o, i) for o in self.outcomes for i in range(len(o.records))]
+        projects = [o.peers[i] if o.peers else None for o, i in slots]
+        paths = [o.records[i].path for o, i in slots]
+        for p, found in batch_peer_findings(projects, baseline, paths).items():
+            outcome, i = slots[p]
+            outcome.add(i, found, want)
 
     def counts(self) -> Counts:
         """The report's summary: files (projects) and findings by severity."""
@@ -111,11 +162,18 @@ class FileWork:
     def outcome(self, path: str, audits: list[Audit]) -> FileOutcome:
         entry = self.want.entry
         pieces = [entry(a) for a in audits] if entry is not None else []
+        peers: list[ProjectPeers | None] = []
+        if self.want.peers:
+            for a in audits:
+                loaded = a.document is not None and a.error is None
+                _, config = self.runner.config_for(Path(path)) if loaded else (None, None)
+                peers.append(project_peers(a, config) if config is not None else None)
         return FileOutcome(
             path,
             [record_of(a) for a in audits],
             pieces,
             audits if self.want.audits else None,
+            peers,
         )
 
     def failed(self, path: Path, failure: Failure) -> FileOutcome:
@@ -154,7 +212,14 @@ def run_local(
         outcomes[index] = outcome
         if done is not None:
             done(outcome)
-    return BatchResult([o for o in outcomes if o is not None])
+    return finish(BatchResult([o for o in outcomes if o is not None]), work)
+
+
+def finish(result: BatchResult, work: FileWork) -> BatchResult:
+    """After every file's results are back: the batch step, when wanted."""
+    if work.want.peers:
+        result.add_peers(work.want, work.runner.baseline)
+    return result
 
 
 def run_fixing(paths: Sequence[Path], work: FileWork) -> BatchResult:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from indicator_audit.run.batch import BatchResult, FileOutcome, FileWork, prepare
+from indicator_audit.run.batch import BatchResult, FileOutcome, FileWork, finish, prepare
 from indicator_audit.run.pool import Failure
 
 
@@ -110,4 +110,4 @@ def run_cluster(
             done(outcome)
 
     map_paths(scheduler, work, paths, one)
-    return BatchResult([o for o in outcomes if o is not None])
+    return finish(BatchResult([o for o in outcomes if o is not None]), work)

@@ -22,6 +22,18 @@ class FindingRecord(NamedTuple):
     cell: str  # "Sheet1!D7" for a table, "line:column" for a text file
 
 
+class EntryParts(NamedTuple):
+    """A project's entry of the JSON report in three parts, its findings apart, so that the
+    batch step can put its findings in place without the audit (run/peers.py)."""
+
+    head: bytes  # up to the findings array
+    findings: tuple[bytes, ...]  # each finding's JSON, in report order
+    tail: bytes  # after the array, to the entry's closing brace
+
+    def joined(self) -> bytes:
+        return b"".join((self.head, b"[", b", ".join(self.findings), b"]", self.tail))
+
+
 class ProjectRecord(NamedTuple):
     path: str
     name: str | None

@@ -24,7 +24,13 @@ from indicator_audit.run.config import (
     find_config,
     load_config_file,
 )
-from indicator_audit.run.selection import Baseline, apply_config, apply_suppressions, fingerprint
+from indicator_audit.run.selection import (
+    Baseline,
+    apply_config,
+    apply_suppressions,
+    finding_identity,
+    fingerprint,
+)
 
 
 @dataclass
@@ -272,21 +278,7 @@ indicators:
 
 
 def fingerprints(audit: Audit, findings: Sequence[Finding]) -> list[str]:
-    doc = audit.document
-    out: list[str] = []
-    for f in findings:
-        identity = ""
-        text = ""
-        if doc is not None and f.indicator is not None and f.indicator < len(doc.indicators):
-            ind = doc.indicators[f.indicator].fields
-            identity = "|".join(
-                "".join((v or "").split()) for v in (ind.level1, ind.level2, ind.name)
-            )
-            fld = f.pointer.rsplit("/", 1)[-1]
-            cell = doc.indicators[f.indicator].cells.get(fld)
-            text = cell.text if cell is not None else ""
-        out.append(fingerprint(f, identity, text))
-    return out
+    return [fingerprint(f, *finding_identity(audit.document, f)) for f in findings]
 
 
 def write_baseline(audits: Sequence[Audit], target: Path) -> int:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from indicator_audit.core.findings import KINDS, Finding, Severity
 from indicator_audit.lint.registry import INTERNAL_ERROR, SCHEMA_INVALID, UNUSED_SUPPRESSION
+from indicator_audit.read.document import Document
 from indicator_audit.run.config import Config
 
 # "ignore[IA301,vague] reason"; a bare "ignore reason" (no brackets) covers every rule, as a
@@ -165,6 +166,20 @@ def fingerprint(f: Finding, identity: str, cell_text: str) -> str:
     if f.indicator is None:
         raw = "\x00".join((f.rule, f.message))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
+
+def finding_identity(document: Document | None, f: Finding) -> tuple[str, str]:
+    """What a fingerprint knows of a finding's indicator: its labels and name, and the text
+    of the finding's cell ("", "" for a finding about the whole document)."""
+    if document is None or f.indicator is None or f.indicator >= len(document.indicators):
+        return "", ""
+    ind = document.indicators[f.indicator]
+    fields = ind.fields
+    identity = "|".join(
+        "".join((v or "").split()) for v in (fields.level1, fields.level2, fields.name)
+    )
+    cell = ind.cells.get(f.pointer.rsplit("/", 1)[-1])
+    return identity, cell.text if cell is not None else ""
 
 
 class Baseline:

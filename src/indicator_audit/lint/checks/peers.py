@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from statistics import median
+from typing import NamedTuple
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.lint.checks.history import direction, shown, target_quantity
 from indicator_audit.lint.matching import name_matcher
 from indicator_audit.lint.registry import DocumentContext, batch_rule
-from indicator_audit.packs.load import Packs
+from indicator_audit.packs.load import Packs, PeerLimits
 
 MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal data
 
@@ -48,28 +49,74 @@ class BatchContext:
         return made
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    doc: int
+class PeerEntry(NamedTuple):
+    """One target that can be compared with its peers: what the batch step needs of an
+    indicator, small enough to send between processes (a batch's workers send these rather
+    than their documents; run/peers.py)."""
+
+    key: tuple[str, str, str | None, str | None, str]  # measure, unit, dimension, per, direction
+    value: float  # in the canonical unit
     indicator: int
-    value: float
+    shown: str  # the target as the table writes it
+    unit: str  # the canonical unit as the message writes it ("元/人·天")
 
 
-def _groups(ctx: BatchContext) -> dict[tuple[object, ...], list[_Entry]]:
-    names = name_matcher(ctx.packs)
-    groups: dict[tuple[object, ...], list[_Entry]] = {}
-    for d, doc in enumerate(ctx.documents):
-        for f in doc.facts:
-            q = target_quantity(f)
-            wanted = direction(f)
-            if q is None or q.canonical is None or wanted not in ("min", "max"):
+def peer_entries(doc: DocumentContext) -> list[PeerEntry]:
+    """The comparable targets of one document, in its order: a single number in a known
+    unit, with a direction, of a measure with a name."""
+    names = name_matcher(doc.packs)
+    out: list[PeerEntry] = []
+    for f in doc.facts:
+        q = target_quantity(f)
+        wanted = direction(f)
+        if q is None or q.canonical is None or wanted not in ("min", "max"):
+            continue
+        measure = "satisfaction" if f.is_satisfaction else names.canonical(f.name)
+        if not measure:
+            continue
+        unit = q.canonical + (f"/{q.per}" if q.per else "")
+        key = (measure, q.canonical, q.dimension, q.per, wanted)
+        out.append(PeerEntry(key, q.value, f.indicator.index, shown(f), unit))
+    return out
+
+
+def peer_outliers(
+    entries: Sequence[Sequence[PeerEntry]], labels: Sequence[str], limits: PeerLimits
+) -> Iterator[tuple[int, PeerEntry, str]]:
+    """(document, entry, message) of every target far from its peers. `entries[d]` are the
+    entries of document `d`, labelled `labels[d]`. One pass groups by key (a dict), then one
+    median per group: the cost is linear in the number of entries."""
+    groups: dict[tuple[object, ...], list[tuple[int, PeerEntry]]] = {}
+    for d, found in enumerate(entries):
+        for e in found:
+            groups.setdefault(e.key, []).append((d, e))
+    for group in groups.values():
+        docs = {d for d, _ in group}
+        if len(docs) <= limits.min_peers:  # every entry needs min_peers *other* projects
+            continue
+        values = [e.value for _, e in group]
+        mid = median(values)
+        spread = MAD_SCALE * median(abs(v - mid) for v in values)
+        scale = max(spread, limits.floor * abs(mid))
+        if scale <= 0:
+            continue
+        ordered: list[int] | None = None
+        for d, e in group:
+            distance = abs(e.value - mid) / scale
+            if distance <= limits.threshold:
                 continue
-            measure = "satisfaction" if f.is_satisfaction else names.canonical(f.name)
-            if not measure:
+            ordered = ordered if ordered is not None else sorted(docs)
+            others = [labels[o] for o in ordered if o != d]
+            if len(others) < limits.min_peers:
                 continue
-            key = (measure, q.canonical, q.dimension, q.per, wanted)
-            groups.setdefault(key, []).append(_Entry(d, f.indicator.index, q.value))
-    return groups
+            side = "高于" if e.value > mid else "低于"
+            yield (
+                d,
+                e,
+                f"目标 {e.shown} 明显{side}同类项目：{len(others)} 个同类项目"
+                f"（{_projects(others)}）的目标中位数为 {mid:g}{e.unit}，"
+                f"相差约 {distance:.1f} 倍稳健标准差",
+            )
 
 
 def _projects(labels: list[str]) -> str:
@@ -101,35 +148,6 @@ def peer_outlier(ctx: BatchContext) -> Iterator[Finding]:
     """同一次检查的多个项目中，同一指标（名称含义相同、单位和方向相同）的目标值用中位数和中位数绝对偏差
     （MAD）比较；离中位数超过 3.5 倍稳健标准差的目标作为提示报告，写明同类的中位数、个数和来自哪些项目。
     同类项目少于 5 个时不报。"""
-    limits = ctx.packs.comparison.peers
-    for entries in _groups(ctx).values():
-        docs = {e.doc for e in entries}
-        if len(docs) <= limits.min_peers:  # every entry needs min_peers *other* projects
-            continue
-        values = [e.value for e in entries]
-        mid = median(values)
-        spread = MAD_SCALE * median(abs(v - mid) for v in values)
-        scale = max(spread, limits.floor * abs(mid))
-        if scale <= 0:
-            continue
-        for e in entries:
-            distance = abs(e.value - mid) / scale
-            if distance <= limits.threshold:
-                continue
-            others = [ctx.labels[d] for d in sorted(docs) if d != e.doc]
-            if len(others) < limits.min_peers:
-                continue
-            facts = ctx.documents[e.doc].facts[e.indicator]
-            side = "高于" if e.value > mid else "低于"
-            unit = target_quantity(facts)
-            canonical = ""
-            if unit is not None and unit.canonical:
-                canonical = unit.canonical + (f"/{unit.per}" if unit.per else "")
-            yield ctx.finding(
-                e.doc,
-                f"目标 {shown(facts)} 明显{side}同类项目：{len(others)} 个同类项目"
-                f"（{_projects(others)}）的目标中位数为 {mid:g}{canonical}，"
-                f"相差约 {distance:.1f} 倍稳健标准差",
-                indicator=e.indicator,
-                field_name="target",
-            )
+    entries = [peer_entries(doc) for doc in ctx.documents]
+    for d, e, message in peer_outliers(entries, ctx.labels, ctx.packs.comparison.peers):
+        yield ctx.finding(d, message, indicator=e.indicator, field_name="target")
