@@ -192,8 +192,9 @@ def _labels(spec: dict[str, Any] | None) -> Labels:
     return Labels(must, frozenset(spec.get("may") or []))
 
 
-def load_labels() -> dict[str, dict[Row, Labels]]:
-    data = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+def load_labels(path: Path = LABELS) -> dict[str, dict[Row, Labels]]:
+    """Labels in dev_labels_2's format (the made-up corpus's labels use it too)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     out: dict[str, dict[Row, Labels]] = {}
     for pid, spec in data.items():
         rows: dict[Row, Labels] = {PROJECT: _labels(spec.get("project"))}
@@ -285,10 +286,10 @@ def score_project(
     return score
 
 
-def audit_project(pid: str) -> dict[tuple[Row, str], Reported]:
+def audit_project(pid: str, path: Path | None = None) -> dict[tuple[Row, str], Reported]:
     from indicator_audit import audit_file
 
-    result = audit_file(document_path(pid))
+    result = audit_file(path if path is not None else document_path(pid))
     if result.error is not None:
         raise AssertionError(f"{pid}: {result.error}")
     return reported_pairs(pid, result.findings)

@@ -42,7 +42,7 @@ TARGET_RECALL = 0.90
 TARGET_PRECISION = 0.95
 
 # Measured over all 24 projects; raised as the rules improve, never lowered.
-RECALL_FLOOR = 0.92
+RECALL_FLOOR = 0.94
 PRECISION_FLOOR = 0.94
 
 

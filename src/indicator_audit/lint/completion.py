@@ -113,10 +113,16 @@ def unit_conflict(f: IndicatorFacts) -> tuple[Unit, Unit] | None:
 
 def _direction(f: IndicatorFacts, clause: Clause) -> str:
     if clause.comparator is not None:
-        return direction_of(clause.comparator)
-    if f.comparator_column is not None:
-        return direction_of(f.comparator_column)
-    return f.wanted_direction or "min"
+        written = direction_of(clause.comparator)
+    elif f.comparator_column is not None:
+        written = direction_of(f.comparator_column)
+    else:
+        return f.wanted_direction or "min"
+    if written == "exact" and f.wanted_direction == "max":
+        # "=180元" on a cost is a wrong comparator (comparator-against-meaning says so once);
+        # a cost at or under its figure is met, not missed by 2%
+        return "max"
+    return written
 
 
 def _share(direction: str, a: float, b: float) -> float:

@@ -74,6 +74,7 @@ class Lexicon(StrictData):
     qualitative_values: list[str]
     incomparable_actuals: list[str]
     output_verbs: list[str] = field(default_factory=list)
+    result_nouns: list[str] = field(default_factory=list)
     unmeasurable_nouns: list[str] = field(default_factory=list)
     goal_openers: list[str] = field(default_factory=list)
 
@@ -325,6 +326,10 @@ class Packs:
     @lazy
     def output_verb_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.output_verbs)
+
+    @lazy
+    def result_noun_re(self) -> re.Pattern[str]:
+        return _words_regex(self.lexicon.result_nouns)
 
     @lazy
     def measurable_re(self) -> re.Pattern[str]:

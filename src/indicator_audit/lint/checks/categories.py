@@ -228,9 +228,12 @@ def output_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
     f = ctx.facts
     if f.category != "outcome":
         return
-    m = ctx.packs.output_verb_re.match(f.subject.lstrip("*（( "))
+    subject = f.subject.lstrip("*（( ")
+    m = ctx.packs.output_verb_re.match(subject)
     if m is None or f.name_vague is not None:
         return  # 维护单位日常运转: an intention, not an output (vague-name says so)
+    if ctx.packs.result_noun_re.search(subject, m.end()):
+        return  # 培训成果转化应用: what the work brought about is an effect
     yield ctx.finding(
         "level1" if "level1" in f.indicator.cells else None,
         f"“{f.subject}”是项目完成的工作（“{m.group(0)}…”），属于产出，却放在了效益指标下",

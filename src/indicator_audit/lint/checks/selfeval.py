@@ -285,6 +285,9 @@ def overachievement(ctx: IndicatorContext) -> Iterator[Finding]:
     ratio = ctx.packs.conventions.overachievement_ratio
     if b < a * ratio:
         return
+    t, g = j.target.value, j.actual.value
+    if t is not None and g is not None and t.is_integer() and g.is_integer() and g - t <= 1:
+        return  # 2 against ≥1: one more of a small whole count says nothing about the target
     yield ctx.finding(
         "actual",
         f"实际完成值“{(f.indicator.fields.actual or '').strip()}”是指标值“{f.target.strip()}”的"
