@@ -26,22 +26,32 @@ RECALL_FLOOR = 0.95
 PRECISION_FLOOR = 0.95
 
 
+# S01-S20 were run before the rules were changed for them; S21-S30 were written and labelled
+# after those changes and before the tool was run on them: the corpus's own held-out split.
+FIRST_BATCH = frozenset(f"S{n:02d}" for n in range(1, 21))
+
+
 @pytest.fixture(scope="module")
-def score() -> Score:
-    total = Score()
+def scores() -> dict[str, Score]:
+    out = {"first": Score(), "second": Score(), "all": Score()}
     for pid, labels in sorted(load_labels(LABELS).items()):
-        total.add(score_project(pid, labels, audit_project(pid, CORPUS / f"{pid}.yaml")))
-    return total
+        one = score_project(pid, labels, audit_project(pid, CORPUS / f"{pid}.yaml"))
+        out["first" if pid in FIRST_BATCH else "second"].add(one)
+        out["all"].add(one)
+    return out
 
 
-def test_figures_on_the_made_up_corpus(score: Score) -> None:
-    print(f"\nmade-up corpus ({len(load_labels(LABELS))} projects): {score.figures()}")
-    for pid, row, kinds in sorted(score.missed, key=str):
+def test_figures_on_the_made_up_corpus(scores: dict[str, Score]) -> None:
+    total = scores["all"]
+    print(f"\nmade-up corpus, S01-S20 (rules changed looking at them): {scores['first'].figures()}")
+    print(f"made-up corpus, S21-S30 (held out): {scores['second'].figures()}")
+    print(f"made-up corpus, all {len(load_labels(LABELS))} projects: {total.figures()}")
+    for pid, row, kinds in sorted(total.missed, key=str):
         print(f"  missed   {pid} row {row}: {kinds}")
-    for r in sorted(score.unwanted, key=lambda r: (r.project, str(r.row), r.kind)):
+    for r in sorted(total.unwanted, key=lambda r: (r.project, str(r.row), r.kind)):
         print(f"  unwanted {r.project} row {r.row}: {r.kind} ({r.rule} {r.severity}) {r.message}")
-    assert score.recall >= RECALL_FLOOR
-    assert score.precision >= PRECISION_FLOOR
+    assert total.recall >= RECALL_FLOOR
+    assert total.precision >= PRECISION_FLOOR
 
 
 def test_every_document_is_labelled() -> None:

@@ -107,6 +107,7 @@ class Conventions(StrictData):
     dominant_share: float
     overachievement_ratio: float
     execution_floor: float
+    overachievement_min_points: float = 0.0
 
     def __post_init__(self) -> None:  # pydantic reports a ValueError here as a pack error
         if not 0 < self.dominant_share <= 1:
@@ -382,6 +383,10 @@ class Packs:
     @lazy
     def quality_re(self) -> re.Pattern[str]:
         return _words_regex(self.families.quality_words)
+
+    @lazy
+    def outcome_quality_re(self) -> re.Pattern[str]:
+        return _words_regex(self.families.outcome_quality_words)
 
     @lazy
     def level1_index(self) -> dict[str, tuple[str, bool]]:

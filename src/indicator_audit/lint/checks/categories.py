@@ -196,8 +196,8 @@ def quality_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
     if f.category != "outcome":
         return
     m = ctx.packs.quality_re.search(f.subject)
-    if m is None:
-        return
+    if m is None or ctx.packs.outcome_quality_re.search(f.subject):
+        return  # 老年人生活质量: the quality of what the output changed is an effect
     yield ctx.finding(
         "level1" if "level1" in f.indicator.cells else None,
         f"“{f.subject}”衡量的是产出质量，却放在了效益指标下",
@@ -232,8 +232,8 @@ def output_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
     m = ctx.packs.output_verb_re.match(subject)
     if m is None or f.name_vague is not None:
         return  # 维护单位日常运转: an intention, not an output (vague-name says so)
-    if ctx.packs.result_noun_re.search(subject, m.end()):
-        return  # 培训成果转化应用: what the work brought about is an effect
+    if ctx.packs.result_noun_re.search(subject, m.end()) or subject.startswith("后", m.end()):
+        return  # 培训成果转化应用, 培训后就业率: what the work brought about is an effect
     yield ctx.finding(
         "level1" if "level1" in f.indicator.cells else None,
         f"“{f.subject}”是项目完成的工作（“{m.group(0)}…”），属于产出，却放在了效益指标下",

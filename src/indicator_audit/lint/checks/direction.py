@@ -108,10 +108,22 @@ def bare_clauses(ctx: IndicatorContext) -> list[Clause]:
     parsed = f.target_parsed
     if parsed.error is not None or parsed.kind not in (CellKind.QUANTITY, CellKind.MULTI):
         return []
-    bare = [c for c in parsed.clauses if c.value is not None and c.comparator is None]
+    bare = [
+        c for c in parsed.clauses if c.value is not None and c.comparator is None and not _before(c)
+    ]
     if all(c.value == 0 for c in bare):
         return []  # "0次" is exact and unambiguous
     return bare
+
+
+_BEFORE = ("前", "以前", "之前")
+
+
+def _before(clause: Clause) -> bool:
+    """A time followed by 前 ("每月15日前", "5日以前") is a deadline: it states its direction."""
+    unit = clause.unit
+    tail = (clause.tail or "").lstrip()
+    return unit is not None and unit.dimension in ("time", "date") and tail.startswith(_BEFORE)
 
 
 def _wants_cap(ctx: IndicatorContext) -> bool:

@@ -288,6 +288,9 @@ def overachievement(ctx: IndicatorContext) -> Iterator[Finding]:
     t, g = j.target.value, j.actual.value
     if t is not None and g is not None and t.is_integer() and g.is_integer() and g - t <= 1:
         return  # 2 against ≥1: one more of a small whole count says nothing about the target
+    points = ctx.packs.conventions.overachievement_min_points
+    if f.is_percent and t is not None and g is not None and g - t < points:
+        return  # 2.6% against ≥2%: a few tenths of a point
     yield ctx.finding(
         "actual",
         f"实际完成值“{(f.indicator.fields.actual or '').strip()}”是指标值“{f.target.strip()}”的"
@@ -417,7 +420,8 @@ def budget_execution_score(ctx: DocumentContext) -> Iterator[Finding]:
 def total_score_mismatch(ctx: DocumentContext) -> Iterator[Finding]:
     """总分是各项得分（含预算执行率得分）的和；对不上，说明某项得分或总分抄错、漏算。
 
-    只在表中写了总分、且各指标都有得分时比较（差 0.5 分以内视为四舍五入）；总分栏的分值
+    只在表中写了总分、且各指标都有得分时比较（“其中:”行是上一行的组成部分，不单独计分，不计入；
+    差 0.5 分以内视为四舍五入，但各项扣了分、总分却写成满分的不是四舍五入）；总分栏的分值
     （满分）与各项分值之和不符，同样报告。
     """
     total = ctx.document.model.total
@@ -426,9 +430,11 @@ def total_score_mismatch(ctx: DocumentContext) -> Iterator[Finding]:
     model = ctx.document.model
     be = model.budget_execution
     line, col = ctx.top_key("total")
+    rows = [i for i, f in zip(model.indicators, ctx.facts, strict=True) if not f.is_part]
+    full = total.weight if total.weight is not None else 100.0
     for label, given, parts in (
-        ("得分", total.score, [i.score for i in model.indicators]),
-        ("分值", total.weight, [i.weight for i in model.indicators]),
+        ("得分", total.score, [i.score for i in rows]),
+        ("分值", total.weight, [i.weight for i in rows]),
     ):
         if given is None or not parts or any(p is None for p in parts):
             continue
@@ -436,7 +442,8 @@ def total_score_mismatch(ctx: DocumentContext) -> Iterator[Finding]:
         if label == "分值" and be is not None:
             extra = be.weight
         added = sum(p for p in parts if p is not None) + (extra or 0.0)
-        if abs(added - given) <= 0.5:
+        rounded = abs(added - given) <= 0.5
+        if rounded and not (label == "得分" and given >= full > added):
             continue
         with_be = "（含预算执行率）" if extra is not None else ""
         yield ctx.finding(
