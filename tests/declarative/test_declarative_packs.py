@@ -48,10 +48,10 @@ def test_builtin_declarative_codes_are_recorded_and_free() -> None:
 
 def test_declarative_rules_are_listed_and_documented(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
-    assert "IA510" in capsys.readouterr().out
-    assert main(["rule", "weight-missing"]) == 0
+    assert "IA409" in capsys.readouterr().out
+    assert main(["rule", "timeliness-not-a-time"]) == 0
     out = capsys.readouterr().out
-    assert "条件（when）" in out and "count(weight != null)" in out
+    assert "条件（when）" in out and 'subcategory == "时效指标"' in out
 
 
 def findings(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, str]:

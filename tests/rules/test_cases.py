@@ -63,6 +63,10 @@ def test_case(code: str, kind: str, case: dict[str, Any]) -> None:
         assert not mine, f"{code} must not fire: {[f.message for f in mine]}"
         return
     assert mine, f"{code} did not fire; found {[(f.rule, f.message) for f in audit.findings]}"
+    if "count" in case:  # one problem, one finding: how many findings the case makes
+        assert len(mine) == case["count"], [f.message for f in mine]
+    if "indicator" in case:  # the row reported (null: a table finding)
+        assert {f.indicator for f in mine} == {case["indicator"]}, [f.message for f in mine]
     at = case.get("at")
     if at:
         first = min(mine, key=lambda f: (f.line, f.column))

@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.lint.checks.history import words_re
-from indicator_audit.lint.registry import DocumentContext, IndicatorContext, indicator_rule
+from indicator_audit.lint.checks.structure import once_or_per_row
+from indicator_audit.lint.registry import (
+    DocumentContext,
+    IndicatorContext,
+    document_rule,
+    indicator_rule,
+)
 from indicator_audit.packs.load import Packs
 
 SRC_BASIS = (
@@ -135,3 +142,37 @@ def _standard_names(packs: Packs) -> list[re.Pattern[str]]:
         return found
     made = memo["standard-names"] = [re.compile(p) for p in packs.comparison.standard_names]
     return made
+
+
+@document_rule(
+    code="IA511",
+    name="basis-missing",
+    kind="structure",
+    severity=Severity.INFO,
+    source="财预〔2015〕88号、财预〔2021〕101号：指标值应有设定依据（计划标准、行业标准、历史标准）；"
+    "指南 §3.14",
+    summary="表中设有“指标值设定依据”，有的指标没有填写（几个指标都没有时整表报告一次）",
+    bad="indicators:\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, basis: 计划标准}\n"
+    "  - {level1: 效益指标, level2: 社会效益指标, name: 系统可用率, target: ≥99%}",
+    good="indicators:\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, basis: 计划标准}\n"
+    "  - {level1: 效益指标, level2: 社会效益指标, name: 系统可用率, target: ≥99%, basis: 行业标准}",
+)
+def basis_missing(ctx: DocumentContext) -> Iterator[Finding]:
+    """表中设有设定依据栏、别的指标填了，这个指标却没有，目标值就无从核实。
+
+    只在表中有这一栏时检查：许多省份的表没有这一栏，逐行报告就是噪声。漏填的不止一行时整表报告
+    一次并列出各行。"""
+    given = sum(1 for f in ctx.facts if (f.indicator.fields.basis or "").strip())
+    if given == 0:
+        return
+    rows = [f for f in ctx.facts if not (f.indicator.fields.basis or "").strip()]
+    yield from once_or_per_row(
+        ctx,
+        rows,
+        f"“{{subject}}”没有填写指标值设定依据（表中另有 {given} 个指标填写了）",
+        f"{{rows}}没有填写指标值设定依据（表中另有 {given} 个指标填写了）",
+        "basis",
+        "写明依据：计划标准、行业标准或历史标准（如“上年实际值”“合同约定”）",
+    )

@@ -220,6 +220,79 @@ def weight_total(ctx: DocumentContext) -> Iterator[Finding]:
     )
 
 
+def rows_named(facts: list[IndicatorFacts]) -> str:
+    """第 3、5 个指标（“巡检次数”“系统可用率”）: the rows of a table finding, by position and
+    name (at most five names, then how many more)."""
+    shown = facts[:5]
+    places = "、".join(str(f.indicator.index + 1) for f in facts)
+    names = "".join(f"“{f.subject or f.indicator.fields.name or ''}”" for f in shown)
+    more = f"等 {len(facts)} 个" if len(facts) > len(shown) else ""
+    return f"第 {places} 个指标（{names}{more}）"
+
+
+def once_or_per_row(
+    ctx: DocumentContext,
+    rows: list[IndicatorFacts],
+    one: str,
+    several: str,
+    field: str,
+    suggestion: str,
+) -> Iterator[Finding]:
+    """A problem on one row is that row's finding; the same problem on several rows is one
+    table finding listing them (one problem, one finding). `one` may name {subject};
+    `several` names {rows}."""
+    if len(rows) == 1:
+        (f,) = rows
+        yield ctx.finding(
+            one.format(subject=f.subject or f.indicator.fields.name or ""),
+            cell=f.cell(field),
+            indicator=f.indicator.index,
+            suggestion=suggestion,
+        )
+    elif rows:
+        line, col = _doc_anchor(ctx)
+        yield ctx.finding(
+            several.format(rows=rows_named(rows)),
+            line=line,
+            column=col,
+            pointer="/indicators",
+            suggestion=suggestion,
+        )
+
+
+@document_rule(
+    code="IA510",
+    name="weight-missing",
+    kind="structure",
+    severity=Severity.WARNING,
+    source="财预〔2020〕10号 附件 自评表：每个绩效指标都有分值，合计 100（预算执行率另计）",
+    summary="其他指标都有分值（权重），有的指标没有（几个指标都没有时整表报告一次）",
+    bad="indicators:\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, weight: 50}\n"
+    "  - {level1: 效益指标, level2: 社会效益指标, name: 系统可用率, target: ≥99%}",
+    good="indicators:\n"
+    "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥12次, weight: 50}\n"
+    "  - {level1: 效益指标, level2: 社会效益指标, name: 系统可用率, target: ≥99%, weight: 40}",
+)
+def weight_missing(ctx: DocumentContext) -> Iterator[Finding]:
+    """有分值的表中漏填分值，这个指标就不计分，权重合计也对不上。
+
+    “其中:”行是上一行的组成部分，没有自己的分值。漏填的不止一行时整表报告一次并列出各行，
+    而不是在每一行重复同一条意见。"""
+    weighted = sum(1 for f in ctx.facts if f.indicator.fields.weight is not None)
+    if weighted == 0:
+        return
+    rows = [f for f in ctx.facts if f.indicator.fields.weight is None and not f.is_part]
+    yield from once_or_per_row(
+        ctx,
+        rows,
+        f"表中 {weighted} 个指标有分值（权重），“{{subject}}”没有",
+        f"表中 {weighted} 个指标有分值（权重），{{rows}}没有",
+        "weight",
+        "为这些指标填写分值，使全部指标分值合计符合约定总分",
+    )
+
+
 @document_rule(
     code="IA506",
     name="dominant-weight",
