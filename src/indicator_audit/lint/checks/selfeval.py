@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import Clause
+from indicator_audit.lint.checks.structure import once_or_per_row
 from indicator_audit.lint.completion import Completion, completion, judge, late_date, unit_conflict
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.lint.registry import (
@@ -220,42 +221,51 @@ def actual_not_comparable(ctx: IndicatorContext) -> Iterator[Finding]:
     )
 
 
-@indicator_rule(
+@document_rule(
     code="IA806",
-    needs=("score",),
     name="score-without-evidence",
     kind="self-eval",
     severity=Severity.WARNING,
     source=SRC_SCORING + "；指南 §4（得分要与完成情况相符）",
-    summary="没有指标值或实际完成值，却给了分",
+    summary="没有指标值或实际完成值，却给了分（几行都如此时整表报告一次）",
     bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 开展文艺演出场次, "
     "target: ≥20场, weight: 10, score: 10}",
     good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 开展文艺演出场次, "
     "target: ≥20场, actual: 22场, weight: 10, score: 10}",
 )
-def score_without_evidence(ctx: IndicatorContext) -> tuple[Finding, ...]:
+def score_without_evidence(ctx: DocumentContext) -> Iterator[Finding]:
     """得分是把实际完成值与指标值比较的结果：两者缺一，得分就没有依据（常见于整列照抄满分）。
 
     没有给分（空或 0）的不报；指标值为空本身由 empty-target 报告，本规则只说得分没有依据。
+    几行都缺同一栏却给了分，是一个问题（这一栏没有填），整表报告一次并列出各行。
     """
-    fields = ctx.facts.indicator.fields
-    if fields.score is None or fields.score <= 0:
-        return ()
-    missing = [
-        label
-        for label, text in (("指标值", fields.target), ("实际完成值", fields.actual))
-        if not (text or "").strip()
-    ]
-    if not missing:
-        return ()
-    of = f"/{fields.weight:g}" if fields.weight is not None else ""
-    return (
-        ctx.finding(
+    groups: dict[str, list[IndicatorFacts]] = {}
+    for f in ctx.facts:
+        fields = f.indicator.fields
+        if fields.score is None or fields.score <= 0:
+            continue
+        missing = "和".join(
+            label
+            for label, text in (("指标值", fields.target), ("实际完成值", fields.actual))
+            if not (text or "").strip()
+        )
+        if missing:
+            groups.setdefault(missing, []).append(f)
+    for missing, rows in groups.items():
+        if len(rows) == 1:
+            fields = rows[0].indicator.fields
+            of = f"/{fields.weight:g}" if fields.weight is not None else ""
+            got = f"得了 {fields.score:g}{of} 分"
+        else:
+            got = "都给了分"
+        yield from once_or_per_row(
+            ctx,
+            rows,
+            f"没有{missing}，却{got}",
+            f"{{rows}}没有{missing}，却{got}",
             "score",
-            f"没有{'和'.join(missing)}，却得了 {fields.score:g}{of} 分",
-            suggestion=f"填写{'和'.join(missing)}，按完成情况计分；无法核实的不应得分",
-        ),
-    )
+            f"填写{missing}，按完成情况计分；无法核实的不应得分",
+        )
 
 
 @indicator_rule(

@@ -225,9 +225,14 @@ def rows_named(facts: list[IndicatorFacts]) -> str:
     name (at most five names, then how many more)."""
     shown = facts[:5]
     places = "、".join(str(f.indicator.index + 1) for f in facts)
-    names = "".join(f"“{f.subject or f.indicator.fields.name or ''}”" for f in shown)
+    names = "".join(f"“{_short(f.indicator.fields.name or f.subject)}”" for f in shown)
     more = f"等 {len(facts)} 个" if len(facts) > len(shown) else ""
     return f"第 {places} 个指标（{names}{more}）"
+
+
+def _short(name: str, most: int = 16) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= most else name[: most - 1] + "…"
 
 
 def once_or_per_row(
