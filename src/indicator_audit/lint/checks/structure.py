@@ -105,6 +105,9 @@ def missing_satisfaction(ctx: DocumentContext) -> Iterator[Finding]:
     )
 
 
+_COST_REQUIRED_FROM = 2021  # 财预〔2021〕101号: 产出、效果及相应的成本控制要求
+
+
 @document_rule(
     code="IA503",
     name="missing-cost",
@@ -118,8 +121,14 @@ def missing_satisfaction(ctx: DocumentContext) -> Iterator[Finding]:
     packs=("taxonomy",),
 )
 def missing_cost(ctx: DocumentContext) -> Iterator[Finding]:
-    """成本指标说明同样的钱办了多少事；2021 框架起是必设的一级指标。"""
+    """成本指标说明同样的钱办了多少事；2021 框架起是必设的一级指标。
+
+    财预〔2021〕101号 之前的年度（表中写明 2020 年及以前）的表不要求成本指标：经典框架把成本列为
+    产出的一个二级指标，当时许多地方的表没有这一栏，按今天的要求报告它不是审核意见。"""
     if not ctx.facts or "cost" not in ctx.preset.require:
+        return
+    year = ctx.document.model.project.year
+    if year is not None and year < _COST_REQUIRED_FROM:
         return
     if "cost" in _categories(ctx):
         return
