@@ -248,3 +248,26 @@ def test_clause_fast_path_matches_grammar(
 ) -> None:
     text = seps.join(q + p + n + u for q, p, n, u in parts) + tail
     assert _parse(text, mode, fast=True) == _parse(text, mode, fast=False), text
+
+
+# ---- one clause, a run of text then a quantity (names such as 巡检次数12) -------------------
+
+_NAME_HEADS = ["巡检次数", "平均故障恢复时间", "系统使用人员满意度", "培训人数", "覆盖率", "一级故障", "全年",
+               "A级", "xx系统", "市本级", "第一季度", "在", "不超过", "合计", "**", "（一）", "指标1:",
+               "其中:", "2024年培训人数", "★核心", "达到", "两个", "约"]  # fmt: skip
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.filter_too_much])
+@given(
+    head=st.sampled_from(_NAME_HEADS),
+    pre=st.sampled_from(FAST_PRE),
+    number=st.one_of(numbers, st.sampled_from(["2021", "2023.07", "12", "007", "九十", "1,346"])),
+    unit=st.sampled_from(["", "次", "分钟", "%", "人次", "元/人", "年", "月", "万元", "天内", "个"]),
+    post=st.sampled_from(["", "以上", "以内", "底前"]),
+    mode=st.sampled_from(["target", "sentence"]),
+)
+def test_one_clause_fast_path_matches_grammar(
+    head: str, pre: str, number: str, unit: str, post: str, mode: Any
+) -> None:
+    text = f"{head}{pre}{number}{unit}{post}"
+    assert _parse(text, mode, fast=True) == _parse(text, mode, fast=False), text

@@ -141,12 +141,32 @@ def store(folder: Path, kind: str, key: str, value: object) -> None:
         path = folder / f"{safe}-{key}{_SUFFIX}"
         os.replace(tmp, path)  # readers see the old file or the whole new one
         tmp = None
-        for old in folder.glob(f"{safe}-*"):  # what older code or text left behind
-            if old != path and old.suffix in (_SUFFIX, ".pickle"):
-                old.unlink(missing_ok=True)
+        entries = _by_kind(folder).setdefault(safe, set())
+        for name in entries - {path.name}:  # what older code or text left behind
+            (folder / name).unlink(missing_ok=True)
+        entries.clear()
+        entries.add(path.name)
     except (OSError, ValueError, RecursionError):
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+# The cache folder's entries by kind, listed once per process: clearing a kind's older
+# entries looked at the whole folder on every write, which made a start that writes many
+# entries (an `extends` graph of new files) quadratic in them.
+_LISTINGS: dict[Path, dict[str, set[str]]] = {}
+
+
+def _by_kind(folder: Path) -> dict[str, set[str]]:
+    kinds = _LISTINGS.get(folder)
+    if kinds is None:
+        kinds = _LISTINGS[folder] = {}
+        for name in os.listdir(folder):
+            stem, dot, suffix = name.rpartition(".")
+            kind, dash, _ = stem.rpartition("-")
+            if dot and dash and f".{suffix}" in (_SUFFIX, ".pickle"):
+                kinds.setdefault(kind, set()).add(name)
+    return kinds
 
 
 def cached(

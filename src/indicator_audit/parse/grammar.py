@@ -185,30 +185,25 @@ _DIGIT_SEP_DIGIT = re.compile(r"\d[;,、。!?]+\d")
 
 
 def _fast_clauses(compact: str) -> Parsed | None:
-    """Several simple clauses ("一级故障25分钟;二级故障130分钟"): each an optional run of text
-    that lexes as one TEXT token, then a simple quantity; separators between. Anything else
-    (or any doubt about how the lexer would split the text) goes to the grammar."""
-    if not _SEPARATOR.search(compact) or _DIGIT_SEP_DIGIT.search(compact):
-        return None  # no clauses, or "1,346.5" (a thousands separator the grammar reads)
-    text_re = _terminal_re("TEXT")
+    """One or several simple clauses ("巡检次数12", "一级故障25分钟;二级故障130分钟"): each an
+    optional run of text that lexes as one TEXT token, then a simple quantity; separators
+    between. Anything else (or any doubt about how the lexer would split the text) goes to the
+    grammar."""
+    if _DIGIT_SEP_DIGIT.search(compact):
+        return None  # "1,346.5": a thousands separator the grammar reads
+    if not _SEPARATOR.search(compact):
+        # one clause: worth it for names, which are rarely a bare quantity but often end in one
+        one = _fast_clause(compact, 0, len(compact))
+        return one if one is not None and len(one) == 2 else None
     pieces: list[Piece] = []
     pos = 0
     for sep in [*_SEPARATOR.finditer(compact), None]:
         end = sep.start() if sep else len(compact)
         if pos < end:
-            text = text_re.match(compact, pos, end)
-            qty_start = pos
-            if text is not None and text.end() > pos:
-                if compact[pos] in _OUTRANK_START and any(
-                    _terminal_re(name).match(compact, pos) for name in _OUTRANK_TEXT
-                ):
-                    return None
-                pieces.append(TextP(text.group(0), pos, text.end()))
-                qty_start = text.end()
-            qty = _fast_quantity(compact, qty_start, end)
-            if qty is None:
+            clause = _fast_clause(compact, pos, end)
+            if clause is None:
                 return None
-            pieces.append(qty)
+            pieces += clause
         elif sep is None:
             break
         if sep is not None:
@@ -217,6 +212,25 @@ def _fast_clauses(compact: str) -> Parsed | None:
             pieces.append(SepP(sep.start(), sep.end()))
             pos = sep.end()
     return pieces if len(pieces) >= 3 else None
+
+
+def _fast_clause(compact: str, pos: int, end: int) -> list[Piece] | None:
+    """compact[pos:end] as an optional TEXT token and a simple quantity, or None."""
+    pieces: list[Piece] = []
+    text = _terminal_re("TEXT").match(compact, pos, end)
+    qty_start = pos
+    if text is not None and text.end() > pos:
+        if compact[pos] in _OUTRANK_START and any(
+            _terminal_re(name).match(compact, pos) for name in _OUTRANK_TEXT
+        ):
+            return None
+        pieces.append(TextP(text.group(0), pos, text.end()))
+        qty_start = text.end()
+    qty = _fast_quantity(compact, qty_start, end)
+    if qty is None:
+        return None
+    pieces.append(qty)
+    return pieces
 
 
 _SPACE = re.compile(r"\s")

@@ -22,18 +22,22 @@ lexicon:
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import KINDS, Severity
 from indicator_audit.packs.cache import StrictData, cached
 from indicator_audit.packs.load import LexiconChanges, LexiconConfig
 from indicator_audit.read.source import Mapping, Node, Scalar, Sequence, SourceError, read_file
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 CONFIG_NAMES = (".indicator-audit.yaml", ".indicator-audit.yml")
 
@@ -144,11 +148,20 @@ def _validate(data: Any, root: Node | None, origin: str) -> Config:
     return config
 
 
+@functools.cache
+def _adapter() -> TypeAdapter[Config]:
+    """The validator of configurations, built once: building it costs more than validating
+    many small files (an `extends` graph of a hundred files built it a hundred times)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Config)
+
+
 def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     try:
-        return TypeAdapter(Config).validate_python(data)
+        return _adapter().validate_python(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = tuple(err["loc"])

@@ -8,6 +8,7 @@ indicator mentions 运维 and 服务, so those words cannot show that 安全运�
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -153,22 +154,38 @@ def sub_goals(text: str, start: int, end: int, packs: Packs) -> Iterator[tuple[i
     """Split a goal clause at commas that open a new aim with its own verb.
 
     A comma that only continues a list of objects ("各基础设施、设备，办公网络，应用系统") stays
-    inside the clause: the part after it does not start with a verb.
+    inside the clause: the part after it does not start with a verb. Each comma is judged at
+    its position, without copying the rest of the clause (a long clause of many commas was
+    quadratic).
     """
-    modifiers = packs.lexicon.vague_modifiers
+    modifier = _modifier_re(packs)
+    verb = packs.vague_verb_re
     cut = start
     for m in _COMMA.finditer(text, start, end):
-        rest = text[m.end() : end].lstrip()
-        for mod in sorted(modifiers, key=len, reverse=True):
-            if rest.startswith(mod):
-                rest = rest[len(mod) :]
-                break
-        opens = packs.vague_verb_re.match(rest) is not None or rest.startswith(_ACTION_VERBS)
+        space = _SPACE.match(text, m.end(), end)
+        pos = space.end() if space else m.end()
+        mod = modifier.match(text, pos, end)
+        if mod is not None:
+            pos = mod.end()
+        opens = verb.match(text, pos, end) is not None or text.startswith(_ACTION_VERBS, pos, end)
         if opens and text[cut : m.start()].strip():
             yield cut, m.start()
             cut = m.end()
     if text[cut:end].strip():
         yield cut, end
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _modifier_re(packs: Packs) -> re.Pattern[str]:
+    """One vague modifier (尽量, 进一步…), the longest that matches."""
+    memo = packs.memo.setdefault("sub-goals", {})
+    found = memo.get("modifier")
+    if not isinstance(found, re.Pattern):
+        words = sorted({w for w in packs.lexicon.vague_modifiers if w}, key=len, reverse=True)
+        found = memo["modifier"] = re.compile("|".join(map(re.escape, words)) or "(?!)")
+    return found
 
 
 @document_rule(
@@ -285,7 +302,9 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
     if not ctx.facts:
         return
     quantities = [
-        (cell, m) for cell in ctx.goal_cells() for m in _GOAL_QUANTITY.finditer(cell.text)
+        (i, cell, m)
+        for i, cell in enumerate(ctx.goal_cells())
+        for m in _GOAL_QUANTITY.finditer(cell.text)
     ]
     if not quantities:
         return  # most goals state no number: no need to read every target
@@ -298,14 +317,24 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
                     if clause.unit is not None:
                         values.add(round(clause.value * clause.unit.scale, 6))
     matcher = _matcher_for(ctx)
-    for cell, m in quantities:
+    # each goal's aims split once, each aim judged once (not again for every number in it)
+    aims: dict[int, list[tuple[int, int]]] = {}
+    uncovered: dict[tuple[int, int, int], bool] = {}
+    reported: set[tuple[int, str]] = set()
+    for i, cell, m in quantities:
         if _FINANCING.search(cell.text, max(m.start() - 4, 0), m.start()):
             continue  # 县级财政负担20%: how the project is financed, not a target
-        if any(
-            a <= m.start() < b and not matcher.covered(cell.text[a:b])
-            for a, b in _aims_to_measure(cell.text, ctx.packs)
-        ):
-            continue  # one finding per aim: goal-not-measured reports the whole aim
+        cell_aims = aims.get(i)
+        if cell_aims is None:
+            cell_aims = aims[i] = list(_aims_to_measure(cell.text, ctx.packs))
+        at = bisect.bisect_right(cell_aims, (m.start(), len(cell.text) + 1)) - 1
+        if at >= 0 and m.start() < cell_aims[at][1]:
+            a, b = cell_aims[at]
+            key = (i, a, b)
+            if key not in uncovered:
+                uncovered[key] = not matcher.covered(cell.text[a:b])
+            if uncovered[key]:
+                continue  # one finding per aim: goal-not-measured reports the whole aim
         goal = parse_cell(m.group(0), "target").first
         if goal is None or goal.value is None or goal.date is not None:
             continue
@@ -314,6 +343,9 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
         scaled = round(goal.value * goal.unit.scale, 6)
         if round(goal.value, 6) in values or scaled in values:
             continue
+        if (i, m.group(0).strip()) in reported:
+            continue  # the same quantity again in the same goal: its first place says it
+        reported.add((i, m.group(0).strip()))
         yield ctx.finding(
             f"目标中的“{m.group(0).strip()}”没有在任何指标中出现",
             cell=cell,
