@@ -426,6 +426,8 @@ MAX_VALUE_CHARS = 5000
 
 def _too_long(b: _Builder, root: Node) -> None:
     """A located problem for every value longer than MAX_VALUE_CHARS."""
+    if not _any_too_long(root):
+        return  # the usual case: no pointer strings built for every value of a large table
     stack: list[tuple[Node, str]] = [(root, "")]
     while stack:
         node, pointer = stack.pop()
@@ -443,6 +445,21 @@ def _too_long(b: _Builder, root: Node) -> None:
                 stack += ((key, kp), (value, kp))
         else:
             stack += ((item, f"{pointer}/{i}") for i, item in enumerate(node.items))
+
+
+def _any_too_long(root: Node) -> bool:
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Scalar):
+            if node.value is not None and len(node.value) > MAX_VALUE_CHARS:
+                return True
+        elif isinstance(node, Mapping):
+            for key, value in node.items:
+                stack += (key, value)
+        else:
+            stack += node.items
+    return False
 
 
 def build(source: Source) -> Document:

@@ -407,6 +407,7 @@ def _indicators(
     seq = Sequence(header.last + 1, 1)
     first_col = min(col for col, _, _ in header.columns.values())
     mapped = {col for col, _, _ in header.columns.values()}
+    ordered = sorted(header.columns.items(), key=lambda x: x[1][0])  # the columns left to right
     prev: dict[str, tuple[str, int, int]] = {}
     last = header.last
     total: dict[str, tuple[Scalar, Scalar]] = {}
@@ -439,7 +440,7 @@ def _indicators(
         if not values.keys() & {"name", "target", "actual"}:
             continue  # a category row ("产出指标 | | | 50"): it only sets the carried levels
         item = Mapping(row, first_col)
-        for name, (_col, hr, hc) in sorted(header.columns.items(), key=lambda x: x[1][0]):
+        for name, (_col, hr, hc) in ordered:
             if name in values:
                 text, r, c = values[name]
                 item.items.append((_scalar(name, hr, hc), _scalar(text, r, c)))
