@@ -262,7 +262,9 @@ _NAME_HEADS = ["巡检次数", "平均故障恢复时间", "系统使用人员�
     head=st.sampled_from(_NAME_HEADS),
     pre=st.sampled_from(FAST_PRE),
     number=st.one_of(numbers, st.sampled_from(["2021", "2023.07", "12", "007", "九十", "1,346"])),
-    unit=st.sampled_from(["", "次", "分钟", "%", "人次", "元/人", "年", "月", "万元", "天内", "个"]),
+    unit=st.sampled_from(
+        ["", "次", "分钟", "%", "人次", "元/人", "年", "月", "万元", "天内", "个"]
+    ),
     post=st.sampled_from(["", "以上", "以内", "底前"]),
     mode=st.sampled_from(["target", "sentence"]),
 )
