@@ -371,6 +371,8 @@ def duplicate_indicator(ctx: DocumentContext) -> Iterator[Finding]:
     """
     groups: dict[str, list[IndicatorFacts]] = {}
     for f in ctx.facts:
+        if f.is_part:
+            continue  # 其中:…(寄宿生): a part of the row above, not a second count of it
         key = _norm_name(f.subject)
         if key:
             groups.setdefault(key, []).append(f)
