@@ -52,6 +52,7 @@ class Families(StrictData):
     direction_symbols: dict[str, str]
     default_units: dict[str, str]
     outcome_quality_words: list[str] = field(default_factory=list)
+    change_verbs: list[str] = field(default_factory=list)
 
 
 def _reversed_words(words: list[str]) -> re.Pattern[str]:

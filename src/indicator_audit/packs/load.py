@@ -75,6 +75,7 @@ class Lexicon(StrictData):
     incomparable_actuals: list[str]
     output_verbs: list[str] = field(default_factory=list)
     result_nouns: list[str] = field(default_factory=list)
+    partial_actuals: list[str] = field(default_factory=list)
     unmeasurable_nouns: list[str] = field(default_factory=list)
     goal_openers: list[str] = field(default_factory=list)
 
@@ -327,6 +328,14 @@ class Packs:
     @lazy
     def output_verb_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.output_verbs)
+
+    @lazy
+    def partial_actual_set(self) -> frozenset[str]:
+        return frozenset(self.lexicon.partial_actuals)
+
+    @lazy
+    def change_verbs(self) -> tuple[str, ...]:
+        return tuple(sorted(self.families.change_verbs, key=len, reverse=True))
 
     @lazy
     def result_noun_re(self) -> re.Pattern[str]:

@@ -108,8 +108,14 @@ def bare_clauses(ctx: IndicatorContext) -> list[Clause]:
     parsed = f.target_parsed
     if parsed.error is not None or parsed.kind not in (CellKind.QUANTITY, CellKind.MULTI):
         return []
+    changes = ctx.packs.change_verbs
     bare = [
-        c for c in parsed.clauses if c.value is not None and c.comparator is None and not _before(c)
+        c
+        for c in parsed.clauses
+        if c.value is not None
+        and c.comparator is None
+        and not _before(c)
+        and not _after_change(f.target, c, changes)
     ]
     if all(c.value == 0 for c in bare):
         return []  # "0次" is exact and unambiguous
@@ -124,6 +130,12 @@ def _before(clause: Clause) -> bool:
     unit = clause.unit
     tail = (clause.tail or "").lstrip()
     return unit is not None and unit.dimension in ("time", "date") and tail.startswith(_BEFORE)
+
+
+def _after_change(text: str, clause: Clause, verbs: tuple[str, ...]) -> bool:
+    """A number right after 减少, 提高 … ("减少50%", "同比提高5个百分点") states its direction."""
+    span = clause.value_span
+    return span is not None and text[: span.start].rstrip().endswith(verbs)
 
 
 def _wants_cap(ctx: IndicatorContext) -> bool:

@@ -81,6 +81,7 @@ def score_above_weight(ctx: IndicatorContext) -> Iterator[Finding]:
     good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 资金拨付完成率, "
     "target: =100%, "
     "actual: 100%, weight: 10, score: 10}",
+    packs=("lexicon",),
 )
 def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
     """得分要与实际完成值对得上：达标应得满分；未达标不能得满分，最多按完成比例得分。
@@ -104,6 +105,14 @@ def score_inconsistent(ctx: IndicatorContext) -> Iterator[Finding]:
                 f"（{fields.score:g}/{fields.weight:g}）",
                 suggestion="逾期完成应扣分，并在偏差原因中说明",
             )
+        return
+    if full and actual_text in ctx.packs.partial_actual_set:
+        yield ctx.finding(
+            "score",
+            f"实际完成值“{actual_text}”说明目标没有全部实现，却得了满分"
+            f"（{fields.score:g}/{fields.weight:g}）",
+            suggestion="按分档计分：部分达成得分值的 60%–80%，未达成 0–60%，并写明偏差原因",
+        )
         return
     judged = judge(f)
     if judged is None:
