@@ -305,6 +305,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except MemoryError:
+        # outside a file's check (those report it as the file's error): the run as a whole
+        sys.stderr.write("indicator-audit: 内存不足：本次运行所需的内存超过了可用的内存\n")
+        return EXIT_INPUT
     except Exception as exc:  # never a traceback for users
         sys.stderr.write(
             f"indicator-audit: 内部错误：{type(exc).__name__}: {exc}\n请报告此问题并附上输入文件。\n"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from indicator_audit.core.errors import OUT_OF_MEMORY
 from indicator_audit.core.findings import Counts, Finding, Severity, count_severities
 from indicator_audit.lint.engine import RunOptions, run_rules
 from indicator_audit.lint.pairs import Role, run_pair_rules
@@ -238,10 +239,15 @@ def audit_text_full(
     declared: Companions | None = None,
 ) -> Audit:
     try:
-        source = load_text(text, path)
-    except SourceError as exc:
-        return Audit(path, [], LoadError(message=exc.message, line=exc.line, column=exc.column))
-    return audit_source(source, rules, packs, options, previous, declared)
+        try:
+            source = load_text(text, path)
+        except SourceError as exc:
+            error = LoadError(message=exc.message, line=exc.line, column=exc.column)
+            return Audit(path, [], error)
+        return audit_source(source, rules, packs, options, previous, declared)
+    except MemoryError:
+        pass  # as in audit_path_full
+    return out_of_memory(path)
 
 
 def audit_path_full(
@@ -257,12 +263,21 @@ def audit_path_full(
     from indicator_audit.read.readers import read_sources
 
     try:
-        sources = read_sources(path)
-    except SourceError as exc:
-        return [
-            Audit(str(path), [], LoadError(message=exc.message, line=exc.line, column=exc.column))
-        ]
-    return [audit_source(s, rules, packs, options, previous, declared) for s in sources]
+        try:
+            sources = read_sources(path)
+        except SourceError as exc:
+            error = LoadError(message=exc.message, line=exc.line, column=exc.column)
+            return [Audit(str(path), [], error)]
+        return [audit_source(s, rules, packs, options, previous, declared) for s in sources]
+    except MemoryError:
+        pass  # the file's objects are freed once this handler is left
+    return [out_of_memory(str(path))]
+
+
+def out_of_memory(path: str) -> Audit:
+    """The audit of a file whose check ran out of memory: the file's error, located at its
+    start, so that a run over many files still reports the others."""
+    return Audit(path, [], LoadError(message=OUT_OF_MEMORY, line=1, column=1))
 
 
 def summarize_findings(findings: Sequence[Finding], files: int) -> Counts:

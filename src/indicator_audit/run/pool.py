@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -25,6 +26,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
+
+from indicator_audit.core.errors import OUT_OF_MEMORY
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,6 +73,8 @@ def _serve(work: Callable[[Any], Any], conn: Connection) -> None:
         index, item = task
         try:
             reply = (index, True, work(item))
+        except MemoryError:
+            reply = (index, False, OUT_OF_MEMORY)
         except Exception as exc:
             reply = (index, False, f"{type(exc).__name__}: {exc}")
         try:
@@ -160,6 +165,8 @@ class Pool(Generic[T, R]):
             result: R | Failure
             try:
                 result = self.work(item)
+            except MemoryError:
+                result = Failure(OUT_OF_MEMORY)
             except Exception as exc:
                 result = Failure(f"{type(exc).__name__}: {exc}")
             yield index, result
@@ -235,4 +242,6 @@ class Pool(Generic[T, R]):
         worker.process.join(1)
         code = worker.process.exitcode
         how = f"信号 {-code}" if code is not None and code < 0 else f"退出码 {code}"
+        if code == -signal.SIGKILL:
+            how += "，多半是系统因内存不足终止了它"  # the out-of-memory killer sends SIGKILL
         return f"处理该文件的工作进程意外退出（{how}）"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from indicator_audit.core.errors import ConfigError
+from indicator_audit.core.errors import OUT_OF_MEMORY, ConfigError
 from indicator_audit.core.findings import Finding
 from indicator_audit.lint.engine import RunOptions
 from indicator_audit.lint.registry import INTERNAL_CODES, Rule
@@ -211,6 +211,11 @@ class Runner:
             fixed = fix_rounds(audit, lambda text: self.audit(path, text)[0])
             if not write_fixed(path, fixed, source.encoding, source.text):
                 return audits
+        except MemoryError:
+            audit.error = LoadError(
+                message=f"未修正（文件未改动）：{OUT_OF_MEMORY}", line=1, column=1
+            )
+            return audits
         except (FixRefused, OSError) as exc:
             message = str(exc) if isinstance(exc, FixRefused) else f"无法写入：{exc.strerror}"
             audit.error = LoadError(message=f"未修正（文件未改动）：{message}", line=1, column=1)
