@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from indicator_audit.cli.main import main
+from indicator_audit.core.errors import OUT_OF_MEMORY
 from indicator_audit.run.batch import FileWork
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +126,7 @@ def test_a_crashing_or_hanging_file_is_that_files_error(
     by_name = {Path(f["path"].split("#")[0]).name: f for f in report["files"]}
     assert "意外退出" in by_name[_CRASH]["error"]["message"]
     assert "超时" in by_name[_HANG]["error"]["message"]
-    assert "MemoryError" in by_name[_RAISE]["error"]["message"]
+    assert by_name[_RAISE]["error"]["message"] == f"无法检查：{OUT_OF_MEMORY}"
     for path, entry in expected.items():  # every other file, exactly as in a clean run
         (got,) = [f for f in report["files"] if f["path"] == path]
         assert got == entry
@@ -147,7 +148,7 @@ def test_one_process_run_survives_a_raising_file(
     code, out = _check(capsysbinary, str(folder), "-f", "json", "--jobs", "1")
     assert code == 2
     files = json.loads(out)["files"]
-    assert any("MemoryError" in (f["error"] or {}).get("message", "") for f in files)
+    assert any((f["error"] or {}).get("message") == f"无法检查：{OUT_OF_MEMORY}" for f in files)
     assert any(f["findings"] for f in files if f["error"] is None)
 
 
