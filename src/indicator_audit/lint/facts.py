@@ -350,13 +350,17 @@ class IndicatorFacts:
     @grouped("name")
     def name_vague(self) -> re.Match[str] | None:
         """The vague verb of a name that states an intention and nothing measurable
-        (保障单位正常运转), or a vague target phrase written into the name (知晓率显著提升);
-        None where a measurable thing follows the verb (路灯维护经费)."""
+        (保障单位正常运转), a vague target phrase written into the name (知晓率显著提升), or
+        the principle a name ends in (…为采购原则); None where a measurable thing follows the
+        verb (路灯维护经费)."""
         subject = self.subject
         packs = self.packs
         phrase = packs.vague_phrase_re.search(subject)
         if phrase is not None and len(phrase.group(0)) >= 4:
             return phrase  # 知晓率显著提升: a vague target written into the name
+        principle = packs.principle_head_re.search(subject)
+        if principle is not None:
+            return principle  # 以低价位高质量为采购原则: a way of working, nothing to count
         verb = packs.vague_verb_re.search(subject)
         if verb is None or packs.names_measurable(subject):
             return None

@@ -78,6 +78,7 @@ class Lexicon(StrictData):
     partial_actuals: list[str] = field(default_factory=list)
     unmeasurable_nouns: list[str] = field(default_factory=list)
     goal_openers: list[str] = field(default_factory=list)
+    principle_heads: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +325,12 @@ class Packs:
     @lazy
     def vague_verb_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.vague_verbs)
+
+    @lazy
+    def principle_head_re(self) -> re.Pattern[str]:
+        """A principle word at the end of a name (以…为采购原则)."""
+        words = _words_regex(self.lexicon.principle_heads).pattern
+        return re.compile(f"(?:{words})$")
 
     @lazy
     def output_verb_re(self) -> re.Pattern[str]:

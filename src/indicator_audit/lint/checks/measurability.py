@@ -113,11 +113,16 @@ def vague_name(ctx: IndicatorContext) -> Iterator[Finding]:
     if verb is None:
         return
     at = max(f.name.find(subject), 0)  # the subject stands after the form's numbering
+    word = verb.group(0)
+    if ctx.packs.vague_verb_re.fullmatch(word):
+        message = f"指标名称“{subject}”只表达意图（“{word}”），没有可衡量的对象"
+    elif word in ctx.packs.lexicon.principle_heads:
+        message = f"指标名称“{subject}”写的是{word}，不是可衡量的量"
+    else:
+        message = f"指标名称“{subject}”中写了含糊的目标“{word}”，无法衡量"
     yield ctx.finding(
         "name",
-        f"指标名称“{subject}”只表达意图（“{verb.group(0)}”），没有可衡量的对象"
-        if ctx.packs.vague_verb_re.fullmatch(verb.group(0))
-        else f"指标名称“{subject}”中写了含糊的目标“{verb.group(0)}”，无法衡量",
+        message,
         span=Span(at + verb.start(), at + verb.end()),
         suggestion="把名称改为一个可计量的量，如“……率”“……人数”“……时间”，并给出相应的数值目标",
     )
