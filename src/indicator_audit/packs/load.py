@@ -57,6 +57,7 @@ class Taxonomy(StrictData):
     categories: dict[str, Category]
     strip_suffixes: list[str] = field(default_factory=list)
     level2_signals: dict[str, list[str]] = field(default_factory=dict)
+    level2_domains: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,6 +396,17 @@ class Packs:
     @lazy
     def satisfaction_group_re(self) -> re.Pattern[str]:
         return _words_regex(self.families.satisfaction_groups)
+
+    @lazy
+    def money_signal_re(self) -> re.Pattern[str]:
+        """The signal words of the economic-benefit and cost 二级 labels (收入, 成本, 造价 …)."""
+        signals = self.taxonomy.level2_signals
+        return _words_regex(signals.get("经济效益指标", []) + signals.get("成本指标", []))
+
+    @lazy
+    def domain_res(self) -> dict[str, re.Pattern[str]]:
+        """For each 二级 label with a domain (rules/taxonomy.yaml level2_domains), its words."""
+        return {label: _words_regex(words) for label, words in self.taxonomy.level2_domains.items()}
 
     @lazy
     def quality_re(self) -> re.Pattern[str]:

@@ -46,6 +46,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     categories.satisfaction_misfiled,
     categories.quality_under_outcome,
     categories.output_under_outcome,
+    categories.not_ecological,
     categories.cost_subcategory_misplaced,
     categories.name_not_an_indicator,
     categories.period_not_deadline,

@@ -206,6 +206,47 @@ def quality_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
 
 
 @indicator_rule(
+    code="IA413",
+    reads=LABEL_FIELDS,
+    name="not-ecological",
+    kind="misclassified",
+    severity=Severity.WARNING,
+    source=SRC_FRAMEWORK + "；二级指标释义（生态效益：项目实施对生态环境带来的影响）",
+    summary="生态效益指标下的指标说的是成本或经济，与生态环境无关",
+    bad="indicators:\n  - {level1: 效益指标, level2: 生态效益指标, name: 对控制工程造价的影响程度, "
+    "target: 效果明显}",
+    good="indicators:\n  - {level1: 效益指标, level2: 生态效益指标, name: 项目区水土流失治理面积, "
+    "target: ≥120亩}",
+    packs=("taxonomy",),
+)
+def not_ecological(ctx: IndicatorContext) -> Iterator[Finding]:
+    """生态效益指标写项目对生态环境的影响：水、空气、土壤、植被、排放、能耗……
+
+    模板要求每类效益都填一行，常有人在生态效益下填成本控制或经济影响。名称说的是成本、收入、产值
+    等经济事项（经济效益、成本指标的信号词），名称和指标值又都不涉及任何生态环境事物的，说明放错了
+    类别（或者这一类本不适用，应删去）。两样都不说的名称（“安全情况”）不足以判断，不报。"""
+    f = ctx.facts
+    if f.category != "outcome" or f.subcategory is None:
+        return
+    domain = ctx.packs.domain_res.get(f.subcategory)
+    name = (f.indicator.fields.name or "").strip()
+    if domain is None or not name or ctx.doc.layout.names_in_level2:
+        return
+    if domain.search(name) or domain.search(f.target):
+        return
+    money = ctx.packs.money_signal_re.search(name)
+    if money is None:
+        return  # nothing ecological, but nothing else named either: not sure enough to say
+    yield ctx.finding(
+        "level2" if "level2" in f.indicator.cells else "name",
+        f"“{f.subject or name}”放在{f.subcategory}下，说的是“{money.group(0)}”，"
+        "名称和指标值都不涉及生态环境",
+        suggestion="移到经济效益、社会效益或可持续影响指标下；生态效益指标写对生态环境的可衡量影响，"
+        "如“水土流失治理面积”“污水处理达标率”",
+    )
+
+
+@indicator_rule(
     code="IA410",
     reads=LABEL_FIELDS,
     name="output-under-outcome",
