@@ -41,7 +41,7 @@ TARGET_RECALL = 0.90
 TARGET_PRECISION = 0.95
 
 # Measured over all 24 projects; raised as the rules improve, never lowered.
-RECALL_FLOOR = 0.95
+RECALL_FLOOR = 0.96
 PRECISION_FLOOR = 0.95
 
 
