@@ -46,3 +46,36 @@ def test_terminal_patterns_read_from_the_grammar_match_larks() -> None:
             for i in range(len(text)):
                 ma, mb = a.match(text, i), b.match(text, i)
                 assert (ma and ma.group(0)) == (mb and mb.group(0)), (name, text, i)
+
+
+def _assert_skipped_terminals_fail_where_text_matches(text: str) -> None:
+    from indicator_audit.parse.grammar import _OUTRANK_AFTER_TEXT, _OUTRANK_TEXT, _terminal_re
+
+    skipped = [n for n in _OUTRANK_TEXT if n not in _OUTRANK_AFTER_TEXT]
+    for i in range(len(text)):
+        m = _terminal_re("TEXT").match(text, i)
+        if m is None or m.end() == i:
+            continue
+        for name in skipped:
+            assert _terminal_re(name).match(text, i) is None, (name, text, i)
+
+
+def test_terminals_not_tried_after_text_never_match_where_text_does() -> None:
+    """The clause fast path tries only _OUTRANK_AFTER_TEXT once TEXT has matched: every other
+    terminal that outranks TEXT must fail wherever TEXT matches something."""
+    samples = ["一级故障25分钟", "不超过3次", "xx分钟", "**%", "在3日内", "控制在5%", "百分之九十",
+               "三项以上", "待定", "XX系统", "≥90%", "；一级", "至少二次", "达到三级", "……个",
+               "x", "最多5人", "二十五分钟", "__人次", "(8个)", "系统待定", "约xx次"]  # fmt: skip
+    for text in samples:
+        _assert_skipped_terminals_fail_where_text_matches(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet="一二三十百千零两xX*…_.待定未在控制以上内超过不低于至少分钟次个%年月;、(系统",
+        max_size=10,
+    )
+)
+def test_terminals_not_tried_after_text_fail_on_generated_text(text: str) -> None:
+    _assert_skipped_terminals_fail_where_text_matches(text)

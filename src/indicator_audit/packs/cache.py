@@ -24,7 +24,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -130,6 +129,8 @@ def load_entry(folder: Path, kind: str, key: str) -> Any:
 def store(folder: Path, kind: str, key: str, value: object) -> None:
     """Write `value` atomically under `key`; drop older entries of the same kind. Any failure
     (a value the codec cannot describe, a full disk) leaves no entry and no error."""
+    import tempfile  # only a start that misses writes: a start that hits never needs it
+
     tmp: str | None = None
     safe = _safe_kind(kind)
     try:

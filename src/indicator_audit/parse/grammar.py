@@ -145,6 +145,11 @@ def _fast_quantity(compact: str, start: int, end: int) -> QtyP | None:
 
 # Terminals that outrank TEXT where a clause starts (see grammar/indicator.lark).
 _OUTRANK_TEXT = ("CMP_PRE", "DATE", "CN_PERCENT", "CN_NUMBER", "PLACEHOLDER", "NUMBER", "SEP")
+# Of those, the ones that may still match where TEXT has matched: the others start with a
+# character TEXT never takes (a digit, a comparator sign, a separator) or are branches of
+# TEXT_STOP (comparator words, a placeholder before a value's end), so TEXT does not start
+# where they match (tests/parse/test_trie_pattern.py checks it).
+_OUTRANK_AFTER_TEXT = ("CN_PERCENT", "CN_NUMBER")
 
 
 # A regex literal in a .lark file, as Lark's own grammar lexes it.
@@ -216,12 +221,14 @@ def _fast_clauses(compact: str) -> Parsed | None:
 
 def _fast_clause(compact: str, pos: int, end: int) -> list[Piece] | None:
     """compact[pos:end] as an optional TEXT token and a simple quantity, or None."""
+    if not any(ch.isdecimal() for ch in compact[pos:end]):
+        return None  # a simple quantity has a number (\d): no need to compile TEXT to see it
     pieces: list[Piece] = []
     text = _terminal_re("TEXT").match(compact, pos, end)
     qty_start = pos
     if text is not None and text.end() > pos:
         if compact[pos] in _OUTRANK_START and any(
-            _terminal_re(name).match(compact, pos) for name in _OUTRANK_TEXT
+            _terminal_re(name).match(compact, pos) for name in _OUTRANK_AFTER_TEXT
         ):
             return None
         pieces.append(TextP(text.group(0), pos, text.end()))

@@ -10,7 +10,6 @@ keep their positions in the file, so reports quote the JSON line as for any YAML
 from __future__ import annotations
 
 from indicator_audit.read.source import Mapping, Sequence, Source
-from indicator_audit.read.tabular import rows_to_tree
 
 
 def is_row_table(source: Source) -> bool:
@@ -24,6 +23,8 @@ def is_row_table(source: Source) -> bool:
 
 def from_rows(source: Source) -> Source:
     """The document tree of a row table; the text stays, so positions still quote the file."""
+    from indicator_audit.read.tabular import rows_to_tree  # the table builder: for tables only
+
     assert isinstance(source.root, Sequence)
     root = rows_to_tree(source.root, source.root.line, source.root.col)
     return Source(

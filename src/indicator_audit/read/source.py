@@ -253,16 +253,18 @@ class FastReader:
         if "\t" in text or "\r" in text.replace("\r\n", ""):
             raise _Unsupported
         self.text = text.replace("\r\n", "\n") if "\r" in text else text
-
-    def read(self) -> Node:
-        stack: list[_Open] = []
-        root: Node | None = None
-        count = 0
-        line_match = _LINE.match
+        self.root: Node | None = None
         # Keys and values repeat from indicator to indicator (labels, names, common targets):
         # what the quick checks found about each text is kept for its next line.
-        plain_keys: dict[str, str | None] = {}  # key → the one copy kept of it, or None
-        inline: dict[str, tuple[str | None, int, int] | None] = {}
+        self.plain_keys: dict[str, str | None] = {}  # key → the one copy kept of it, or None
+        self.inline: dict[str, tuple[str | None, int, int] | None] = {}
+
+    def read(self) -> Node:
+        """The document's tree. Most lines take one of two quick paths ("key: value" in the
+        open mapping, "- key: value" opening the next item of the open list); any other
+        line goes through the line regex (`_line`)."""
+        stack: list[_Open] = []
+        count = 0
         # The mapping that takes "key: value" lines on the quick path (the top of the stack,
         # when that is a mapping with no key waiting for a block value): its column and items,
         # refreshed after every line the general path handled.
@@ -285,127 +287,140 @@ class FastReader:
                 # "key: value" inside the open mapping (a plain value, or a double-quoted one
                 # with no escapes)
                 if col == open_col and sep and rest and rest[0] != " ":
-                    plain = (
-                        plain_keys[key]
-                        if key in plain_keys
-                        else plain_keys.setdefault(key, key if _plain_key(key) else None)
-                    )
-                    found = (
-                        inline[rest]
-                        if rest in inline
-                        else inline.setdefault(rest, _inline_value(rest))
-                    )
-                    if plain is not None and found is not None:
-                        key = plain  # one string object per distinct key, not per line
-                        value, width, offset = found
-                        vcol = col + len(key) + 3
-                        kcol = col + 1
-                        open_items.append(
-                            (
-                                Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
-                                Scalar(value, line_no, vcol, line_no, vcol + width, vcol + offset),
-                            )
-                        )
+                    pair = self._pair(key, rest, line_no, col)
+                    if pair is not None:
+                        open_items.append(pair)
                         continue
-            elif len(stack) >= 2 and key[1:2] == " ":
-                # the next item of the open list, "- key: value": close the previous item's
-                # mapping and open this one
-                key = key[2:]
-                plain = (
-                    None  # "- text" with no ": ": the general path's
-                    if not sep
-                    else plain_keys[key]
-                    if key in plain_keys
-                    else plain_keys.setdefault(key, key if _plain_key(key) else None)
-                )
-                if plain is not None and rest and rest[0] != " ":
-                    key = plain
-                    found = (
-                        inline[rest]
-                        if rest in inline
-                        else inline.setdefault(rest, _inline_value(rest))
-                    )
-                    prev, seq_open = stack[-1], stack[-2]
-                    if (
-                        found is not None
-                        and seq_open.col == col
-                        and not seq_open.is_map
-                        and seq_open.pending_item is None
-                        and prev.is_map
-                        and prev.col > col
-                        and prev.pending_key is None
-                    ):
-                        value, width, offset = found
-                        ccol = col + 2
-                        kcol = ccol + 1
-                        vcol = ccol + len(key) + 3
-                        stack.pop()
-                        mapping = Mapping(
-                            line_no,
-                            kcol,
-                            [
-                                (
-                                    Scalar(key, line_no, kcol, line_no, kcol + len(key), kcol),
-                                    Scalar(
-                                        value, line_no, vcol, line_no, vcol + width, vcol + offset
-                                    ),
-                                )
-                            ],
-                        )
-                        seq_node = seq_open.node
-                        assert isinstance(seq_node, Sequence)
-                        seq_node.items.append(mapping)
-                        stack.append(_Open(ccol, mapping))
-                        open_col, open_items = ccol, mapping.items
-                        continue
-            stale = True  # the general path below may change the stack in any way
-            m = line_match(line)
-            assert m is not None  # the pattern matches every line
-            dash, dsp, key, rest = m.group("dash", "dsp", "key", "rest")
-            rcol = m.start("rest")
+            elif len(stack) >= 2 and key[1:2] == " " and sep:
+                # the next item of the open list, "- key: value"
+                mapping = self._next_item(stack, key[2:], rest, line_no, col)
+                if mapping is not None:
+                    open_col, open_items = col + 2, mapping.items
+                    continue
+            stale = True  # the general path may change the stack in any way
             if count > MAX_NODES or len(stack) > MAX_DEPTH:
                 raise _Unsupported
-            if not col and rest.startswith(("---", "...", "%")):
-                raise _Unsupported
-            if dash:
-                seq = self._sequence_for(stack, col, line_no)
-                if seq is None:
-                    if root is not None:
-                        raise _Unsupported
-                    seq = Sequence(line_no, col + 1)
-                    root = seq
-                    stack.append(_Open(col, seq))
-                top = stack[-1]
-                ccol = col + 1 + (len(dsp) if dsp else 0)
-                if key:
-                    mapping = Mapping(line_no, ccol + 1)
-                    seq.items.append(mapping)
-                    opened = _Open(ccol, mapping)
-                    stack.append(opened)
-                    self._key(opened, key, rest, line_no, ccol, rcol)
-                elif not rest or rest[0] == "#":
-                    top.pending_item = (line_no, ccol + 1)
-                elif rest == "-" or rest.startswith("- "):
-                    raise _Unsupported  # "- - x"
-                else:
-                    seq.items.append(self._value(rest, line_no, rcol))
-                continue
-            if key:
-                mapping_open = self._mapping_for(stack, col, line_no)
-                if mapping_open is None:
-                    if root is not None:
-                        raise _Unsupported
-                    root = Mapping(line_no, col + 1)
-                    mapping_open = _Open(col, root)
-                    stack.append(mapping_open)
-                self._key(mapping_open, key, rest, line_no, col, rcol)
-                continue
-            raise _Unsupported  # a continuation line of a multi-line scalar, or an error
+            self._line(stack, line, line_no, col)
         while stack:
             self._close(stack.pop())
-        if root is None:
+        if self.root is None:
             raise _Unsupported
-        return root
+        return self.root
+
+    def _plain(self, key: str) -> str | None:
+        """The one kept copy of `key` when the quick paths may take it as a plain key."""
+        known = self.plain_keys
+        if key in known:
+            return known[key]
+        return known.setdefault(key, key if _plain_key(key) else None)
+
+    def _inline(self, rest: str) -> tuple[str | None, int, int] | None:
+        """What _inline_value found for a value text, found once per distinct text."""
+        known = self.inline
+        if rest in known:
+            return known[rest]
+        return known.setdefault(rest, _inline_value(rest))
+
+    def _pair(self, key: str, rest: str, line_no: int, col: int) -> tuple[Scalar, Scalar] | None:
+        """The entry of a "key: value" line, if it is a plain key with a quick value."""
+        plain = self._plain(key)
+        if plain is None:
+            return None
+        found = self._inline(rest)
+        if found is None:
+            return None
+        value, width, offset = found
+        vcol = col + len(plain) + 3
+        kcol = col + 1
+        return (
+            Scalar(plain, line_no, kcol, line_no, kcol + len(plain), kcol),
+            Scalar(value, line_no, vcol, line_no, vcol + width, vcol + offset),
+        )
+
+    def _next_item(
+        self, stack: list[_Open], key: str, rest: str, line_no: int, col: int
+    ) -> Mapping | None:
+        """A "- key: value" line that opens the next mapping of the open list: close the
+        previous item's mapping, open this one and return it (None: not a quick line)."""
+        if not rest or rest[0] == " ":
+            return None
+        prev, seq_open = stack[-1], stack[-2]
+        if (
+            seq_open.col != col
+            or seq_open.is_map
+            or seq_open.pending_item is not None
+            or not prev.is_map
+            or prev.col <= col
+            or prev.pending_key is not None
+        ):
+            return None
+        ccol = col + 2
+        pair = self._pair(key, rest, line_no, ccol)
+        if pair is None:
+            return None
+        stack.pop()
+        mapping = Mapping(line_no, ccol + 1, [pair])
+        seq_node = seq_open.node
+        assert isinstance(seq_node, Sequence)
+        seq_node.items.append(mapping)
+        stack.append(_Open(ccol, mapping))
+        return mapping
+
+    def _line(self, stack: list[_Open], line: str, line_no: int, col: int) -> None:
+        """Any line the quick paths did not take, split by the line regex."""
+        m = _LINE.match(line)
+        assert m is not None  # the pattern matches every line
+        dash, dsp, key, rest = m.group("dash", "dsp", "key", "rest")
+        rcol = m.start("rest")
+        if not col and rest.startswith(("---", "...", "%")):
+            raise _Unsupported
+        if dash:
+            ccol = col + 1 + (len(dsp) if dsp else 0)
+            self._item_line(stack, line_no, col, ccol, key, rest, rcol)
+        elif key:
+            mapping_open = self._mapping_for(stack, col, line_no)
+            if mapping_open is None:
+                if self.root is not None:
+                    raise _Unsupported
+                self.root = Mapping(line_no, col + 1)
+                mapping_open = _Open(col, self.root)
+                stack.append(mapping_open)
+            self._key(mapping_open, key, rest, line_no, col, rcol)
+        else:
+            raise _Unsupported  # a continuation line of a multi-line scalar, or an error
+
+    def _item_line(
+        self,
+        stack: list[_Open],
+        line_no: int,
+        col: int,
+        ccol: int,
+        key: str | None,
+        rest: str,
+        rcol: int,
+    ) -> None:
+        """A "- …" line at `col`: an item of a list (opened here when none is open at that
+        column); `ccol` is the column of what follows the dash."""
+        seq = self._sequence_for(stack, col, line_no)
+        if seq is None:
+            if self.root is not None:
+                raise _Unsupported
+            seq = Sequence(line_no, col + 1)
+            self.root = seq
+            stack.append(_Open(col, seq))
+        top = stack[-1]
+        if key:
+            mapping = Mapping(line_no, ccol + 1)
+            seq.items.append(mapping)
+            opened = _Open(ccol, mapping)
+            stack.append(opened)
+            self._key(opened, key, rest, line_no, ccol, rcol)
+        elif not rest or rest[0] == "#":
+            top.pending_item = (line_no, ccol + 1)
+        elif rest == "-" or rest.startswith("- "):
+            raise _Unsupported  # "- - x"
+        else:
+            seq.items.append(self._value(rest, line_no, rcol))
 
     @staticmethod
     def _close(opened: _Open) -> None:

@@ -15,7 +15,6 @@ process while it forks: the progress display is refreshed from the loop that wai
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -24,8 +23,11 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported when workers start: a one-file run needs none
+    import multiprocessing.context
+    from multiprocessing.connection import Connection
 
 from indicator_audit.core.errors import OUT_OF_MEMORY
 
@@ -56,6 +58,8 @@ def available_cores() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -174,6 +178,8 @@ class Pool(Generic[T, R]):
     def _pooled(
         self, items: Sequence[T], idle: Callable[[], None] | None
     ) -> Iterator[tuple[int, R | Failure]]:
+        from multiprocessing.connection import wait
+
         ctx = _context()
         workers = [_Worker(ctx, self.work) for _ in range(min(self.jobs, len(items)))]
         pending: deque[tuple[int, Any]] = deque(enumerate(items))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from statistics import median
 from typing import NamedTuple
 
 from indicator_audit.core.findings import Finding, Severity
@@ -86,6 +85,8 @@ def peer_outliers(
     """(document, entry, message) of every target far from its peers. `entries[d]` are the
     entries of document `d`, labelled `labels[d]`. One pass groups by key (a dict), then one
     median per group: the cost is linear in the number of entries."""
+    from statistics import median  # imports decimal and fractions: only for a batch
+
     groups: dict[tuple[object, ...], list[tuple[int, PeerEntry]]] = {}
     for d, found in enumerate(entries):
         for e in found:
