@@ -80,6 +80,7 @@ class Lexicon(StrictData):
     unmeasurable_nouns: list[str] = field(default_factory=list)
     goal_openers: list[str] = field(default_factory=list)
     principle_heads: list[str] = field(default_factory=list)
+    making_verbs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +327,12 @@ class Packs:
     @lazy
     def vague_verb_re(self) -> re.Pattern[str]:
         return _words_regex(self.lexicon.vague_verbs)
+
+    @lazy
+    def making_verb_re(self) -> re.Pattern[str]:
+        """A verb of making or buying at the start of a name (制作宣传横幅)."""
+        words = _words_regex(self.lexicon.making_verbs).pattern
+        return re.compile(f"^(?:{words})")
 
     @lazy
     def principle_head_re(self) -> re.Pattern[str]:

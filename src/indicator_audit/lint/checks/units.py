@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indicator_audit.core.findings import Finding, Severity
-from indicator_audit.core.parsed import CellKind
+from indicator_audit.core.parsed import CellKind, Unit
 from indicator_audit.lint.registry import IndicatorContext, indicator_rule
 
 SRC_UNITS = (
@@ -104,8 +104,10 @@ def unit_mismatch(ctx: IndicatorContext) -> tuple[Finding, ...]:
             )
     found = f.unit
     fam = f.family
-    if found is None or fam is None or not f.is_quantity:
+    if found is None or not f.is_quantity:
         return ()
+    if fam is None:
+        return _made_in_time(ctx, *found)
     unit, field = found
     dim = unit.dimension
     if dim in fam.dimensions or dim in ("unknown", "magnitude"):
@@ -125,6 +127,22 @@ def unit_mismatch(ctx: IndicatorContext) -> tuple[Finding, ...]:
             f"“{f.subject}”应使用{want}，而指标值的单位是“{unit.text}”",
             span=unit.span if field == "target" else None,
             suggestion=f"核对指标名称与数值：名称是{want}类指标，单位应一致",
+        ),
+    )
+
+
+def _made_in_time(ctx: IndicatorContext, unit: Unit, field: str) -> tuple[Finding, ...]:
+    """制作宣传横幅 (年): a name that counts things made or bought, measured in a time unit."""
+    f = ctx.facts
+    verb = ctx.packs.making_verb_re.search(f.subject)
+    if verb is None or unit.dimension != "time" or unit.per is not None:
+        return ()
+    return (
+        ctx.finding(
+            field,
+            f"“{f.subject}”数的是{verb.group(0)}的东西，单位却是时间“{unit.text}”",
+            span=unit.span if field == "target" else None,
+            suggestion="用计数单位（块、台、套、份……）写出数量；时间要求写在时效指标中",
         ),
     )
 
