@@ -123,21 +123,26 @@ class Runner:
         for config, packs, rules in setups:
             audit_text_full(_WARM_UP, "<warm-up>", rules, packs, RunOptions(preset=config.preset))
 
-    def audit(self, path: Path, text: str | None = None) -> list[Audit]:
-        """The audits of `path` (of `text` read as that file's content, when given)."""
+    def audit(
+        self,
+        path: Path,
+        text: str | None = None,
+        *,
+        previous: Companions | None = None,
+        declared: Companions | None = None,
+    ) -> list[Audit]:
+        """The audits of `path` (of `text` read as that file's content, when given), compared
+        with `previous` and `declared` when given, else with the run's (RunSettings)."""
         config, packs, rules = self.prepare(path)
         options = RunOptions(preset=config.preset, fragment=self.settings.fragment)
+        last = previous if previous is not None else self.previous
+        decl = declared if declared is not None else self.declared
         if text is None:
             audits = audit_path_full(
-                path,
-                rules=rules,
-                packs=packs,
-                options=options,
-                previous=self.previous,
-                declared=self.declared,
+                path, rules=rules, packs=packs, options=options, previous=last, declared=decl
             )
         else:
-            audits = [_audit_text(text, path, rules, packs, options, self.previous, self.declared)]
+            audits = [_audit_text(text, path, rules, packs, options, last, decl)]
         for audit in audits:
             if audit.error is not None or audit.document is None:
                 continue

@@ -212,8 +212,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     ) -> Response:
         """上传一个或多个文件（multipart/form-data，字段 `files`：xlsx、xlsm、csv、yaml、yml、
         json），或在请求体中提交一个指标文档（application/json 或 application/yaml）。
-        问题与命令行 `indicator-audit check -f json` 相同；文件无法读取时返回 422，
-        带上与命令行相同的位置和说明。"""
+        可另附上年的表（字段 `previous`，同 `--previous`）和申报表（字段 `declared`，同
+        `--declared`），JSON 报告中每个对照的项目带 `matches`（指标对照表）；多个项目时
+        同类项目的目标相互比较（IA721）。问题与命令行 `indicator-audit check -f json` 相同；
+        文件（包括上年的表、申报表）无法读取时返回 422，带上与命令行相同的位置和说明。"""
         output = await api_call(request, preset, lambda u: engine.check(u, preset, format, suggest))
         return _answer(output, format, attach=format not in ("json", "html"))
 
@@ -352,7 +354,19 @@ _INPUT_BODY: dict[str, Any] = {
                         "type": "array",
                         "items": {"type": "string", "format": "binary"},
                         "description": "一个或多个文件：xlsx、xlsm、csv、yaml、yml、json",
-                    }
+                    },
+                    "previous": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "可选：上年的表（同 check --previous），按项目名称和"
+                        "主管部门与 files 中的项目配对；只有一个项目时与每个项目对照",
+                    },
+                    "declared": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "可选：申报表（同 check --declared），与 files 中的"
+                        "自评表对照",
+                    },
                 },
             }
         },

@@ -12,7 +12,14 @@ from starlette.requests import Request
 
 from indicator_audit.serve.errors import ServeError, too_large
 from indicator_audit.serve.settings import ServeSettings
-from indicator_audit.serve.uploads import Upload, Workdir, check_count, display_name, suffix_of
+from indicator_audit.serve.uploads import (
+    ROLES,
+    Upload,
+    Workdir,
+    check_count,
+    display_name,
+    suffix_of,
+)
 
 # A document in the body: its media type → the name it gets in reports (and its reader).
 BODY_TYPES = {
@@ -29,6 +36,8 @@ class Received:
 
     files: list[tuple[str, UploadFile | bytes, int]] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+    # last year's tables and the declared targets (fields previous, declared), when sent
+    companions: list[tuple[str, str, UploadFile, int]] = field(default_factory=list)
 
     def saver(self, settings: ServeSettings) -> Callable[[Workdir], list[Upload]]:
         """Writes the inputs into a request folder (run in the worker thread)."""
@@ -38,6 +47,8 @@ class Received:
             for name, data, size in self.files:
                 raw = data if isinstance(data, bytes) else data.file
                 out.append(work.save(name, raw, size, settings.max_file_bytes))
+            for role, name, upload, size in self.companions:
+                out.append(work.save(name, upload.file, size, settings.max_file_bytes, role))
             return out
 
         return save
@@ -78,12 +89,15 @@ async def _form(request: Request, settings: ServeSettings) -> Received:
     for key, value in form.multi_items():
         if isinstance(value, str):
             received.fields[key] = value
-        elif key == "files" and (value.filename or value.size):  # an empty input sends b""
+        elif key in ROLES and (value.filename or value.size):  # an empty input sends b""
             name = display_name(value.filename, len(received.files) + 1)
             suffix_of(name)  # refused before any work: 415
             size = value.size or 0
             if size > settings.max_file_bytes:
                 raise too_large(f"文件“{name}”", settings.max_file_bytes, file=name)
-            received.files.append((name, value, size))
+            if key == "files":
+                received.files.append((name, value, size))
+            else:
+                received.companions.append((key, name, value, size))
     check_count(len(received.files), settings)
     return received

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from indicator_audit.packs.load import default_packs
+from indicator_audit.read.document import Document
 from indicator_audit.read.tabular import TableSource
 from indicator_audit.report import get_binary_reporter, get_reporter, is_binary
 from indicator_audit.report.common import cell_of
 from indicator_audit.report.json_report import render_bytes
 from indicator_audit.run.audit import Audit
+from indicator_audit.run.companions import CompanionError, Companions, load_companions
 from indicator_audit.run.runner import Runner, RunSettings
 from indicator_audit.serve.errors import ErrorDetail, ErrorResponse, ServeError
 from indicator_audit.serve.settings import ServeSettings
@@ -93,11 +95,17 @@ class Engine:
             return found
 
     def audit(self, uploads: Sequence[Upload], preset: str | None) -> list[Audit]:
+        """Every project of the uploaded files, compared with the uploaded last year's tables
+        and declared targets when there are any, then with each other (the peer step)."""
         runner = self.runner(preset or self.settings.preset)
+        previous = _companions([u for u in uploads if u.role == "previous"], "上年的表")
+        declared = _companions([u for u in uploads if u.role == "declared"], "申报表")
         audits: list[Audit] = []
         for upload in uploads:
+            if upload.role != "files":
+                continue
             try:
-                found = runner.audit(upload.path)
+                found = runner.audit(upload.path, previous=previous, declared=declared)
             except (OSError, ValueError) as exc:  # what `check` reports as an input error
                 said = str(exc).replace(str(upload.path), upload.name)  # never the server's path
                 raise ServeError(
@@ -106,6 +114,8 @@ class Engine:
             for audit in found:
                 _relabel(audit, upload)
                 audits.append(audit)
+        if len(audits) > 1:  # after relabelling: a peer's label may be its file's name
+            runner.add_peers(audits)
         return audits
 
     def check(
@@ -154,6 +164,51 @@ class Engine:
         assert audit.document is not None
         body = revised_bytes(audit.document, result, fmt)
         return Output(body, SUGGEST_FORMATS[fmt], download=f"draft-{fmt}")
+
+
+def _companions(uploads: Sequence[Upload], what: str) -> Companions | None:
+    """The projects of the uploaded companion files, named as the client named the files (the
+    messages and the match table show them, never the server's path); a file that cannot be
+    read is the request's located error (422), as `check --previous` makes it the run's."""
+    if not uploads:
+        return None
+    documents: list[Document] = []
+    for upload in uploads:
+        try:
+            loaded = load_companions(upload.path)
+        except CompanionError as exc:
+            where = f"{upload.name}:{exc.line}:{exc.column}"
+            raise ServeError(
+                422,
+                "unreadable-companion",
+                f"无法读取{what} {where}：{_hide(exc.message, upload)}",
+                file=upload.name,
+                line=exc.line,
+                column=exc.column,
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise ServeError(
+                422,
+                "unreadable-companion",
+                f"无法读取{what}“{upload.name}”：{_hide(str(exc), upload)}",
+                file=upload.name,
+            ) from None
+        for document in loaded.documents:
+            _rename(document, upload)
+            documents.append(document)
+    return Companions(what, tuple(documents))
+
+
+def _hide(message: str, upload: Upload) -> str:
+    return message.replace(str(upload.path), upload.name)
+
+
+def _rename(document: Document, upload: Upload) -> None:
+    here = str(upload.path)
+    if document.path.startswith(here):
+        document.path = upload.name + document.path[len(here) :]
+    if document.source.path.startswith(here):
+        document.source.path = upload.name + document.source.path[len(here) :]
 
 
 def _draft_format(audit: Audit) -> str:

@@ -53,6 +53,13 @@ def upload_page(presets: Mapping[str, str], default: str, token: bool, limits: s
         f'<p class="hint">Excel（.xlsx）、CSV、YAML 或 JSON；{_e(limits)}。'
         '<span class="js-only">也可以把文件拖到这里。</span></p>'
         '<ul id="chosen"></ul></div>'
+        '<details class="compare"><summary>对照（可选）</summary>'
+        '<p><label for="previous">上年的表</label> '
+        f'<input id="previous" name="previous" type="file" multiple accept="{_e(accept)}"> '
+        '<span class="hint">目标与上年的目标和实际完成值对照（按项目名称和主管部门配对）</span></p>'
+        '<p><label for="declared">申报表</label> '
+        f'<input id="declared" name="declared" type="file" multiple accept="{_e(accept)}"> '
+        '<span class="hint">自评表的目标与申报的目标对照</span></p></details>'
         f'<p><label for="preset">权重口径</label> <select id="preset" name="preset">'
         f"{''.join(options)}</select></p>{token_field}"
         '<p class="actions">'

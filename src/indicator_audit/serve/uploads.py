@@ -25,10 +25,16 @@ SUFFIXES = frozenset(YAML_SUFFIXES | set(TABULAR_READERS))
 _NAME_LIMIT = 120
 
 
+# The form fields that carry files: the files to audit, and the tables they are compared
+# with (as `check --previous` and `check --declared`).
+ROLES = ("files", "previous", "declared")
+
+
 @dataclass(frozen=True, slots=True)
 class Upload:
     name: str  # as the client named it, cleaned: shown in reports, never used on disk
     path: Path  # where it was written: a generated name in the request's folder
+    role: str = "files"  # its form field (ROLES)
 
 
 def display_name(raw: str | None, index: int) -> str:
@@ -61,7 +67,9 @@ class Workdir:
         self.folder = folder
         self.count = 0
 
-    def save(self, name: str, data: BinaryIO | bytes, size: int, limit: int) -> Upload:
+    def save(
+        self, name: str, data: BinaryIO | bytes, size: int, limit: int, role: str = "files"
+    ) -> Upload:
         if size > limit:
             raise too_large(f"文件“{name}”", limit, file=name)
         self.count += 1
@@ -72,7 +80,7 @@ class Workdir:
                 out.write(data)
             else:
                 shutil.copyfileobj(data, out, 1024 * 1024)
-        return Upload(name, path)
+        return Upload(name, path, role)
 
 
 class UploadRoot:
