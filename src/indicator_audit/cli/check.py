@@ -111,8 +111,11 @@ def run_check(args: argparse.Namespace) -> int:
                 result = run_cluster(paths, work, args.scheduler, done)
             else:
                 result = run_local(paths, work, args.jobs, args.timeout, done, progress.tick)
-    except (ConfigError, CompanionError) as exc:
-        sys.stderr.write(f"indicator-audit: {exc.path}:{exc.line}:{exc.column}: {exc.message}\n")
+    except ConfigError as exc:  # every mistake of the configuration, each where it stands
+        sys.stderr.write("".join(f"indicator-audit: {p.describe()}\n" for p in exc.problems))
+        return EXIT_INPUT
+    except CompanionError as exc:
+        sys.stderr.write(f"indicator-audit: {exc.describe()}\n")
         return EXIT_INPUT
     except ClusterError as exc:
         sys.stderr.write(f"indicator-audit: {exc}\n")

@@ -680,12 +680,17 @@ def _load_with_pyyaml(text: str) -> Node:
     try:
         nodes = list(yaml.compose_all(text, Loader=loader_cls))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "无法解析"
-        raise SourceError(f"YAML 语法错误：{problem}", line, col) from None
-    except yaml.YAMLError as exc:
-        raise SourceError(f"YAML 语法错误：{exc}") from None
+        from indicator_audit.read.yaml_messages import syntax_message
+
+        def at(mark: yaml.Mark | None) -> tuple[int, int] | None:
+            return (mark.line + 1, mark.column + 1) if mark is not None else None
+
+        message, line, col = syntax_message(
+            exc.context, at(exc.context_mark), exc.problem, at(exc.problem_mark)
+        )
+        raise SourceError(message, line, col) from None
+    except yaml.YAMLError:
+        raise SourceError("YAML 语法错误：无法解析") from None
     except RecursionError:
         raise SourceError("YAML 嵌套过深") from None
     docs = [n for n in nodes if n is not None]

@@ -26,11 +26,12 @@ import functools
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indicator_audit.core.errors import ConfigError
+from indicator_audit.core.errors import ConfigError, OptionError, gather
 from indicator_audit.core.findings import KINDS, Severity
 from indicator_audit.packs.cache import StrictData, cached
 from indicator_audit.packs.load import LexiconChanges, LexiconConfig
@@ -100,51 +101,97 @@ def _plain(node: Node) -> Any:
     return {k.value: _plain(v) for k, v in node.items}
 
 
-def _locate(node: Node, loc: tuple[Any, ...]) -> tuple[int, int]:
-    current: Node = node
+def _node_at(root: Node, loc: tuple[Any, ...]) -> tuple[Scalar | None, Node | None]:
+    """The key and the value written at `loc` (a path of keys and list positions); (None,
+    None) past what the file holds."""
+    key: Scalar | None = None
+    current: Node | None = root
     for part in loc:
+        key = None
         if isinstance(current, Mapping):
             for k, v in current.items:
                 if k.value == part or k.value == str(part).replace("_", "-"):
-                    if part == loc[-1]:
-                        return k.line, k.col
-                    current = v
+                    key, current = k, v
                     break
             else:
-                break
+                return None, None
         elif isinstance(current, Sequence) and isinstance(part, int):
-            if part < len(current.items):
-                current = current.items[part]
-            else:
-                break
-    if isinstance(current, Scalar):
-        return current.line, current.col
-    return current.line, current.col
+            if part >= len(current.items):
+                return None, None
+            current = current.items[part]
+        else:
+            return None, None
+    return key, current
 
 
-def _validate(data: Any, root: Node | None, origin: str) -> Config:
+def _at(root: Node | None, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
+    """Line and column of the value at `loc` (of its key, with `key`); the nearest enclosing
+    place that exists when the file does not hold it."""
+    if root is None:
+        return 1, 1
+    for depth in range(len(loc), 0, -1):
+        k, v = _node_at(root, loc[:depth])
+        if key and k is not None and depth == len(loc):
+            return k.line, k.col
+        if v is not None:
+            return v.line, v.col
+        if k is not None:
+            return k.line, k.col
+    return root.line, root.col
+
+
+@dataclass
+class Loading:
+    """What loading a configuration found besides the configuration: every mistake, so that
+    all are reported at once, and where each rule name and preset was written."""
+
+    problems: list[ConfigError] = field(default_factory=list)
+    # ("rule" | "preset", name) → (file, line, column); line 0 for a command-line option
+    spots: dict[tuple[str, str], tuple[str, int, int]] = field(default_factory=dict)
+
+    def problem(self, origin: str, message: str, line: int = 1, column: int = 1) -> None:
+        self.problems.append(ConfigError(origin, message, line, column))
+
+
+def _validate(data: Any, root: Node | None, origin: str, loading: Loading) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(origin, "配置应为键值映射")
+        loading.problem(origin, "配置应为键值映射", *_at(root, ()))
+        return Config(origin=origin)
     if data and not any(key in _WRITABLE for key in data):
         # not a configuration at all (`extends: /etc/shadow`): say so without quoting it
-        raise ConfigError(origin, "不是 indicator-audit 的配置文件：没有任何已知的配置项")
+        loading.problem(origin, "不是 indicator-audit 的配置文件：没有任何已知的配置项")
+        return Config(origin=origin)
     for key in data:
         if key not in _WRITABLE:
-            line, col = _locate(root, (key,)) if root is not None else (1, 1)
             close = difflib.get_close_matches(str(key), sorted(_WRITABLE), n=1)
             hint = f"；是否想写“{close[0]}”？" if close else ""
             shown = f"“{key}”" if _KEY_LIKE.fullmatch(str(key)) else ""
-            raise ConfigError(origin, f"未知的配置项{shown}{hint}", line, col)
-    data = {("per_path_ignores" if k == "per-path-ignores" else k): v for k, v in data.items()}
+            loading.problem(origin, f"未知的配置项{shown}{hint}", *_at(root, (key,), key=True))
+    data = {
+        ("per_path_ignores" if k == "per-path-ignores" else k): v
+        for k, v in data.items()
+        if k in _WRITABLE
+    }
     if isinstance(data.get("extends"), str):
         data["extends"] = [data["extends"]]
     # one cache entry per configuration file: its new text replaces its old entry, and the
     # files of an `extends` chain do not evict one another
     kind = "config-" + hashlib.sha256(origin.encode()).hexdigest()[:12]
-    config = cached(kind, repr(data), (__file__,), Config, lambda: _check(data, root, origin))
+    try:
+        config = cached(kind, repr(data), (__file__,), Config, lambda: _check(data, root, origin))
+    except _Invalid as exc:
+        loading.problems.extend(exc.problems)
+        # the settings that are right still count, so that the rule names in them are
+        # checked in the same run
+        rest = _without(data, exc.locs)
+        try:
+            config = _check(rest, root, origin)
+        except _Invalid:
+            config = Config()
     config.origin = origin
+    _record_spots(root, origin, loading)
     return config
 
 
@@ -157,23 +204,103 @@ def _adapter() -> TypeAdapter[Config]:
     return TypeAdapter(Config)
 
 
+class _Invalid(Exception):
+    """Values of the wrong type: each located, and the top-level keys that hold them."""
+
+    def __init__(self, problems: list[ConfigError], locs: list[tuple[Any, ...]]) -> None:
+        super().__init__(problems[0].message)
+        self.problems = problems
+        self.locs = locs
+
+
+def _without(data: dict[str, Any], locs: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """`data` less the values at `locs`: a wrong entry of a mapping (one severity) goes
+    alone, anything else takes its whole top-level setting with it."""
+    out = dict(data)
+    for loc in locs:
+        top = loc[0] if loc else None
+        if top not in out:
+            continue
+        if len(loc) == 2 and isinstance(out[top], dict):
+            out[top] = {k: v for k, v in out[top].items() if k != loc[1]}
+        else:
+            del out[top]
+    return out
+
+
+# pydantic's error types, said in Chinese (its own messages are English)
+_EXPECTED = {
+    "list_type": "应为列表，如 [IA104, vague]",
+    "string_type": "应为文字",
+    "dict_type": "应为键值映射",
+    "dataclass_type": "应为键值映射",
+    "model_type": "应为键值映射",
+    "bool_type": "应为 true 或 false",
+}
+_SEVERITIES = tuple(s.value for s in Severity)
+
+
 def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
     from pydantic import ValidationError
 
     try:
         return _adapter().validate_python(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = tuple(err["loc"])
-        line, col = _locate(root, loc) if root is not None else (1, 1)
-        key = str(loc[-1]) if loc else ""
-        if err["type"] == "extra_forbidden":
-            names = [f.name for f in fields(LexiconConfig) + fields(LexiconChanges)]
-            close = difflib.get_close_matches(key, names, n=1)
-            hint = f"；是否想写“{close[0]}”？" if close else ""
-            raise ConfigError(origin, f"未知的配置项“{key}”{hint}", line, col) from None
-        where = ".".join(str(p) for p in loc)
-        raise ConfigError(origin, f"配置项“{where}”无效：{err['msg']}", line, col) from None
+        problems: list[ConfigError] = []
+        locs: list[tuple[Any, ...]] = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            locs.append(loc)
+            name = str(loc[-1]) if loc else ""
+            where = ".".join(str(p).replace("_", "-") for p in loc)
+            if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+                names = [f.name for f in fields(LexiconConfig) + fields(LexiconChanges)]
+                close = difflib.get_close_matches(name, names, n=1)
+                hint = f"；是否想写“{close[0]}”？" if close else ""
+                line, col = _at(root, loc, key=True)
+                problems.append(ConfigError(origin, f"未知的配置项“{name}”{hint}", line, col))
+                continue
+            line, col = _at(root, loc)
+            if err["type"] == "enum":
+                given = str(err.get("input", ""))
+                close = difflib.get_close_matches(given, _SEVERITIES, n=1)
+                hint = f"；是否想写“{close[0]}”？" if close else ""
+                allowed = "、".join(_SEVERITIES)
+                shown = f"“{given}”" if _KEY_LIKE.fullmatch(given) else ""
+                message = f"配置项“{where}”的级别{shown}无效：应为 {allowed} 之一{hint}"
+            else:
+                expected = _EXPECTED.get(err["type"], "取值的类型不对")
+                message = f"配置项“{where}”{expected}"
+            problems.append(ConfigError(origin, message, line, col))
+        raise _Invalid(problems, locs) from None
+
+
+def _record_spots(root: Node | None, origin: str, loading: Loading) -> None:
+    """Where each rule name (select, ignore, severity, per-path-ignores) and the preset are
+    written in this file: a name that turns out unknown is reported there."""
+    if not isinstance(root, Mapping):
+        return
+    spots = loading.spots
+
+    def note(kind: str, node: Node | None) -> None:
+        if isinstance(node, Scalar) and node.value is not None:
+            for name in str(node.value).split(","):
+                spots.setdefault((kind, name.strip()), (origin, node.line, node.col))
+        elif isinstance(node, Sequence):
+            for item in node.items:
+                note(kind, item)
+
+    for key, value in root.items:
+        if key.value in ("select", "ignore"):
+            note("rule", value)
+        elif key.value == "preset":
+            note("preset", value)
+        elif key.value == "severity" and isinstance(value, Mapping):
+            for k, _ in value.items:
+                note("rule", k)
+        elif key.value in ("per-path-ignores", "per_path_ignores") and isinstance(value, Mapping):
+            for _, v in value.items:
+                note("rule", v)
 
 
 # How deep `extends` may nest; deeper is a mistake, and would exhaust the interpreter's stack.
@@ -183,67 +310,111 @@ _KEY_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,39}")
 
 
 def load_config_file(
-    path: Path, seen: frozenset[Path] = frozenset(), memo: dict[Path, Config] | None = None
+    path: Path,
+    seen: frozenset[Path] = frozenset(),
+    memo: dict[Path, Config] | None = None,
+    loading: Loading | None = None,
 ) -> Config:
     """The configuration in `path` with everything it extends. Each file of an `extends`
-    graph is loaded once (`memo`), so two parents per level do not double the work per level."""
-    path = Path(os.path.realpath(path))
-    if path in seen:
-        raise ConfigError(str(path), "extends 形成了循环")
-    if len(seen) >= MAX_EXTENDS_DEPTH:
-        raise ConfigError(str(path), f"extends 嵌套超过 {MAX_EXTENDS_DEPTH} 层")
-    memo = {} if memo is None else memo
+    graph is loaded once (`memo`), so two parents per level do not double the work per level.
+
+    Every mistake found goes to `loading`; without one, they are raised together at the end
+    (one ConfigError carrying them all)."""
+    own = loading is None
+    loading = Loading() if loading is None else loading
+    config = _load(Path(os.path.realpath(path)), seen, {} if memo is None else memo, loading)
+    if own and loading.problems:
+        raise gather(loading.problems)
+    return config
+
+
+def _load(path: Path, seen: frozenset[Path], memo: dict[Path, Config], loading: Loading) -> Config:
     if path in memo:
         return memo[path]
     root: Node | None = None
     if path.name == "pyproject.toml":
-        config = _from_pyproject(path)
-        if config is None:
+        found = _from_pyproject(path, loading)
+        if found is None:
             return Config(origin=str(path))
+        config = found
     else:
         try:
             source = read_file(path)
         except SourceError as exc:
-            raise ConfigError(str(path), exc.message, exc.line, exc.column) from None
+            loading.problem(str(path), exc.message, exc.line, exc.column)
+            return Config(origin=str(path))
         root = source.root
-        config = _validate(_plain(source.root), root, str(path))
-    config.packs = _resolve_packs(config, path, root)
+        config = _validate(_plain(source.root), root, str(path), loading)
+    config.packs = _resolve_packs(config, path, root, loading)
     base = Config()
-    for parent in config.extends:
+    for i, parent in enumerate(config.extends):
         target = Path(os.path.realpath(path.parent / parent))
-        if not target.is_file():
-            raise ConfigError(str(path), f"extends 指向的文件不存在：{parent}")
-        base = load_config_file(target, seen | {path}, memo).merged_over(base)
+        line, col = (
+            _at(root, ("extends", i)) if len(config.extends) > 1 else _at(root, ("extends",))
+        )
+        if target in seen | {path}:
+            loading.problem(config.origin, f"extends 形成了循环：{parent}", line, col)
+        elif len(seen) + 1 >= MAX_EXTENDS_DEPTH:
+            loading.problem(config.origin, f"extends 嵌套超过 {MAX_EXTENDS_DEPTH} 层", line, col)
+        elif not target.is_file():
+            loading.problem(config.origin, f"extends 指向的文件不存在：{parent}", line, col)
+        else:
+            base = _load(target, seen | {path}, memo, loading).merged_over(base)
     memo[path] = merged = config.merged_over(base)
     return merged
 
 
-def _resolve_packs(config: Config, path: Path, root: Node | None) -> list[str]:
+def _resolve_packs(config: Config, path: Path, root: Node | None, loading: Loading) -> list[str]:
     """Pack paths made absolute against the file that names them, so that they survive
     `extends` from another folder; a missing pack is an error at its entry."""
     out: list[str] = []
     for i, name in enumerate(config.packs):
         target = Path(os.path.realpath(path.parent / name))
         if not target.is_file():
-            line, col = _locate(root, ("packs", i)) if root is not None else (1, 1)
-            raise ConfigError(
+            line, col = _at(root, ("packs", i))
+            loading.problem(
                 config.origin or str(path), f"packs 指向的规则包不存在：{name}", line, col
             )
+            continue
         out.append(str(target))
     return out
 
 
-def _from_pyproject(path: Path) -> Config | None:
+def _from_pyproject(path: Path, loading: Loading) -> Config | None:
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), f"TOML 语法错误：{exc}") from None
+        loading.problem(str(path), f"TOML 语法错误：{exc}")
+        return None
     section = data.get("tool", {}).get("indicator-audit")
     if section is None:
         return None
-    return _validate(section, None, f"{path} [tool.indicator-audit]")
+    origin = f"{path} [tool.indicator-audit]"
+    config = _validate(section, None, origin, loading)
+    _text_spots(text, origin, config, loading)
+    return config
+
+
+def _text_spots(text: str, origin: str, config: Config, loading: Loading) -> None:
+    """pyproject.toml is read without positions: each rule name and preset is placed at its
+    first quoted occurrence after the section's header."""
+    lines = text.splitlines()
+    head = next((i for i, ln in enumerate(lines) if "tool.indicator-audit" in ln), 0)
+    names = [("rule", n) for n in config.select + config.ignore + list(config.severity)]
+    names += [("rule", n) for v in config.per_path_ignores.values() for n in v]
+    if config.preset:
+        names.append(("preset", config.preset))
+    for kind, name in names:
+        for no in range(head, len(lines)):
+            col = next(
+                (lines[no].find(q + name + q) for q in "\"'" if q + name + q in lines[no]), -1
+            )
+            if col >= 0:
+                loading.spots.setdefault((kind, name), (origin, no + 1, col + 2))
+                break
 
 
 def find_config(start: Path) -> Path | None:
@@ -264,17 +435,44 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def check_names(config: Config, codes: dict[str, str], names: dict[str, str]) -> None:
-    """Every selector names a real rule, kind or code prefix; else a hint to the closest."""
+def name_problems(
+    config: Config,
+    codes: dict[str, str],
+    names: dict[str, str],
+    presets: Iterable[str],
+    spots: dict[tuple[str, str], tuple[str, int, int]],
+) -> list[ConfigError]:
+    """Every selector names a real rule, kind or code prefix, and the preset a real preset;
+    each that does not is a problem where it was written, with a hint to the closest."""
     known = set(codes) | set(names) | set(KINDS)
     selectors = config.select + config.ignore + list(config.severity)
     for ignores in config.per_path_ignores.values():
         selectors += ignores
-    for sel in selectors:
+    out: list[ConfigError] = []
+    for sel in dict.fromkeys(selectors):
         if sel in known or (
             sel.upper().startswith("IA") and any(c.startswith(sel.upper()) for c in codes)
         ):
             continue
         close = difflib.get_close_matches(sel, sorted(known), n=1)
         hint = f"；是否想写“{close[0]}”？" if close else ""
-        raise ConfigError(config.origin, f"没有这条规则或类型：“{sel}”{hint}")
+        out.append(_problem(config, spots, ("rule", sel), f"没有这条规则或类型：“{sel}”{hint}"))
+    presets = list(presets)
+    if config.preset and config.preset not in presets:
+        close = difflib.get_close_matches(config.preset, presets, n=1)
+        hint = f"是否想写“{close[0]}”？" if close else ""
+        message = f"未知的预设“{config.preset}”；{hint}可选：{'、'.join(presets)}"
+        out.append(_problem(config, spots, ("preset", config.preset), message))
+    return out
+
+
+def _problem(
+    config: Config,
+    spots: dict[tuple[str, str], tuple[str, int, int]],
+    what: tuple[str, str],
+    message: str,
+) -> ConfigError:
+    origin, line, col = spots.get(what, (config.origin, 1, 1))
+    if line == 0:  # written on the command line
+        return OptionError(origin, message)
+    return ConfigError(origin, message, line, col)

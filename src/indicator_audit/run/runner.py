@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from indicator_audit.core.errors import OUT_OF_MEMORY, ConfigError
+from indicator_audit.core.errors import OUT_OF_MEMORY, ConfigError, gather
 from indicator_audit.core.findings import Finding
 from indicator_audit.lint.engine import RunOptions
 from indicator_audit.lint.registry import INTERNAL_CODES, Rule
@@ -20,9 +20,10 @@ from indicator_audit.run.audit import Audit, audit_path_full
 from indicator_audit.run.companions import Companions, load_companions
 from indicator_audit.run.config import (
     Config,
-    check_names,
+    Loading,
     find_config,
     load_config_file,
+    name_problems,
 )
 from indicator_audit.run.selection import (
     Baseline,
@@ -74,14 +75,25 @@ class Runner:
         if where is None and self.settings.discover_config:
             where = find_config(path)
         if where not in self._configs:
-            config = load_config_file(where) if where is not None else Config()
+            loading = Loading()
+            config = load_config_file(where, loading=loading) if where is not None else Config()
+            spots = loading.spots
+            # a command-line value is blamed on its option (line 0), not on a file
             if self.settings.select:
                 config = replace(config, select=self.settings.select)
+                spots.update({("rule", s): ("--select", 0, 0) for s in self.settings.select})
             if self.settings.ignore:
                 config = replace(config, ignore=config.ignore + self.settings.ignore)
+                spots.update({("rule", s): ("--ignore", 0, 0) for s in self.settings.ignore})
             if self.settings.preset:
                 config = replace(config, preset=self.settings.preset)
-            _validate_names(config)
+                spots[("preset", self.settings.preset)] = ("--preset", 0, 0)
+            problems = loading.problems + _name_problems(config, spots)
+            if problems:
+                # the command line's first, then each file's in the order of its lines
+                files = list(dict.fromkeys(p.path for p in problems))
+                problems.sort(key=lambda p: (p.line > 0, files.index(p.path), p.line, p.column))
+                raise gather(problems)
             self._configs[where] = config
         return where, self._configs[where]
 
@@ -103,11 +115,6 @@ class Runner:
         setup = self._setups.get(where)
         if setup is None:
             packs = self.packs_for(where, config)
-            if config.preset and config.preset not in packs.conventions.presets:
-                names = "、".join(packs.conventions.presets)
-                raise ConfigError(
-                    config.origin or "--preset", f"未知的 preset“{config.preset}”；可选：{names}"
-                )
             setup = self._setups[where] = (config, packs, _rules(config, packs))
         return setup
 
@@ -304,15 +311,21 @@ def write_baseline(audits: Sequence[Audit], target: Path) -> int:
     return count
 
 
-def _validate_names(config: Config) -> None:
-    every = _rule_set(config)  # user packs and plugins too: `select: [IA901]` is valid
+def _name_problems(
+    config: Config, spots: dict[tuple[str, str], tuple[str, int, int]]
+) -> list[ConfigError]:
+    try:
+        every = _rule_set(config)  # user packs and plugins too: `select: [IA901]` is valid
+    except ConfigError as exc:  # a broken pack: its own located error
+        return [exc]
     codes = {r.meta.code: r.meta.name for r in every}
     codes.update(dict(INTERNAL_CODES))
     names = {v: k for k, v in codes.items()}
     for r in every:
         for alias in r.meta.aliases:
             names[alias] = r.meta.code
-    check_names(config, codes, names)
+    presets = default_packs().conventions.presets
+    return name_problems(config, codes, names, presets, spots)
 
 
 def _packs(config: Config) -> Packs:
