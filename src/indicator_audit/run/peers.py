@@ -26,6 +26,7 @@ from indicator_audit.run.selection import (
     apply_suppressions,
     finding_identity,
     fingerprint,
+    numbered,
 )
 
 T = TypeVar("T")
@@ -105,7 +106,8 @@ class PeerCandidate(NamedTuple):
     pointer: str
     at: int  # its place among the project's findings (those sorted before it)
     cell: str | None  # the table cell ("自评表!D7"), for a table
-    identity: str  # the baseline's fingerprint of the finding, message aside
+    identity: str  # what the baseline's fingerprint knows of the finding (finding_identity)
+    field: str
     cell_text: str
 
 
@@ -211,8 +213,9 @@ def batch_peer_findings(
         out.setdefault(p, []).append((c, made))
     if baseline is not None:
         for p, found in list(out.items()):
-            prints = [fingerprint(f, c.identity, c.cell_text) for c, f in found]
-            left = baseline.filter(paths[p], [f for _, f in found], prints)
+            peers = [f for _, f in found]
+            prints = [fingerprint(f, c.identity, c.field, c.cell_text) for c, f in found]
+            left = baseline.filter(paths[p], peers, numbered(peers, prints))
             out[p] = [(c, f) for c, f in found if any(f is g for g in left)]
     return out
 

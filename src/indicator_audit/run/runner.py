@@ -31,6 +31,7 @@ from indicator_audit.run.selection import (
     apply_suppressions,
     finding_identity,
     fingerprint,
+    numbered,
 )
 
 
@@ -295,7 +296,10 @@ indicators:
 
 
 def fingerprints(audit: Audit, findings: Sequence[Finding]) -> list[str]:
-    return [fingerprint(f, *finding_identity(audit.document, f)) for f in findings]
+    """The baseline identities of an audit's findings (selection.fingerprint), numbered by
+    occurrence in document order."""
+    prints = [fingerprint(f, *finding_identity(audit.document, f)) for f in findings]
+    return numbered(findings, prints)
 
 
 def write_baseline(audits: Sequence[Audit], target: Path) -> int:

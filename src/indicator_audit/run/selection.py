@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from indicator_audit.core.findings import KINDS, Finding, Severity
 from indicator_audit.lint.registry import INTERNAL_ERROR, SCHEMA_INVALID, UNUSED_SUPPRESSION
-from indicator_audit.read.document import Document
+from indicator_audit.read.document import Cell, Document
 from indicator_audit.run.config import Config
 
 # "ignore[IA301,vague] reason"; a bare "ignore reason" (no brackets) covers every rule, as a
@@ -161,29 +162,69 @@ def apply_suppressions(findings: Sequence[Finding], text: str) -> list[Finding]:
 # -- baseline -------------------------------------------------------------------------------
 
 
-def fingerprint(f: Finding, identity: str, cell_text: str) -> str:
-    raw = "\x00".join((f.rule, identity, f.pointer.rsplit("/", 1)[-1], cell_text, f.message))
-    if f.indicator is None:
-        raw = "\x00".join((f.rule, f.message))
+def normal_text(text: str) -> str:
+    """A cell's text as a fingerprint sees it: full-width forms folded, no white space (a
+    re-typed or re-spaced cell is the same cell)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def fingerprint(f: Finding, identity: str, field: str, cell_text: str) -> str:
+    """The identity of a finding that survives rows added, removed and reordered: the rule,
+    the indicator's labels and name (`identity`, empty for a whole-table finding), the field
+    and the text of the cell that holds the problem. Never a line, a row, a position, or the
+    message (which may quote counts: "4 个产出指标中…")."""
+    raw = "\x00".join((f.rule, identity, field, cell_text))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
 
 
-def finding_identity(document: Document | None, f: Finding) -> tuple[str, str]:
-    """What a fingerprint knows of a finding's indicator: its labels and name, and the text
-    of the finding's cell ("", "" for a finding about the whole document)."""
-    if document is None or f.indicator is None or f.indicator >= len(document.indicators):
-        return "", ""
+def finding_identity(document: Document | None, f: Finding) -> tuple[str, str, str]:
+    """What a fingerprint knows of a finding: its indicator's labels and name (empty for a
+    finding about the whole document), where in the document it stands (the field, or the
+    pointer without list positions), and the text of the cell that holds the problem."""
+    if document is None:
+        return "", _pointer_shape(f.pointer), ""
+    if f.indicator is None or f.indicator >= len(document.indicators):
+        cell = _cell_at(document.cells.values(), f.line, f.column)
+        return "", _pointer_shape(f.pointer), normal_text(cell.text) if cell is not None else ""
     ind = document.indicators[f.indicator]
     fields = ind.fields
-    identity = "|".join(
-        "".join((v or "").split()) for v in (fields.level1, fields.level2, fields.name)
-    )
-    cell = ind.cells.get(f.pointer.rsplit("/", 1)[-1])
-    return identity, cell.text if cell is not None else ""
+    identity = "|".join(normal_text(v or "") for v in (fields.level1, fields.level2, fields.name))
+    where = f.pointer.rsplit("/", 1)[-1]
+    cell = ind.cells.get(where)
+    return identity, where, normal_text(cell.text) if cell is not None else ""
+
+
+def _pointer_shape(pointer: str) -> str:
+    """A pointer without its list positions (/goals/annual/2 → /goals/annual): where in the
+    document, not which row."""
+    return "/".join(p for p in pointer.split("/") if not p.isdigit())
+
+
+def _cell_at(cells: Iterable[Cell], line: int, column: int) -> Cell | None:
+    """The document-level value (a goal, the content, a budget figure) that a whole-table
+    finding stands in."""
+    for cell in cells:
+        if cell.line <= line <= cell.end_line and (
+            cell.line != cell.end_line or cell.col <= column <= max(cell.end_col, cell.col)
+        ):
+            return cell
+    return None
+
+
+def numbered(findings: Sequence[Finding], prints: Sequence[str]) -> list[str]:
+    """Each finding's fingerprint with its occurrence in the file, counted in document order
+    ("…#2" for the second finding of one rule on the same text): two equal problems count
+    as two. Returned in the order of `findings`."""
+    seen: Counter[str] = Counter()
+    out = [""] * len(prints)
+    for i in sorted(range(len(findings)), key=lambda i: findings[i].sort_key()):
+        seen[prints[i]] += 1
+        out[i] = f"{prints[i]}#{seen[prints[i]]}"
+    return out
 
 
 class Baseline:
-    VERSION = 1
+    VERSION = 2  # 1 held the message and was lost when a count in it changed
 
     def __init__(self, entries: dict[str, Counter[str]] | None = None) -> None:
         self.entries = entries or {}
@@ -191,8 +232,15 @@ class Baseline:
     @classmethod
     def load(cls, path: Path) -> Baseline:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("version") == 1:
+            raise ValueError(
+                f"基线文件 {path} 是旧版本（version 1，按行内容和问题说明记录），"
+                "请用 --write-baseline 重新生成"
+            )
         if not isinstance(data, dict) or data.get("version") != cls.VERSION:
-            raise ValueError("基线文件格式不对（应为 indicator-audit 写出的 version 1 基线）")
+            raise ValueError(
+                f"基线文件 {path} 格式不对（应为 indicator-audit 写出的 version {cls.VERSION} 基线）"
+            )
         files = data.get("files", {})
         return cls({name: Counter(fps) for name, fps in files.items()})
 
