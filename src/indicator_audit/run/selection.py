@@ -217,7 +217,7 @@ def numbered(findings: Sequence[Finding], prints: Sequence[str]) -> list[str]:
     as two. Returned in the order of `findings`."""
     seen: Counter[str] = Counter()
     out = [""] * len(prints)
-    for i in sorted(range(len(findings)), key=lambda i: findings[i].sort_key()):
+    for i in sorted(range(len(findings)), key=lambda i: Finding.sort_key(findings[i])):
         seen[prints[i]] += 1
         out[i] = f"{prints[i]}#{seen[prints[i]]}"
     return out
