@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from indicator_audit.core.errors import OUT_OF_MEMORY
 from indicator_audit.core.findings import Counts, Finding, Severity, count_severities
@@ -229,35 +229,31 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def audit_text_full(
-    text: str,
-    path: str = "<text>",
-    rules: Sequence[Rule] | None = None,
-    packs: Packs | None = None,
-    options: RunOptions | None = None,
-    previous: Companions | None = None,
-    declared: Companions | None = None,
-) -> Audit:
+class AuditSetup(TypedDict, total=False):
+    """What an audit runs with besides its input (the parameters of audit_source): the rule
+    set, the packs, the run options, and the companions to compare with."""
+
+    rules: Sequence[Rule] | None
+    packs: Packs | None
+    options: RunOptions | None
+    previous: Companions | None
+    declared: Companions | None
+
+
+def audit_text_full(text: str, path: str = "<text>", **setup: Unpack[AuditSetup]) -> Audit:
     try:
         try:
             source = load_text(text, path)
         except SourceError as exc:
             error = LoadError(message=exc.message, line=exc.line, column=exc.column)
             return Audit(path, [], error)
-        return audit_source(source, rules, packs, options, previous, declared)
+        return audit_source(source, **setup)
     except MemoryError:
         pass  # as in audit_path_full
     return out_of_memory(path)
 
 
-def audit_path_full(
-    path: str | Path,
-    rules: Sequence[Rule] | None = None,
-    packs: Packs | None = None,
-    options: RunOptions | None = None,
-    previous: Companions | None = None,
-    declared: Companions | None = None,
-) -> list[Audit]:
+def audit_path_full(path: str | Path, **setup: Unpack[AuditSetup]) -> list[Audit]:
     """Every project in a file (a workbook may hold several), each compared with its
     companion in `previous` and `declared` when given."""
     from indicator_audit.read.readers import read_sources
@@ -268,7 +264,7 @@ def audit_path_full(
         except SourceError as exc:
             error = LoadError(message=exc.message, line=exc.line, column=exc.column)
             return [Audit(str(path), [], error)]
-        return [audit_source(s, rules, packs, options, previous, declared) for s in sources]
+        return [audit_source(s, **setup) for s in sources]
     except MemoryError:
         pass  # the file's objects are freed once this handler is left
     return [out_of_memory(str(path))]

@@ -129,7 +129,13 @@ class Runner:
 
         setups = list(self._setups.values()) or [self.prepare(Path("."))]
         for config, packs, rules in setups:
-            audit_text_full(_WARM_UP, "<warm-up>", rules, packs, RunOptions(preset=config.preset))
+            audit_text_full(
+                _WARM_UP,
+                "<warm-up>",
+                rules=rules,
+                packs=packs,
+                options=RunOptions(preset=config.preset),
+            )
 
     def audit(
         self,
