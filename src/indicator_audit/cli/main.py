@@ -163,20 +163,25 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("code", metavar="CODE_OR_NAME", help="规则代码（如 IA301）或名称")
 
     v = sub.add_parser("convert", help="把 Excel/CSV/JSON 表格（或 YAML）转换为 targets.yaml")
-    v.add_argument("input", metavar="FILE", help="要转换的文件")
+    v.add_argument(
+        "inputs", nargs="+", metavar="FILE", help="要转换的文件；多个文件或目录时 -o 须为目录"
+    )
     v.add_argument(
         "--output",
         "-o",
         metavar="OUT",
         help="输出文件；多个项目时加数字后缀（OUT-1.yaml …），或给一个目录（以 / 结尾）",
     )
+    _pool_options(v)
     sub.add_parser("schema", help="输出 targets.yaml 的 JSON Schema（供编辑器补全）")
 
     from indicator_audit.cli.serve_command import add_parser as add_serve
 
     add_serve(sub)
     g = sub.add_parser("suggest", help="给出修订后的指标表（保留 / 修改 / 新增，并说明理由）")
-    g.add_argument("path", metavar="PATH", help="要给出建议的文件")
+    g.add_argument(
+        "paths", nargs="+", metavar="PATH", help="要给出建议的文件或目录（目录递归查找）"
+    )
     _rich_or_json(g)
     g.add_argument(
         "--write",
@@ -191,7 +196,26 @@ def _parser() -> argparse.ArgumentParser:
         help="指定项目类型（行业指标库的类型名，如 信息化运维），不再按文字识别",
     )
     choice(g, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
+    _pool_options(g)
     return p
+
+
+def _pool_options(parser: argparse.ArgumentParser) -> None:
+    """--jobs and --timeout, as `check` has them, for a command over many files."""
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive(int),
+        metavar="N",
+        help="同时处理的进程数（默认：可用的 CPU 核数；1 表示在本进程中逐个处理）",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=120.0,
+        metavar="SECONDS",
+        help="单个文件的处理时限，超时记为该文件的错误（默认 120 秒）",
+    )
 
 
 def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -208,13 +232,18 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from indicator_audit.read.source import SourceError
     from indicator_audit.run.convert import ConvertError, convert
 
+    if len(args.inputs) > 1 or Path(args.inputs[0]).is_dir():
+        return _convert_many(args)
+    (given,) = args.inputs
     try:
-        converted = convert(args.input, args.output)
+        converted = convert(given, args.output)
     except SourceError as exc:
-        sys.stderr.write(f"indicator-audit: {args.input}:{exc.line}:{exc.column}: {exc.message}\n")
+        sys.stderr.write(f"indicator-audit: {given}:{exc.line}:{exc.column}: {exc.message}\n")
         return EXIT_INPUT
     except ConvertError as exc:
         sys.stderr.write(f"indicator-audit: {exc}\n")
@@ -225,6 +254,49 @@ def _convert(args: argparse.Namespace) -> int:
         else:
             sys.stderr.write(f"indicator-audit: {c.project} → {c.path}\n")
     return EXIT_OK
+
+
+def _convert_many(args: argparse.Namespace) -> int:
+    """`convert A B … -o DIR/` (or a folder): each input converted by a worker of the pool,
+    into DIR, reported in input order whatever the number of workers."""
+    from pathlib import Path
+
+    from indicator_audit.cli.check import collect
+    from indicator_audit.run.convert import ConvertWork, clashing
+    from indicator_audit.run.pool import Failure, Pool
+
+    out = args.output
+    if out is None or not (out.endswith(("/", "\\")) or Path(out).is_dir()):
+        sys.stderr.write(
+            "indicator-audit: 转换多个文件或一个目录时，请用 -o 指定输出目录（以 / 结尾或已存在）\n"
+        )
+        return EXIT_INPUT
+    inputs = [p for p, _ in collect(args.inputs)]
+    if not inputs:
+        sys.stderr.write("indicator-audit: 没有找到可转换的文件\n")
+        return EXIT_INPUT
+    clashes = clashing(inputs)
+    if clashes:
+        sys.stderr.write(
+            f"indicator-audit: 输出文件会重名（文件名相同）：{'；'.join(clashes)}；没有转换任何文件。"
+            "请分别转换到不同目录\n"
+        )
+        return EXIT_INPUT
+    Path(out).mkdir(parents=True, exist_ok=True)
+    pool: Pool[Path, list[tuple[str, str]] | str] = Pool(
+        ConvertWork(out), jobs=args.jobs, timeout=args.timeout
+    )
+    code = EXIT_OK
+    for path, got in zip(inputs, pool.run(inputs), strict=True):
+        if isinstance(got, Failure):
+            got = f"{path}: {got.message}"
+        if isinstance(got, str):
+            sys.stderr.write(f"indicator-audit: {got}\n")
+            code = EXIT_INPUT
+            continue
+        for project, written in got:
+            sys.stderr.write(f"indicator-audit: {project} → {written}\n")
+    return code
 
 
 def _schema() -> int:
@@ -299,7 +371,15 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "suggest":
             from indicator_audit.cli.suggest_view import run_suggest
 
-            return run_suggest(args.path, args.format, args.write, args.color, args.project_type)
+            return run_suggest(
+                args.paths,
+                args.format,
+                args.write,
+                args.color,
+                args.project_type,
+                args.jobs,
+                args.timeout,
+            )
         return _rules(args)
     except KeyboardInterrupt:
         return 130

@@ -106,3 +106,32 @@ def convert(input_path: str | Path, out: str | None) -> list[Converted]:
             c.path.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomic(c.path, c.text)
     return converted
+
+
+class ConvertWork:
+    """The per-file work of `convert` over many files (run/pool.py): every project of one
+    input into the folder `out`; what was written (project, file), or why nothing was."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def __call__(self, path: Path) -> list[tuple[str, str]] | str:
+        from indicator_audit.read.source import SourceError
+
+        try:
+            return [(c.project, str(c.path)) for c in convert(path, self.out)]
+        except SourceError as exc:
+            return f"{path}:{exc.line}:{exc.column}: {exc.message}"
+        except (ConvertError, OSError) as exc:
+            return str(exc)
+
+
+def clashing(inputs: list[Path]) -> list[str]:
+    """Inputs whose converted files would have the same names in one folder (same stem)."""
+    seen: dict[str, Path] = {}
+    out: list[str] = []
+    for p in inputs:
+        if p.stem in seen:
+            out.append(f"{seen[p.stem]} 与 {p}")
+        seen.setdefault(p.stem, p)
+    return out
