@@ -120,6 +120,9 @@ def test_fix_keeps_every_byte_but_the_intended_ones(tmp_path: Path) -> None:
         _one(runner, path, dev.read_text(encoding="utf-8"), tally)
     while tally.documents < max(COUNT, len(DEV)):
         _one(runner, path, _fuzzed(rng), tally)
+    print(
+        f"--fix over {tally.documents} documents: {tally.changed} changed, {tally.refused} refused"
+    )
     assert tally.documents >= COUNT
     assert tally.changed > tally.documents // 4  # the fuzzing reaches the fixable rules
     assert tally.refused == 0

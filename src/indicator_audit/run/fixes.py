@@ -46,6 +46,8 @@ class FixResult:
     applied: list[Finding]
     # (start, end, replacement) in the original text, in order
     spans: list[tuple[int, int, str]]
+    # the audit of `text` (fix_rounds): what is left to report once the file holds it
+    audit: Audit | None = None
 
 
 def _line_starts(text: str) -> list[int]:
@@ -110,13 +112,17 @@ def apply_edits(text: str, findings: Sequence[Finding]) -> FixResult:
     return FixResult("".join(pieces), [c[3] for c in chosen], [c[:3] for c in chosen])
 
 
-def prove(original: Node, text: str, fixed: FixResult, path: str, encoding: str) -> None:
-    """Read `fixed.text` again and check it is `original` but for the edited values, which
-    must read as the edits intend. FixRefused otherwise."""
-    try:
-        again = source_from_text(fixed.text, path, encoding).root
-    except SourceError as exc:
-        raise FixRefused(f"修正后的文本无法读取（第 {exc.line} 行：{exc.message}）") from None
+def prove(
+    original: Node, text: str, fixed: FixResult, path: str, encoding: str, again: Node | None = None
+) -> None:
+    """Check that `fixed.text`, read again with the same reader (`again`, when the caller has
+    read it already), is `original` but for the edited values, which must read as the edits
+    intend. FixRefused otherwise."""
+    if again is None:
+        try:
+            again = source_from_text(fixed.text, path, encoding).root
+        except SourceError as exc:
+            raise _unreadable(exc.line, exc.message) from None
     starts = _line_starts(text)
     spans = fixed.spans  # in order, not overlapping
     span_starts = [sp[0] for sp in spans]
@@ -164,6 +170,10 @@ def prove(original: Node, text: str, fixed: FixResult, path: str, encoding: str)
         raise FixRefused("修正后的文件读出来与原文件不一致（不只是要修正的值），未写入")
 
 
+def _unreadable(line: int, message: str) -> FixRefused:
+    return FixRefused(f"修正后的文本无法读取（第 {line} 行：{message}）")
+
+
 def write_fixed(path: Path, result: FixResult, encoding: str, original_text: str) -> bool:
     """Write the fixed text back if anything changed; True when the file was written.
 
@@ -194,22 +204,27 @@ def write_fixed(path: Path, result: FixResult, encoding: str, original_text: str
 
 
 def fix_rounds(audit: Audit, reaudit: Callable[[str], Audit]) -> FixResult:
-    """Apply the audit's edits, prove the result, check it again and repeat until no edit is
-    left (at most a few rounds): the returned text is a fixed point of `--fix`."""
+    """Apply the audit's edits, check the result again (`reaudit` reads it with the same
+    reader, and that reading is the proof's), and repeat until no edit is left (at most a few
+    rounds): the returned text is a fixed point of `--fix`, with its audit."""
     source = audit.source
     assert source is not None
     text, root = source.text, source.root
     applied: list[Finding] = []
     findings = audit.findings
+    last: Audit | None = None
     for _ in range(_ROUNDS):
         fixed = apply_edits(text, findings)
         if not fixed.applied:
             break
-        prove(root, text, fixed, source.path, source.encoding)
-        applied += fixed.applied
-        text = fixed.text
-        again = reaudit(text)
-        if again.error is not None or again.source is None:
+        again = reaudit(fixed.text)
+        if again.source is None:
+            error = again.error
+            raise _unreadable(error.line if error else 1, error.message if error else "")
+        prove(root, text, fixed, source.path, source.encoding, again.source.root)
+        if again.error is not None:
             raise FixRefused("修正后的文件无法再次检查，未写入")
+        applied += fixed.applied
+        text, last = fixed.text, again
         root, findings = again.source.root, again.findings
-    return FixResult(text, applied, [])
+    return FixResult(text, applied, [], last)

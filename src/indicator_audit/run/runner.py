@@ -241,7 +241,8 @@ class Runner:
             return audits
         result.fixed_files.append(str(path))
         result.fixes_applied += len(fixed.applied)
-        return self.audit(path)  # report what is left
+        # report what is left: the file now holds the text the last round audited
+        return [fixed.audit] if fixed.audit is not None else self.audit(path)
 
 
 class FixRefused(ValueError):
