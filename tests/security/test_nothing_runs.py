@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from indicator_audit.core import datacodec
+from indicator_audit.core.findings import Severity
 from indicator_audit.packs import cache as cache_module
 from indicator_audit.packs.cache import cached, load_entry, usable_dir
 
@@ -83,6 +85,9 @@ def test_planted_pickles_and_a_local_dist_info_never_run(tmp_path: Path) -> None
     work.mkdir()
     target = work / "t.yaml"
     target.write_text(GUANGZHOU.read_text(encoding="utf-8"), encoding="utf-8")
+    # a configuration that extends another: validated configurations are cached too
+    (work / ".indicator-audit.yaml").write_text("extends: base.yaml\nignore: [IA104]\n")
+    (work / "base.yaml").write_text("severity: {IA101: error}\n")
     marker = tmp_path / "ran"
     evil = pickle.dumps(_Payload(marker))
 
@@ -105,6 +110,8 @@ def test_planted_pickles_and_a_local_dist_info_never_run(tmp_path: Path) -> None
     entries = sorted((tmp_path / "cache").glob("*.json"))
     kinds = {p.name.rsplit("-", 1)[0] for p in entries}
     assert {"grammar-condition", "units", "builtin-declarative-builtin.yaml"} <= kinds
+    assert {k for k in kinds if k.startswith("pack-")}, kinds
+    assert len([k for k in kinds if k.startswith("config-")]) == 2, kinds
 
     for entry in entries:
         # a pickle beside it, under the names earlier versions used
@@ -232,7 +239,16 @@ def test_the_codec_round_trips_what_the_caches_hold() -> None:
         (1, 2.5, None, True, "文本"),
         {("a", 1): frozenset({"x"}), 3: {"y"}},
         Tree("cond", [Token("NAME", "target.value", 0, 1, 1, 1, 13, 12)]),
+        {"IA101": Severity.ERROR},
     ):
         assert datacodec.loads(datacodec.dumps(value)) == value
     with pytest.raises(datacodec.CodecError):
         datacodec.dumps(_Payload(Path("x")))
+    with pytest.raises(datacodec.CodecError):
+        datacodec.dumps(signal.SIGKILL)  # an enumeration, but not of this package
+    for tampered in (
+        '{"E":["signal:Signals",9]}',
+        '{"E":["indicator_audit.core.findings:Severity","x"]}',
+    ):
+        with pytest.raises(datacodec.CodecError):
+            datacodec.loads(tampered)

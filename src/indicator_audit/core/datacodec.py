@@ -2,8 +2,8 @@
 
 A pickle names any callable and runs it while loading, so a planted cache file runs code.
 This codec writes JSON and, reading it back, makes only: JSON's own values, tuples, sets,
-frozensets, dicts with any hashable keys, instances of dataclasses of this package that are
-already imported (made field by field, with no `__init__` or other method called), and Lark's
+frozensets, dicts with any hashable keys, members of this package's enumerations (by value),
+instances of dataclasses of this package that are already imported (made field by field, with no `__init__` or other method called), and Lark's
 parse-tree nodes (Tree, Token, Meta: plain records). Anything else is refused on the way in
 (`CodecError`), and an unknown tag or class on the way out is refused too, so a tampered file
 can at worst describe wrong data, which the caller's content hash and type check reject.
@@ -12,6 +12,7 @@ can at worst describe wrong data, which the caller's content hash and type check
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import sys
 from typing import Any
@@ -52,6 +53,8 @@ def _encode(o: object) -> Any:
     if dataclasses.is_dataclass(o) and t.__module__.startswith(_PACKAGE):
         fields = {f.name: _encode(getattr(o, f.name)) for f in dataclasses.fields(o)}
         return {"C": f"{t.__module__}:{t.__qualname__}", "f": fields}
+    if isinstance(o, enum.Enum) and t.__module__.startswith(_PACKAGE):
+        return {"E": [f"{t.__module__}:{t.__qualname__}", _encode(o.value)]}
     return _encode_lark(o)
 
 
@@ -88,6 +91,8 @@ def _decode(o: Any) -> Any:
             return _token(_items(body))
         if tag == "R":
             return _tree(_items(body))
+        if tag == "E":
+            return _member(_items(body))
     if set(o) == {"C", "f"}:
         return _instance(o["C"], o["f"])
     raise CodecError("unknown tag")
@@ -105,15 +110,34 @@ def _pair(p: Any) -> tuple[Any, Any]:
     return p[0], p[1]
 
 
-def _instance(name: Any, fields: Any) -> object:
-    if not isinstance(name, str) or not isinstance(fields, dict):
-        raise CodecError("bad instance")
+def _class(name: str) -> Any:
+    """The class `module:qualname` of this package, when its module is already imported:
+    loading a cache never imports (runs) a module."""
     module_name, _, qualname = name.partition(":")
-    # Only classes already imported: loading a cache never imports (runs) a module.
     module = sys.modules.get(module_name) if module_name.startswith(_PACKAGE) else None
     cls: Any = module
     for part in qualname.split("."):
         cls = getattr(cls, part, None)
+    return cls
+
+
+def _member(body: list[Any]) -> object:
+    """A member of an enumeration of this package (Severity in a configuration), by value."""
+    if len(body) != 2 or not isinstance(body[0], str) or not isinstance(body[1], str | int):
+        raise CodecError("bad enumeration member")
+    cls = _class(body[0])
+    if not isinstance(cls, type) or not issubclass(cls, enum.Enum):
+        raise CodecError(f"not an enumeration of this package: {body[0]}")
+    try:
+        return cls(body[1])
+    except ValueError:
+        raise CodecError(f"no such member of {body[0]}") from None
+
+
+def _instance(name: Any, fields: Any) -> object:
+    if not isinstance(name, str) or not isinstance(fields, dict):
+        raise CodecError("bad instance")
+    cls = _class(name)
     if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
         raise CodecError(f"not a data class of this package: {name}")
     names = [f.name for f in dataclasses.fields(cls)]
