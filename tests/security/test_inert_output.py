@@ -31,6 +31,9 @@ def _document(tmp_path: Path) -> Path:
         "project:",
         f"  name: {_yaml(DDE + ESC)}",
         f"  department: {_yaml(HYPERLINK)}",
+        f"  unit: {_yaml(ESC + DDE)}",
+        f"  budget: {_yaml(HYPERLINK)}",
+        f"  type: {_yaml(DDE)}",
         "  content:",
         *[f"    - {_yaml(p)}" for p in PAYLOADS],
         "goals:",
@@ -45,8 +48,14 @@ def _document(tmp_path: Path) -> Path:
             f"    level2: {_yaml(p)}",
             f"    name: {_yaml(p)}",
             f"    target: {_yaml(p)}",
+            f"    unit: {_yaml(p)}",
+            f"    comparator: {_yaml(p)}",
+            f"    value_type: {_yaml(p)}",
             f"    formula: {_yaml(p)}",
             f"    basis: {_yaml(p)}",
+            f"    scoring: {_yaml(p)}",
+            f"    actual: {_yaml(p)}",
+            f"    explanation: {_yaml(p)}",
         ]
     path = tmp_path / (ESC + HYPERLINK.replace("/", "_")[:20] + ".yaml")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -158,3 +167,68 @@ def test_xml_illegal_characters_do_not_break_the_workbook(
     )
     assert "项目名称" in texts
     assert not any(ord(ch) < 0x20 and ch not in "\t\n\r" for ch in texts)
+
+
+def _csv_table(tmp_path: Path) -> Path:
+    """A CSV form whose cells carry every payload (a CSV, unlike a worksheet, holds an ESC)."""
+    import csv
+
+    path = tmp_path / "table.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["项目名称", DDE + ESC, "主管部门", HYPERLINK])
+        writer.writerow(["年度目标", ESC + "全年巡检不少于12次"])
+        writer.writerow([])
+        writer.writerow(["一级指标", "二级指标", "三级指标", "指标值", "度量单位", "实际完成值"])
+        for p in PAYLOADS:
+            writer.writerow([p, p, p, p, p, p])
+    return path
+
+
+def _csv_cells_inert(data: bytes) -> None:
+    import csv
+    import io
+
+    text = data.decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+@pytest.mark.parametrize("source", ["yaml", "xlsx", "csv"])
+@pytest.mark.parametrize("fmt", ["yaml", "csv", "xlsx", "json"])
+def test_suggest_write_keeps_payloads_inert(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, fmt: str
+) -> None:
+    maker = {"yaml": _document, "xlsx": _workbook, "csv": _csv_table}[source]
+    out = tmp_path / f"revised.{fmt}"
+    code = main(["suggest", str(maker(tmp_path)), "--write", str(out), "--format", "json"])
+    capsys.readouterr()
+    assert code == 0
+    if fmt == "xlsx":
+        assert _formula_cells(out) == []
+        return
+    data = out.read_bytes()
+    assert b"\x1b" not in data
+    if fmt == "csv":
+        _csv_cells_inert(data)
+    if fmt == "yaml":  # still a document: no control character even in its comments
+        import yaml
+
+        assert yaml.safe_load(data.decode("utf-8"))["indicators"]
+    if fmt == "json":
+        json.loads(data)
+
+
+def test_convert_keeps_payloads_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    out = tmp_path / "converted.yaml"
+    assert main(["convert", str(_csv_table(tmp_path)), "-o", str(out)]) == 0
+    capsys.readouterr()
+    text = out.read_text(encoding="utf-8")
+    assert "\x1b" not in text  # escaped in a quoted scalar, not written raw
+    data = yaml.safe_load(text)
+    assert data["project"]["name"] == DDE + ESC  # the same text, still only text
+    names = [i["name"] for i in data["indicators"]]
+    assert names[: len(PAYLOADS)] == [p.strip() for p in PAYLOADS]  # cells are read stripped

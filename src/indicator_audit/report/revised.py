@@ -18,11 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from indicator_audit.core.cellsafe import sheet_title, spreadsheet_text
+from indicator_audit.core.cellsafe import sheet_title, spreadsheet_text, terminal_text
 from indicator_audit.core.model import IndicatorFields, Project, TargetsDocument, aliases
 from indicator_audit.read.document import Document
 from indicator_audit.read.tabular import TableSource
@@ -127,7 +128,22 @@ def _scalar(value: str | int | float) -> str:
                 return value
         except yaml.YAMLError:
             pass
-    return json.dumps(value, ensure_ascii=False)
+    # JSON escapes C0 controls; YAML wants C1 controls and its own line breaks escaped too
+    return _YAML_ESCAPE.sub(_escape, json.dumps(value, ensure_ascii=False))
+
+
+_YAML_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _comment(text: str) -> str:
+    """User text in a comment line: control characters shown escaped (YAML forbids them
+    even in comments, and a terminal showing the file would act on them)."""
+    return terminal_text(" ".join(text.split()))
 
 
 def revised_yaml(document: Document, result: SuggestionSet) -> str:
@@ -140,12 +156,12 @@ def revised_yaml(document: Document, result: SuggestionSet) -> str:
     m = document.model
     out = [
         "# 修订建议稿：由 indicator-audit suggest 根据审核结果生成。",
-        f"# 原文件：{' '.join(document.path.split())}",
-        f"# 项目类型：{' '.join(result.project_type.describe().split())}",
+        f"# 原文件：{_comment(document.path)}",
+        f"# 项目类型：{_comment(result.project_type.describe())}",
         "# “__”是待填写的数值：按各指标的指标值设定依据所列的计划、行业或历史标准填写。",
         "# 自评栏目（实际完成值、得分、偏差原因）不带入修订稿。",
     ]
-    out += [f"# 权重：{n.text}" for n in result.weight_notes]
+    out += [f"# 权重：{_comment(n.text)}" for n in result.weight_notes]
     out.append(f"{k.key('project')}:")
     p = m.project
     for name, value in (
@@ -174,7 +190,7 @@ def revised_yaml(document: Document, result: SuggestionSet) -> str:
             out.extend(f"    - {_scalar(g)}" for g in annual)
     out.append(f"{k.key('indicators')}:")
     for row in result.table:
-        out.append(f"  # {_reason(row)}")
+        out.append(f"  # {_comment(_reason(row))}")
         first = True
         for name, value in _values(row).items():
             if not value:
@@ -297,9 +313,23 @@ def _in_layout(document: Document, result: SuggestionSet, source: TableSource) -
         ws.delete_rows(first + rows_needed, have - rows_needed)
     reason_col = _write_rows(ws, document, result, first, columns)
     ws.cell(row=source.header_row, column=reason_col, value=_REASON)
+    _inert(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _inert(book: Any) -> None:
+    """Every text the input workbook brings along made inert, as the rows written here are:
+    a text cell that reads like a formula, or a formula (the input is user input), is kept
+    as visible text that no spreadsheet runs."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and spreadsheet_text(value) != value:
+                    cell.value = spreadsheet_text(value)
+                    cell.data_type = "s"
 
 
 def revised_xlsx(document: Document, result: SuggestionSet) -> bytes:
