@@ -31,26 +31,42 @@ def _f(kind: Kind, *aliases: str) -> Any:
 @dataclass(frozen=True, slots=True)
 class Project:
     name: str | None = _f("text", "项目名称", "名称")
-    department: str | None = _f("text", "主管部门", "部门", "主管单位")
+    department: str | None = _f("text", "主管部门", "部门", "主管单位", "主管部门及代码")
     # the unit that carries the project out (a school under the education bureau); the
     # portfolio view groups by department, then unit
     unit: str | None = _f("text", "实施单位", "项目单位", "预算单位", "项目实施单位", "单位")
-    year: int | None = _f("integer", "年度", "预算年度")
-    budget: str | None = _f("text", "预算", "预算金额", "年度预算", "资金总额", "预算数")
-    type: str | None = _f("text", "项目类型", "类型")
-    content: list[str] = _f("texts", "主要内容", "资金用途", "建设内容", "实施内容")
+    year: int | None = _f("integer", "年度", "预算年度", "项目年度")
+    budget: str | None = _f(
+        "text", "预算", "预算金额", "年度预算", "资金总额", "预算数", "年度资金总额", "项目资金总额"
+    )
+    type: str | None = _f("text", "项目类型", "类型", "项目类别")
+    content: list[str] = _f(
+        "texts", "主要内容", "项目内容", "项目主要内容", "资金用途", "建设内容", "实施内容"
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Goals:
-    overall: str | None = _f("text", "总体目标", "长期目标")
-    annual: list[str] = _f("texts", "年度目标", "年度绩效目标", "年度预期绩效目标")
+    overall: str | None = _f(
+        "text", "总体目标", "长期目标", "总体绩效目标", "中长期目标", "项目总体目标"
+    )
+    annual: list[str] = _f(
+        "texts", "年度目标", "年度绩效目标", "年度预期绩效目标", "年度总体目标", "项目年度绩效目标"
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetExecution:
     planned: float | None = _f("number", "预算数", "年度预算数", "全年预算数", "调整后预算数")
-    spent: float | None = _f("number", "执行数", "全年执行数", "实际支出", "支出数")
+    spent: float | None = _f(
+        "number",
+        "执行数",
+        "全年执行数",
+        "实际支出",
+        "支出数",
+        "年度支出预算完成数",
+        "全年预算执行数",
+    )
     weight: float | None = _f("number", "分值", "权重")
     score: float | None = _f("number", "得分")
 
@@ -67,20 +83,64 @@ class TotalScore:
 # a large table has tens of thousands of indicators. Treat it as immutable.
 @dataclass(slots=True)
 class IndicatorFields:
-    level1: str | None = _f("text", "一级指标")
-    level2: str | None = _f("text", "二级指标")
-    name: str | None = _f("text", "三级指标", "指标名称")
-    target: str | None = _f("text", "指标值", "年度指标值", "目标值")
+    level1: str | None = _f("text", "一级指标", "一级")
+    level2: str | None = _f("text", "二级指标", "二级")
+    name: str | None = _f(
+        "text",
+        "三级指标",
+        "指标名称",
+        "三级",
+        "指标内容",
+        "绩效指标名称",
+        "三级指标名称",
+        "具体指标",
+    )
+    target: str | None = _f(
+        "text",
+        "指标值",
+        "年度指标值",
+        "目标值",
+        "全年指标值",
+        "年度目标值",
+        "预期指标值",
+        "预期目标值",
+        "指标目标值",
+        "年初目标值",
+        "年初指标值",
+        "年度数值",
+        "预算设定指标值",
+    )
     unit: str | None = _f("text", "度量单位", "计量单位", "单位")
-    comparator: str | None = _f("text", "指标性质", "指标方向")
+    comparator: str | None = _f("text", "指标性质", "指标方向", "计算符号")
     value_type: str | None = _f("text", "指标值类型", "指标类型")
-    weight: float | None = _f("number", "权重", "分值", "权重或分值")
-    formula: str | None = _f("text", "计算公式", "指标解释")
-    basis: str | None = _f("text", "指标值设定依据", "绩效标准", "设定依据")
-    scoring: str | None = _f("text", "评分标准", "评(扣)分标准", "评（扣）分标准")
-    actual: str | None = _f("text", "实际完成值", "实际值", "全年实际值")
-    score: float | None = _f("number", "得分", "自评得分")
-    explanation: str | None = _f("text", "偏差原因分析", "偏差原因分析及改进措施", "偏差原因")
+    weight: float | None = _f("number", "权重", "分值", "权重或分值", "指标分值", "权重(%)")
+    formula: str | None = _f("text", "计算公式", "指标解释", "指标说明", "指标定义", "指标值说明")
+    basis: str | None = _f(
+        "text", "指标值设定依据", "绩效标准", "设定依据", "指标值确定依据", "指标标准或依据"
+    )
+    scoring: str | None = _f("text", "评分标准", "评(扣)分标准", "评（扣）分标准", "评分规则")
+    actual: str | None = _f(
+        "text",
+        "实际完成值",
+        "实际值",
+        "全年实际值",
+        "实际完成情况",
+        "全年实际完成值",
+        "实际完成",
+        "完成值",
+        "项目完成指标值",
+    )
+    score: float | None = _f("number", "得分", "自评得分", "自评分")
+    explanation: str | None = _f(
+        "text",
+        "偏差原因分析",
+        "偏差原因分析及改进措施",
+        "偏差原因",
+        "偏差原因及改进措施",
+        "未完成原因分析",
+        "未完成原因及改进措施",
+        "未完成原因及拟采取的改进措施",
+    )
 
 
 @dataclass(frozen=True, slots=True)

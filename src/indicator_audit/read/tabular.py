@@ -8,9 +8,9 @@ into a `Grid`; this module finds each project in it and builds the same tree the
 loader would produce (project / goals / budget_execution / indicators), every scalar at its
 row (line) and column.
 
-Column names are matched through `model.alias_table` (the single list of accepted spellings)
-plus the header variants below, after removing spaces and line breaks and a trailing note in
-brackets ("指标值（包含数字及文字描述）", "分值(分)").
+Column names and labels are matched through `model.alias_table` (the single list of accepted
+spellings, shared with the YAML keys), after removing spaces and line breaks and a trailing
+note in brackets ("指标值（包含数字及文字描述）", "分值(分)").
 """
 
 from __future__ import annotations
@@ -23,45 +23,6 @@ from functools import lru_cache
 from indicator_audit.core.model import BudgetExecution, Goals, IndicatorFields, Project, alias_table
 from indicator_audit.read.source import Mapping, Node, Scalar, Sequence, Source
 
-# Header spellings seen in real forms that the document keys do not accept.
-_EXTRA_HEADERS: dict[str, str] = {
-    "指标内容": "name",
-    "绩效指标名称": "name",
-    "三级指标名称": "name",
-    "具体指标": "name",
-    "全年指标值": "target",
-    "年度目标值": "target",
-    "预期指标值": "target",
-    "预期目标值": "target",
-    "指标目标值": "target",
-    "实际完成情况": "actual",
-    "全年实际完成值": "actual",
-    "实际完成": "actual",
-    "完成值": "actual",
-    "指标分值": "weight",
-    "权重(%)": "weight",
-    "偏差原因及改进措施": "explanation",
-    "未完成原因分析": "explanation",
-    "未完成原因及改进措施": "explanation",
-    "指标值确定依据": "basis",
-    "指标说明": "formula",
-    "指标定义": "formula",
-    "评分规则": "scoring",
-}
-_EXTRA_LABELS: dict[str, tuple[str, str]] = {
-    "主管部门及代码": ("project", "department"),
-    "项目年度": ("project", "year"),
-    "项目类别": ("project", "type"),
-    "项目主要内容": ("project", "content"),
-    "年度资金总额": ("project", "budget"),
-    "项目资金总额": ("project", "budget"),
-    "总体绩效目标": ("goals", "overall"),
-    "中长期目标": ("goals", "overall"),
-    "项目总体目标": ("goals", "overall"),
-    "年度总体目标": ("goals", "annual"),
-    "项目年度绩效目标": ("goals", "annual"),
-}
-_EXTRA_BUDGET: dict[str, str] = {"年度支出预算完成数": "spent", "全年预算执行数": "spent"}
 # Column heads beside a goal label ("年度总体目标 | 预期目标 | 实际完成情况"): the goal is
 # written below them.
 _SUB_LABELS = frozenset({"预期目标", "年度预期目标", "实际完成情况", "全年实际完成情况"})
@@ -97,16 +58,13 @@ def _ascii(text: str) -> bool:
     return text.isascii()
 
 
-_HEADERS: dict[str, str] = {**alias_table(IndicatorFields), **_EXTRA_HEADERS}
+# Every spelling comes from core/model.py, the one table of aliases that YAML keys use too.
+_HEADERS: dict[str, str] = alias_table(IndicatorFields)
 _LABELS: dict[str, tuple[str, str]] = {
     **{k: ("goals", v) for k, v in alias_table(Goals).items() if not _ascii(k)},
     **{k: ("project", v) for k, v in alias_table(Project).items() if not _ascii(k)},
-    **_EXTRA_LABELS,
 }
-_BUDGET: dict[str, str] = {
-    **{k: v for k, v in alias_table(BudgetExecution).items() if not _ascii(k)},
-    **_EXTRA_BUDGET,
-}
+_BUDGET: dict[str, str] = {k: v for k, v in alias_table(BudgetExecution).items() if not _ascii(k)}
 
 
 def normalize(text: str) -> str:
