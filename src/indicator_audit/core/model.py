@@ -67,6 +67,8 @@ class BudgetExecution:
         "年度支出预算完成数",
         "全年预算执行数",
     )
+    # the execution rate as the form writes it ("80%"); findings about the rate stand there
+    rate: str | None = _f("text", "执行率", "预算执行率", "资金执行率")
     weight: float | None = _f("number", "分值", "权重")
     score: float | None = _f("number", "得分")
 

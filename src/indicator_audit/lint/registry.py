@@ -15,7 +15,7 @@ from indicator_audit.core.parsed import Span
 from indicator_audit.lint.facts import IndicatorFacts, SharedFacts
 from indicator_audit.lint.layout import Layout, read_as_meant
 from indicator_audit.packs.load import Packs, Preset
-from indicator_audit.read.document import Cell, Document
+from indicator_audit.read.document import Cell, Document, Indicator
 
 # "pair" rules compare the document with another (last year's table, or the declared targets
 # of a self-evaluation: RuleMeta.against); "batch" rules compare the documents of one run.
@@ -195,7 +195,8 @@ class DocumentContext:
             where = pointer or cell.pointer
         elif indicator is not None:
             ind = self.document.indicators[indicator]
-            ln, col, end_ln, end_col = ind.line, ind.col, ind.line, ind.col + 1
+            ln, col = (line, column) if line and column else (ind.line, ind.col)
+            end_ln, end_col = ln, col + 1
             where = pointer or ind.pointer
         else:
             ln = line or 1
@@ -217,6 +218,15 @@ class DocumentContext:
             suggestion=suggestion,
             edit=edit,
         )
+
+    def empty_cell(self, ind: Indicator, field: str) -> tuple[int | None, int | None]:
+        """Where an empty field of a table row stands (the blank cell under the field's
+        column), so that a finding about a missing value points at the cell to fill in;
+        (None, None) in a text file and for a field the table has no column for."""
+        columns: dict[str, int] | None = getattr(self.document.source, "columns", None)
+        if not columns or field not in columns or ind.sentence:
+            return None, None
+        return ind.line, columns[field]
 
     def goal_cells(self) -> list[Cell]:
         doc = self.document
@@ -281,6 +291,7 @@ class IndicatorContext:
                 suggestion,
                 edit,
             )
+        at_line, at_col = self._empty_cell(field)
         return self.doc.finding(
             message,
             span=span,
@@ -288,7 +299,14 @@ class IndicatorContext:
             pointer=self._pointer(field),
             suggestion=suggestion,
             edit=edit,
+            line=at_line,
+            column=at_col,
         )
+
+    def _empty_cell(self, field: str | None) -> tuple[int | None, int | None]:
+        if field is None:
+            return None, None
+        return self.doc.empty_cell(self.facts.indicator, field)
 
     def _pointer(self, field: str | None) -> str:
         base = self.facts.indicator.pointer

@@ -395,31 +395,47 @@ def trivial_targets(ctx: DocumentContext) -> Iterator[Finding]:
     packs=("conventions",),
 )
 def budget_execution_score(ctx: DocumentContext) -> Iterator[Finding]:
-    """预算执行得分按执行率计；执行率低于 90% 说明预算或进度安排有问题，需要说明原因。"""
+    """预算执行得分按执行率计；执行率低于 90% 说明预算或进度安排有问题，需要说明原因。
+
+    得分不符报在得分单元格；执行率过低报在执行率单元格（表中没有执行率时报在执行数）。
+    """
     be = ctx.document.model.budget_execution
     if be is None or not be.planned or be.spent is None:
         return
     rate = be.spent / be.planned
-    line, col = ctx.top_key("budget_execution")
     if be.weight is not None and be.score is not None:
         expected = be.weight * min(rate, 1.0)
         if be.score > be.weight + 1e-9 or be.score > expected + 0.05 * be.weight:
-            yield ctx.finding(
+            yield _at_budget(
+                ctx,
+                ("score",),
                 f"预算执行率 {rate:.1%}，得分 {be.score:g} 高于应得的 {expected:.2f}"
                 f"（分值 {be.weight:g} × 执行率）",
-                line=line,
-                column=col,
-                pointer="/budget_execution",
-                suggestion=f"得分改为 {expected:.2f}",
+                f"得分改为 {expected:.2f}",
             )
     if rate < ctx.packs.conventions.execution_floor:
-        yield ctx.finding(
+        yield _at_budget(
+            ctx,
+            ("rate", "spent"),
             f"预算执行率 {rate:.1%} 低于 {ctx.packs.conventions.execution_floor:.0%}，需要说明原因",
-            line=line,
-            column=col,
-            pointer="/budget_execution",
-            suggestion="说明执行率偏低的原因和改进措施",
+            "说明执行率偏低的原因和改进措施",
         )
+
+
+def _at_budget(
+    ctx: DocumentContext, fields: tuple[str, ...], message: str, suggestion: str
+) -> Finding:
+    """A budget-execution finding at the first of `fields` the document has a value for (the
+    cell that holds the problem), else at the budget-execution key."""
+    for name in fields:
+        cells = ctx.document.value_cells(f"budget_execution.{name}")
+        if cells:
+            cell = cells[0]
+            return ctx.finding(message, cell=cell, suggestion=suggestion)
+    line, col = ctx.top_key("budget_execution")
+    return ctx.finding(
+        message, line=line, column=col, pointer="/budget_execution", suggestion=suggestion
+    )
 
 
 @document_rule(

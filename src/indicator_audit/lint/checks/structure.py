@@ -257,11 +257,17 @@ def once_or_per_row(
     `several` names {rows}."""
     if len(rows) == 1:
         (f,) = rows
+        cell = f.cell(field)
+        # a missing value: at the blank cell of the row, where it is to be written
+        line, col = ctx.empty_cell(f.indicator, field) if cell is None else (None, None)
         yield ctx.finding(
             one.format(subject=f.subject or f.indicator.fields.name or ""),
-            cell=f.cell(field),
+            cell=cell,
             indicator=f.indicator.index,
+            pointer=f"{f.indicator.pointer}/{field}" if line is not None else None,
             suggestion=suggestion,
+            line=line,
+            column=col,
         )
     elif rows:
         line, col = _doc_anchor(ctx)
