@@ -274,6 +274,13 @@ def test_bad_parameters_are_422_in_chinese(client: TestClient) -> None:
         _error(response)
 
 
+def test_an_unknown_preset_gets_the_closest_name(client: TestClient) -> None:
+    body = GUANGZHOU.read_bytes()
+    response = client.post("/v1/check?preset=hubie", files=[("files", ("g.yaml", body))])
+    assert response.status_code == 422
+    assert "未知的预设“hubie”；是否想写“hubei”？" in str(_error(response)["message"])
+
+
 def test_unknown_path_and_method(client: TestClient) -> None:
     assert client.get("/v2/check").status_code == 404
     response = client.get("/v1/check")

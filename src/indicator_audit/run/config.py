@@ -459,11 +459,17 @@ def name_problems(
         out.append(_problem(config, spots, ("rule", sel), f"没有这条规则或类型：“{sel}”{hint}"))
     presets = list(presets)
     if config.preset and config.preset not in presets:
-        close = difflib.get_close_matches(config.preset, presets, n=1)
-        hint = f"是否想写“{close[0]}”？" if close else ""
-        message = f"未知的预设“{config.preset}”；{hint}可选：{'、'.join(presets)}"
+        message = unknown_preset(config.preset, presets)
         out.append(_problem(config, spots, ("preset", config.preset), message))
     return out
+
+
+def unknown_preset(name: str, presets: Iterable[str]) -> str:
+    """What is said of a preset name that names none: the closest one, and all of them."""
+    names = list(presets)
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"是否想写“{close[0]}”？" if close else ""
+    return f"未知的预设“{name}”；{hint}可选：{'、'.join(names)}"
 
 
 def _problem(

@@ -83,8 +83,9 @@ class Engine:
 
     def runner(self, preset: str | None) -> Runner:
         if preset is not None and preset not in self.presets:
-            names = "、".join(self.presets)
-            raise ServeError(422, "unknown-preset", f"未知的 preset“{preset}”；可选：{names}")
+            from indicator_audit.run.config import unknown_preset
+
+            raise ServeError(422, "unknown-preset", unknown_preset(preset, self.presets))
         with self._lock:
             found = self._runners.get(preset)
             if found is None:
