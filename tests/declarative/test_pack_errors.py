@@ -40,9 +40,9 @@ def run(tmp_path: Path, pack: str, capsys: pytest.CaptureFixture[str]) -> tuple[
     [
         pytest.param(
             GOOD_RULE.replace("  kind: structure\n", "  kind: [structure\n"),
-            4,
-            11,
-            "",
+            3,  # at the "[" that is never closed
+            9,
+            "“[”开始的列表没有结束",
             id="yaml-syntax",
         ),
         pytest.param(
