@@ -104,3 +104,35 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
         write_bytes_atomic(target, b"new report")
     assert target.read_bytes() == b"old report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-f", "json", "-o", "{missing}/report.json"],
+        ["--write-baseline", "{missing}/baseline.json"],
+    ],
+)
+def test_an_output_that_cannot_be_written_is_exit_2_in_chinese(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "t.yaml"
+    target.write_text("indicators: [巡检次数不少于12次]\n", encoding="utf-8")
+    missing = tmp_path / "没有这个目录"
+    code = main(["check", str(target), *(a.format(missing=missing) for a in args)])
+    err = capsys.readouterr().err
+    assert code == 2 and "无法写入" in err and "所在的目录不存在" in err, err
+    assert "内部错误" not in err and "Errno" not in err
+
+
+def test_a_baseline_that_cannot_be_read_is_exit_2_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "t.yaml"
+    target.write_text("indicators: [巡检次数不少于12次]\n", encoding="utf-8")
+    not_json = tmp_path / "b.json"
+    not_json.write_text("不是 JSON", encoding="utf-8")
+    for baseline, words in ((tmp_path / "none.json", "文件不存在"), (not_json, "不是 JSON")):
+        code = main(["check", str(target), "--baseline", str(baseline)])
+        err = capsys.readouterr().err
+        assert code == 2 and words in err and "Errno" not in err, err

@@ -390,6 +390,11 @@ def _main(argv: Sequence[str] | None) -> int:
         sys.stderr.write("indicator-audit: 内存不足：本次运行所需的内存超过了可用的内存\n")
         return EXIT_INPUT
     except Exception as exc:  # never a traceback for users
+        from indicator_audit.core.atomic import WriteError  # here: not loaded for every start
+
+        if isinstance(exc, WriteError):  # an output file (-o, --write, --write-baseline …)
+            sys.stderr.write(f"indicator-audit: {exc}\n")
+            return EXIT_INPUT
         sys.stderr.write(
             f"indicator-audit: 内部错误：{type(exc).__name__}: {exc}\n请报告此问题并附上输入文件。\n"
         )

@@ -54,10 +54,48 @@ def _create_beside(path: Path) -> tuple[int, Path]:
     raise FileExistsError(f"无法在 {directory} 中创建临时文件")
 
 
+class WriteError(OSError):
+    """A file that could not be written, said in Chinese with the path (the command line
+    reports it as an input error, exit 2). Still an OSError, with the errno of the cause."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, _reason(cause), str(path))
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"无法写入 {self.path}：{self.strerror}"
+
+
+def _reason(exc: OSError) -> str:
+    import errno
+
+    reasons = {
+        errno.ENOENT: "所在的目录不存在",
+        errno.EACCES: "没有写入权限（文件或它所在的目录）",
+        errno.EPERM: "没有写入权限",
+        errno.ENOSPC: "磁盘空间已满",
+        errno.EROFS: "文件系统只读",
+        errno.EISDIR: "这是一个目录，不是文件",
+        errno.ENOTDIR: "路径中的某一级不是目录",
+        errno.ENAMETOOLONG: "路径过长",
+        errno.EDQUOT: "超出磁盘配额",
+    }
+    return reasons.get(exc.errno or 0, f"系统错误（errno {exc.errno}）")
+
+
 def write_bytes_atomic(path: Path, data: bytes, expect: os.stat_result | None = None) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename over `path`.
     `expect`: the replaced file's stat as it was read (else taken now), whose mode, owner and
-    group the new file keeps."""
+    group the new file keeps. A failure is a WriteError; the old file is left as it was."""
+    try:
+        _write(path, data, expect)
+    except WriteError:
+        raise
+    except OSError as exc:
+        raise WriteError(path, exc) from exc
+
+
+def _write(path: Path, data: bytes, expect: os.stat_result | None) -> None:
     with _signals_held():
         fd, tmp = _create_beside(path)
         try:

@@ -231,7 +231,16 @@ class Baseline:
 
     @classmethod
     def load(cls, path: Path) -> Baseline:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        from indicator_audit.read.source import SourceError, read_bytes_capped
+
+        try:
+            data = json.loads(read_bytes_capped(path).decode("utf-8"))
+        except SourceError as exc:
+            raise ValueError(f"无法读取基线文件 {path}：{exc.message}") from None
+        except ValueError:  # not JSON, or not UTF-8
+            raise ValueError(
+                f"基线文件 {path} 不是 indicator-audit 写出的基线（不是 JSON）"
+            ) from None
         if isinstance(data, dict) and data.get("version") == 1:
             raise ValueError(
                 f"基线文件 {path} 是旧版本（version 1，按行内容和问题说明记录），"
