@@ -199,9 +199,9 @@ def _json_fragment() -> Callable[[Finding], bytes]:
 def _emit(data: bytes, output: str | None, text: bool = True) -> None:
     """A report's bytes to -o FILE (atomically) or to stdout (`text`: UTF-8 text that a
     text-only stream, a caller's redirect, may take decoded)."""
-    from indicator_audit.core.atomic import write_bytes_atomic
-
     if output:
+        from indicator_audit.core.atomic import write_bytes_atomic
+
         write_bytes_atomic(Path(output), data)
         return
     sys.stdout.flush()
@@ -217,7 +217,6 @@ def _emit(data: bytes, output: str | None, text: bool = True) -> None:
 def write_report(
     fmt: str, audits: Sequence[Any], color: bool, output: str | None, suggestions: bool = False
 ) -> None:
-    from indicator_audit.core.atomic import write_text_atomic
     from indicator_audit.report import get_binary_reporter, get_reporter
 
     if is_binary(fmt) or fmt == "json":
@@ -231,6 +230,8 @@ def write_report(
         return
     text = get_reporter(fmt)(audits, color=color, suggestions=suggestions)
     if output:
+        from indicator_audit.core.atomic import write_text_atomic
+
         write_text_atomic(Path(output), text)
     else:
         sys.stdout.write(text)

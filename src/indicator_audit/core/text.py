@@ -3,6 +3,8 @@ characters, strictly one character for one so that offsets survive."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Normalisation: strictly 1:1 so that every offset in the normalised text is an offset in the
 # original (NFKC would turn "㎡" into two characters and "…" into three).
 
@@ -45,3 +47,11 @@ NORMALISE = str.maketrans(_PAIRS)
 def normalise(text: str) -> str:
     """Map full-width and look-alike characters to one spelling, one character for one."""
     return text.translate(NORMALISE)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a mistyped `word` most likely meant (for a "是否想写…" hint), or None."""
+    import difflib  # only on the way to an error message: not at every start
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None

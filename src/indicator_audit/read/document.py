@@ -9,7 +9,6 @@ each field, a `Cell` with the file position of its text.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from indicator_audit.core.model import (
     validate,
 )
 from indicator_audit.core.parsed import Span
+from indicator_audit.core.text import closest
 from indicator_audit.read.source import Mapping, Node, Scalar, Sequence, Source
 
 
@@ -256,8 +256,8 @@ def _cell(node: Scalar, pointer: str) -> Cell:
 
 
 def _hint(key: str, spellings: Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(spellings), n=1, cutoff=0.6)
-    return f"；是否想写“{close[0]}”？" if close else ""
+    close = closest(key, spellings)
+    return f"；是否想写“{close}”？" if close else ""
 
 
 class _Builder:

@@ -9,16 +9,7 @@ from collections.abc import Sequence
 
 from indicator_audit.core.cellsafe import terminal_text
 from indicator_audit.core.findings import Finding
-from indicator_audit.report.common import (
-    FIELD_LABEL,
-    KIND_LABEL,
-    SEVERITY_LABEL,
-    batch_summary,
-    companion_columns,
-    field_of,
-    field_text,
-    location,
-)
+from indicator_audit.report import common
 from indicator_audit.run.audit import Audit
 
 # also served as /static/report.css by the web service, for the report shown in its page
@@ -47,8 +38,8 @@ def _finding_item(audit: Audit, f: Finding) -> str:
     sev = f.severity.value
     out = (
         f'<li class="finding" data-rule="{_e(f.rule)}" data-severity="{_e(sev)}">'
-        f'<span class="loc">{_e(location(audit, f))}</span> '
-        f'<span class="sev-{_e(sev)}">{_e(SEVERITY_LABEL[sev])}</span> '
+        f'<span class="loc">{_e(common.location(audit, f))}</span> '
+        f'<span class="sev-{_e(sev)}">{_e(common.SEVERITY_LABEL[sev])}</span> '
         f"<code>{_e(f.rule)}</code> {_e(f.message)}"
     )
     if f.suggestion:
@@ -57,7 +48,7 @@ def _finding_item(audit: Audit, f: Finding) -> str:
 
 
 def _summary(audits: Sequence[Audit]) -> str:
-    b = batch_summary(audits)
+    b = common.batch_summary(audits)
     parts = [
         '<section id="summary"><h2>汇总</h2>',
         f"<p>{b.projects} 个项目，{b.clean} 个无问题，{b.unreadable} 个无法检查；"
@@ -70,7 +61,7 @@ def _summary(audits: Sequence[Audit]) -> str:
         )
         for kind, c in b.by_kind.items():
             parts.append(
-                f"<tr><td>{_e(KIND_LABEL.get(kind, kind))}（{_e(kind)}）</td>"
+                f"<tr><td>{_e(common.KIND_LABEL.get(kind, kind))}（{_e(kind)}）</td>"
                 f"<td>{c['error']}</td><td>{c['warning']}</td><td>{c['info']}</td></tr>"
             )
         parts.append("</table>")
@@ -107,7 +98,7 @@ def _project(audit: Audit, number: int) -> str:
             ("总体目标", g.overall),
             ("年度目标", g.annual),
         ]
-        shown = [(k, field_text(v)) for k, v in rows if field_text(v)]
+        shown = [(k, common.field_text(v)) for k, v in rows if common.field_text(v)]
         if shown:
             parts.append('<table class="info">')
             parts.extend(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in shown)
@@ -130,7 +121,7 @@ def _table(audit: Audit) -> str:
     assert doc is not None
     fields = [
         name
-        for name in FIELD_LABEL
+        for name in common.FIELD_LABEL
         if any(name in ind.cells or getattr(ind.fields, name) is not None for ind in doc.indicators)
     ]
     by_row: dict[int, list[Finding]] = {}
@@ -138,11 +129,11 @@ def _table(audit: Audit) -> str:
         if f.indicator is not None:
             by_row.setdefault(f.indicator, []).append(f)
     # last year's (or the declared) values beside this year's target
-    companions = companion_columns(audit)
+    companions = common.companion_columns(audit)
     after = "target" if "target" in fields else (fields[-1] if fields else None)
     parts = ['<table class="indicators"><tr><th>#</th>']
     for n in fields:
-        parts.append(f"<th>{_e(FIELD_LABEL[n])}</th>")
+        parts.append(f"<th>{_e(common.FIELD_LABEL[n])}</th>")
         if n == after:
             parts.extend(f'<th class="companion">{_e(label)}</th>' for label, _ in companions)
     parts.append("<th>问题</th></tr>")
@@ -150,14 +141,14 @@ def _table(audit: Audit) -> str:
         found = by_row.get(ind.index, [])
         marks: dict[str, str] = {}
         for f in found:
-            name = field_of(audit, f)
+            name = common.field_of(audit, f)
             sev = f.severity.value
             if name is not None and _RANK[sev] > _RANK.get(marks.get(name, ""), 0):
                 marks[name] = sev
         parts.append(f'<tr data-indicator="{ind.index}"><td>{ind.index + 1}</td>')
         for name in fields:
             cell = ind.cells.get(name)
-            text = cell.text if cell is not None else field_text(getattr(ind.fields, name))
+            text = cell.text if cell is not None else common.field_text(getattr(ind.fields, name))
             cls = f' class="{marks[name]}"' if name in marks else ""
             parts.append(f"<td{cls}>{_e(text)}</td>")
             if name == after:

@@ -19,15 +19,7 @@ from indicator_audit.core.cellsafe import sheet_title, spreadsheet_text, xml_tex
 from indicator_audit.core.findings import Finding
 from indicator_audit.read.document import Document
 from indicator_audit.read.tabular import TableSource
-from indicator_audit.report.common import (
-    FIELD_LABEL,
-    SEVERITY_LABEL,
-    batch_summary,
-    companion_columns,
-    field_of,
-    field_text,
-    location,
-)
+from indicator_audit.report import common
 from indicator_audit.run.audit import Audit
 
 _FILL = {"error": "FFF4C7C3", "warning": "FFFFE699", "info": "FFCFE2F3"}
@@ -45,7 +37,7 @@ def _value(value: Any) -> Any:
 
 
 def _note(f: Finding) -> str:
-    text = f"[{SEVERITY_LABEL[f.severity.value]}] {f.rule} {f.message}"
+    text = f"[{common.SEVERITY_LABEL[f.severity.value]}] {f.rule} {f.message}"
     return _clean(text + (f"；建议：{f.suggestion}" if f.suggestion else ""))
 
 
@@ -219,12 +211,12 @@ def _document_sheet(book: _Book, audit: Audit, doc: Document) -> None:
     row += 1
     fields = [
         n
-        for n in FIELD_LABEL
+        for n in common.FIELD_LABEL
         if any(n in i.cells or getattr(i.fields, n) is not None for i in doc.indicators)
     ]
     header = row
     for c, n in enumerate(fields, 1):
-        ws.cell(header, c, FIELD_LABEL[n]).font = Font(bold=True)
+        ws.cell(header, c, common.FIELD_LABEL[n]).font = Font(bold=True)
     notes_col = len(fields) + 1 if fields else 3
     ws.cell(header, notes_col, "审核意见").font = Font(bold=True, color="FFB42318")
     rows: dict[int, int] = {}
@@ -233,14 +225,14 @@ def _document_sheet(book: _Book, audit: Audit, doc: Document) -> None:
         rows[ind.index] = row
         for c, n in enumerate(fields, 1):
             found = ind.cells.get(n)
-            text = found.text if found is not None else field_text(getattr(ind.fields, n))
+            text = found.text if found is not None else common.field_text(getattr(ind.fields, n))
             if text:
                 ws.cell(row, c, _clean(text))
     notes: dict[int, list[str]] = {}
     for f in audit.findings:
         if f.indicator is not None and f.indicator in rows:
             target_row = rows[f.indicator]
-            field = field_of(audit, f)
+            field = common.field_of(audit, f)
             if field in fields:
                 at = fields.index(field) + 1
                 _mark(ws, target_row, at, f.severity.value, _note(f), book.ranks)
@@ -266,7 +258,7 @@ def _companion_columns(
     `first` on: `rows` maps an indicator to its sheet row."""
     from openpyxl.styles import Font
 
-    for k, (label, values) in enumerate(companion_columns(audit)):
+    for k, (label, values) in enumerate(common.companion_columns(audit)):
         ws.cell(header, first + k, label).font = Font(bold=True)
         ws.column_dimensions[_letter(first + k)].width = 16
         for index, value in values.items():
@@ -280,7 +272,7 @@ def _summary_sheet(book: _Book, audits: Sequence[Audit]) -> None:
     ws = book.wb.active
     ws.title = "审核汇总"
     book.names.add("审核汇总")
-    b = batch_summary(audits)
+    b = common.batch_summary(audits)
     ws.cell(1, 1, "绩效目标审核汇总").font = Font(bold=True, size=14)
     ws.cell(
         2,
@@ -304,8 +296,8 @@ def _summary_sheet(book: _Book, audits: Sequence[Audit]) -> None:
             row += 1
             values = (
                 a.path,
-                location(a, f),
-                SEVERITY_LABEL[f.severity.value],
+                common.location(a, f),
+                common.SEVERITY_LABEL[f.severity.value],
                 f.rule,
                 f.kind,
                 f.message,

@@ -21,7 +21,6 @@ lexicon:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import os
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from indicator_audit.core.errors import ConfigError, OptionError, gather
 from indicator_audit.core.findings import KINDS, Severity
+from indicator_audit.core.text import closest
 from indicator_audit.packs.cache import StrictData, cached
 from indicator_audit.packs.load import LexiconChanges, LexiconConfig
 from indicator_audit.read.source import Mapping, Node, Scalar, Sequence, SourceError, read_file
@@ -165,8 +165,8 @@ def _validate(data: Any, root: Node | None, origin: str, loading: Loading) -> Co
         return Config(origin=origin)
     for key in data:
         if key not in _WRITABLE:
-            close = difflib.get_close_matches(str(key), sorted(_WRITABLE), n=1)
-            hint = f"；是否想写“{close[0]}”？" if close else ""
+            close = closest(str(key), sorted(_WRITABLE))
+            hint = f"；是否想写“{close}”？" if close else ""
             shown = f"“{key}”" if _KEY_LIKE.fullmatch(str(key)) else ""
             loading.problem(origin, f"未知的配置项{shown}{hint}", *_at(root, (key,), key=True))
     data = {
@@ -255,16 +255,16 @@ def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
             where = ".".join(str(p).replace("_", "-") for p in loc)
             if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
                 names = [f.name for f in fields(LexiconConfig) + fields(LexiconChanges)]
-                close = difflib.get_close_matches(name, names, n=1)
-                hint = f"；是否想写“{close[0]}”？" if close else ""
+                close = closest(name, names)
+                hint = f"；是否想写“{close}”？" if close else ""
                 line, col = _at(root, loc, key=True)
                 problems.append(ConfigError(origin, f"未知的配置项“{name}”{hint}", line, col))
                 continue
             line, col = _at(root, loc)
             if err["type"] == "enum":
                 given = str(err.get("input", ""))
-                close = difflib.get_close_matches(given, _SEVERITIES, n=1)
-                hint = f"；是否想写“{close[0]}”？" if close else ""
+                close = closest(given, _SEVERITIES)
+                hint = f"；是否想写“{close}”？" if close else ""
                 allowed = "、".join(_SEVERITIES)
                 shown = f"“{given}”" if _KEY_LIKE.fullmatch(given) else ""
                 message = f"配置项“{where}”的级别{shown}无效：应为 {allowed} 之一{hint}"
@@ -454,8 +454,8 @@ def name_problems(
             sel.upper().startswith("IA") and any(c.startswith(sel.upper()) for c in codes)
         ):
             continue
-        close = difflib.get_close_matches(sel, sorted(known), n=1)
-        hint = f"；是否想写“{close[0]}”？" if close else ""
+        close = closest(sel, sorted(known))
+        hint = f"；是否想写“{close}”？" if close else ""
         out.append(_problem(config, spots, ("rule", sel), f"没有这条规则或类型：“{sel}”{hint}"))
     presets = list(presets)
     if config.preset and config.preset not in presets:
@@ -467,8 +467,8 @@ def name_problems(
 def unknown_preset(name: str, presets: Iterable[str]) -> str:
     """What is said of a preset name that names none: the closest one, and all of them."""
     names = list(presets)
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"是否想写“{close[0]}”？" if close else ""
+    close = closest(name, names)
+    hint = f"是否想写“{close}”？" if close else ""
     return f"未知的预设“{name}”；{hint}可选：{'、'.join(names)}"
 
 

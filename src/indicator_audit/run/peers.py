@@ -18,16 +18,9 @@ from indicator_audit.lint.checks.peers import PeerEntry, peer_entries, peer_outl
 from indicator_audit.lint.engine import RunOptions, _finish, _internal_error
 from indicator_audit.lint.registry import DocumentContext, Rule
 from indicator_audit.packs.load import Packs, default_packs
+from indicator_audit.run import selection
 from indicator_audit.run.audit import Audit
 from indicator_audit.run.config import Config
-from indicator_audit.run.selection import (
-    Baseline,
-    apply_config,
-    apply_suppressions,
-    finding_identity,
-    fingerprint,
-    numbered,
-)
 
 T = TypeVar("T")
 
@@ -149,9 +142,9 @@ def project_peers(
     _finish(probes, 0, RunOptions(severity=opts.severity))
     shown = probes
     if config is not None:
-        shown = apply_config(probes, config, audit.path)
+        shown = selection.apply_config(probes, config, audit.path)
         if audit.source is not None and audit.source.text:
-            shown = apply_suppressions(shown, audit.source.text)
+            shown = selection.apply_suppressions(shown, audit.source.text)
     kept = {int(f.message): f.severity for f in shown if f.rule == ctx.rule.code}
     keys = [Finding.sort_key(f) for f in audit.findings]
     ref = audit.source.cell_ref if audit.source is not None else None
@@ -170,7 +163,7 @@ def project_peers(
                 # no other finding of this rule stands on this cell: the message never decides
                 bisect_right(keys, (probe.line, probe.column, probe.rule, "")),
                 ref(probe.line, probe.column) if ref is not None else None,
-                *finding_identity(doc, probe),
+                *selection.finding_identity(doc, probe),
             )
         )
     return ProjectPeers(_label(audit), tuple(out))
@@ -178,7 +171,7 @@ def project_peers(
 
 def batch_peer_findings(
     projects: Sequence[ProjectPeers | None],
-    baseline: Baseline | None = None,
+    baseline: selection.Baseline | None = None,
     paths: Sequence[str] = (),
 ) -> dict[int, list[tuple[PeerCandidate, Finding]]]:
     """The findings of the outliers among `projects` (the run's projects in order; None for
@@ -214,8 +207,8 @@ def batch_peer_findings(
     if baseline is not None:
         for p, found in list(out.items()):
             peers = [f for _, f in found]
-            prints = [fingerprint(f, c.identity, c.field, c.cell_text) for c, f in found]
-            left = baseline.filter(paths[p], peers, numbered(peers, prints))
+            prints = [selection.fingerprint(f, c.identity, c.field, c.cell_text) for c, f in found]
+            left = baseline.filter(paths[p], peers, selection.numbered(peers, prints))
             out[p] = [(c, f) for c, f in found if any(f is g for g in left)]
     return out
 

@@ -4,7 +4,6 @@ it goes; quantifiers are computed once per document."""
 from __future__ import annotations
 
 import builtins
-import difflib
 import operator
 import re
 import weakref
@@ -16,6 +15,7 @@ from lark import Token, Tree
 from lark.visitors import Interpreter
 
 from indicator_audit.core.saferegex import UnsafePattern, compile_search
+from indicator_audit.core.text import closest
 from indicator_audit.lint.declarative import syntax
 from indicator_audit.lint.declarative.fields import COMPARATOR_ALIASES, fields
 from indicator_audit.lint.declarative.syntax import ConditionError, unquote
@@ -160,8 +160,8 @@ class Compiler(Interpreter[Token, _C]):
         name = str(tok)
         spec = self.fields.get(name)
         if spec is None:
-            close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
-            hint = f"；是否想写“{close[0]}”？" if close else "；可用字段见 docs/conditions.md"
+            close = closest(name, self.fields)
+            hint = f"；是否想写“{close}”？" if close else "；可用字段见 docs/conditions.md"
             raise ConditionError(f"未知字段“{name}”{hint}", _pos(tok))
         get = spec.get
         if spec.indicator:

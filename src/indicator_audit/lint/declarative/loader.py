@@ -3,7 +3,6 @@ condition and template compiled, and the checks the engine calls."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import Any
 
 from indicator_audit.core.errors import ConfigError
 from indicator_audit.core.findings import KINDS, Finding, Severity
+from indicator_audit.core.text import closest
 from indicator_audit.lint.declarative.compiler import Eval, Quantifiers, compile_test
 from indicator_audit.lint.declarative.syntax import ConditionError
 from indicator_audit.lint.declarative.template import Template, compile_template
@@ -153,8 +153,8 @@ class PackLoader:
         for key, value in node.items:
             name = key.value or ""
             if name not in _KEYS:
-                close = difflib.get_close_matches(name, _KEYS, n=1)
-                hint = f"；是否想写“{close[0]}”？" if close else ""
+                close = closest(name, _KEYS)
+                hint = f"；是否想写“{close}”？" if close else ""
                 raise self.error(f"规则中不认识的键“{name}”{hint}", key)
             if name in got:
                 raise self.error(f"键“{name}”重复出现", key)
@@ -180,8 +180,8 @@ class PackLoader:
             raise self.error(f"规则名称 {name} 已被使用（{self.taken.names[name]}）", name_node)
         kind = (got["kind"].value or "").strip()
         if kind not in KINDS:
-            close = difflib.get_close_matches(kind, KINDS, n=1)
-            hint = f"是否想写“{close[0]}”？" if close else ""
+            close = closest(kind, KINDS)
+            hint = f"是否想写“{close}”？" if close else ""
             raise self.error(
                 f"未知的类型（kind）“{kind}”；{hint}可选：{'、'.join(KINDS)}", got["kind"]
             )
