@@ -435,7 +435,7 @@ class Pieces(Transformer[Token, Parsed]):
         for child in children:
             if child.type == "CMP_PRE":
                 pre = _tok(child)
-            elif child.type == "DATE":
+            elif child.type in ("DATE", "MONTH_END"):
                 dates.append(_tok(child))
             elif child.type == "DEADLINE":
                 deadline = _tok(child)

@@ -103,6 +103,11 @@ def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
     )
 
 
+# 财预〔2021〕101号: 社会成本 and 生态环境成本 are the project's burdens on society and the
+# environment (complaints, dust, emissions), measured in their own units, not in money.
+_NON_MONEY_COSTS = frozenset({"社会成本指标", "生态环境成本指标"})
+
+
 def _is_cost(ctx: IndicatorContext) -> bool:
     f = ctx.facts
     return f.subcategory == "成本指标" or f.category == "cost"
@@ -144,6 +149,8 @@ def not_a_cost(ctx: IndicatorContext) -> tuple[Finding, ...]:
     f = ctx.facts
     if not _is_cost(ctx) or names_a_cost(ctx):
         return ()
+    if f.level2 is not None and f.level2[1] in _NON_MONEY_COSTS:
+        return ()  # 施工期间居民投诉件数 under 社会成本指标: a cost that is not money
     found = f.unit
     if found is not None and found[0].dimension in ("money", "magnitude"):
         return ()  # an amount: whatever its name, it is a cost figure
