@@ -33,8 +33,9 @@ TABLES = [
     *[(DOCS / "dev2" / f"{k}.yaml", v) for k, v in EXPECTED["dev2"].items()],
     (SEED, EXPECTED["seed"]["guangzhou-2021-as-printed"]),
 ]
-# Removing or replacing a row for one of these reasons is explained in the row's reason.
-_EXPLAINED = {"IA101", "IA151", "IA152", "IA451", "IA507", "IA508"}
+# Removing or replacing a row for one of these reasons is explained in the row's reason
+# (IA407: a period becomes the deadline it ends on, so its start is no longer a target).
+_EXPLAINED = {"IA101", "IA151", "IA152", "IA407", "IA451", "IA507", "IA508"}
 
 
 def _audit(path: Path) -> Audit:

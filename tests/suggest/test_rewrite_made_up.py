@@ -53,3 +53,17 @@ def test_a_multi_level_cell_becomes_one_row_per_level_with_its_direction() -> No
           "target": "≤24小时"}]
     )  # fmt: skip
     assert len([r for r in single.table if r.replaces == 0]) == 1
+
+
+def test_a_period_becomes_the_deadline_it_ends_on() -> None:
+    targets = {
+        "2024年1月-12月": "2024年12月底前",  # the end takes the start's year
+        "2024年3月至11月30日": "2024年11月30日前",  # a day: no 底
+        "2024年1月-2024年10月": "2024年10月底前",
+    }
+    for period, deadline in targets.items():
+        result = _suggest(
+            [{"level1": "产出指标", "level2": "时效指标", "name": "道路养护服务期",
+              "target": period}]
+        )  # fmt: skip
+        assert [r.target for r in result.table if r.replaces == 0] == [deadline], period

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from indicator_audit.core.parsed import CellKind, Clause
+from indicator_audit.core.parsed import CellKind, Clause, DateValue
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.lint.layout import FORMULA
 from indicator_audit.packs.templates import BLANK
@@ -381,8 +381,8 @@ class Rewriter:
             d.note("模板占位符改为待填写的空白“__”", "IA201")
             return
         if "IA407" in codes:
-            ends = [c.date_end for c in parsed.clauses if c.date_end is not None]
-            d.target = f"{ends[0].text}底前" if ends else "____年__月底前"
+            spans = [(c.date, c.date_end) for c in parsed.clauses if c.date_end is not None]
+            d.target = _period_end(*spans[0]) if spans else "____年__月底前"
             d.note("期间不是时限：写成完成时限", "IA407")
             return
         blank_codes = codes & {"IA101", "IA151", "IA152", "IA353", "IA702"}
@@ -424,3 +424,12 @@ class Rewriter:
         d.note(f"{shown}：写成“{d.target}”{extra}", *sorted(blank_codes))
         if facts.is_satisfaction and not d.basis:
             d.basis = "行业标准：满意度目标多为 85%–95%，以 ≥90% 为常见（指南 §3.12）"
+
+
+def _period_end(start: DateValue | None, end: DateValue) -> str:
+    """The deadline a period ends on: "2021年1月-12月" → "2021年12月底前" (the end takes the
+    start's year when it leaves it out), "2024年3月至11月30日" → "2024年11月30日前"."""
+    text = end.text
+    if end.year is None and start is not None and start.year is not None:
+        text = f"{start.year}年{text}"
+    return f"{text}前" if end.day is not None else f"{text}底前"
