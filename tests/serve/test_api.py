@@ -325,3 +325,32 @@ def test_time_limit_is_503(
     assert response.status_code == 503
     assert "时限" in str(_error(response)["message"])
     assert response.headers["retry-after"] == "30"
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        ("/v1/check", "sarif"),
+        ("/v1/check", "xlsx"),
+        ("/v1/suggest", "yaml"),
+        ("/v1/suggest", "csv"),
+    ],
+)
+def test_each_download_matches_what_the_document_declares(
+    client: TestClient, path: str, fmt: str
+) -> None:
+    """A JSON or YAML download is declared as a document (a client parses it), bytes as bytes."""
+    import yaml
+
+    response = client.post(
+        f"{path}?format={fmt}", files=[("files", ("广州.yaml", GUANGZHOU.read_bytes()))]
+    )
+    assert response.status_code == 200
+    media = response.headers["content-type"].split(";")[0]
+    declared = client.get("/openapi.json").json()["paths"][path]["post"]["responses"]["200"]
+    schema = declared["content"][media]["schema"]
+    if media.endswith(("json", "yaml")):
+        assert schema == {"type": "object"}
+        assert isinstance(yaml.safe_load(response.content), dict)
+    else:
+        assert schema["type"] == "string"

@@ -379,10 +379,21 @@ _INPUT_BODY: dict[str, Any] = {
     },
 }
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def _download(kind: str) -> dict[str, Any]:
+    """A format's declared body: JSON and YAML (application/json, …+json, application/yaml)
+    are documents a client parses, so they are declared as objects, not as bytes."""
+    media = kind.split(";")[0]
+    if media.endswith(("/json", "+json", "/yaml")):
+        return {"schema": {"type": "object"}}
+    return _BINARY
+
+
 _CHECK_OK: dict[str, Any] = {
     "description": "审核报告（JSON 契约 v1，或所选格式）",
     "model": Report,
-    "content": {kind: _BINARY for name, kind in CHECK_FORMATS.items() if name != "json"},
+    "content": {kind: _download(kind) for name, kind in CHECK_FORMATS.items() if name != "json"},
 }
 # format=html answers an unreadable file with the report itself, which says why
 _CHECK_UNREADABLE: dict[str, Any] = {
@@ -391,10 +402,7 @@ _CHECK_UNREADABLE: dict[str, Any] = {
 }
 _SUGGEST_OK: dict[str, Any] = {
     "description": "修订建议",
-    "content": {
-        SUGGEST_FORMATS["json"]: {"schema": {"type": "object"}},
-        **{kind.split(";")[0]: _BINARY for name, kind in SUGGEST_FORMATS.items() if name != "json"},
-    },
+    "content": {kind.split(";")[0]: _download(kind) for kind in SUGGEST_FORMATS.values()},
 }
 
 
