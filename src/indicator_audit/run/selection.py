@@ -10,7 +10,8 @@ on its line, input and internal errors aside. A suppression that suppresses noth
 
 A baseline records fingerprints of the findings a bureau accepts today; later runs show only
 new ones. Fingerprints use the rule, the indicator's labels and name, the field and the text
-of the cell — never line numbers or positions — so they survive reordering and moved lines.
+of the cell, numbered by occurrence — never line numbers, positions or the message (which may
+quote counts) — so they survive rows added, removed and reordered.
 """
 
 from __future__ import annotations
