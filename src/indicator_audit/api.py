@@ -144,6 +144,7 @@ def audit_paths_on_cluster(
     options: RunOptions | None = None,
     *,
     peers: bool = True,
+    timeout: float | None = None,
 ) -> Report:
     """audit_paths() on a Dask cluster (`pip install 'indicator-audit[dask]'`): each file is a
     task, read by the worker that runs it, so every path must name the same file on every
@@ -151,8 +152,9 @@ def audit_paths_on_cluster(
 
     `scheduler`: the scheduler's address ("tcp://host:8786") or a dask.distributed.Client.
     A file whose task fails on the cluster (its worker died repeatedly, say) is reported as
-    that file's error; the others are kept. Raises run.cluster.ClusterError when the
-    cluster cannot be reached or Dask is not installed."""
+    that file's error, and so is one that runs past `timeout` seconds (its worker is then
+    restarted); the others are kept. `peers` as for audit_paths. Raises
+    run.cluster.ClusterError when the cluster cannot be reached or Dask is not installed."""
     from indicator_audit.results import FileError
     from indicator_audit.run.cluster import map_paths
     from indicator_audit.run.pool import Failure
@@ -165,7 +167,7 @@ def audit_paths_on_cluster(
             result = [(FileResult(path=str(paths[index]), error=error, findings=[]), None)]
         found[index] = result
 
-    map_paths(scheduler, _FileResults(options, peers), [Path(p) for p in paths], one)
+    map_paths(scheduler, _FileResults(options, peers), [Path(p) for p in paths], one, timeout)
     projects = [r for results in found for r in results]
     if peers:
         _add_peers(projects)

@@ -4,6 +4,7 @@ a run in one process, from the library and from the command line."""
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,35 @@ def test_an_unreachable_scheduler_is_a_clear_error(
     assert code == 2
     err = capsys.readouterr().err
     assert "无法连接 Dask 调度器" in err and "Traceback" not in err
+
+
+def test_a_file_past_the_time_limit_is_that_files_error(tmp_path: Path) -> None:
+    """The cluster's per-file limit: the hanging task answers 处理超时 and its worker is
+    restarted, the others are done, and the run ends (its own cluster: one is restarted)."""
+    from dask.distributed import Client, LocalCluster
+
+    from indicator_audit.run.cluster import map_paths
+    from indicator_audit.run.pool import Failure
+
+    def work(path: Path) -> str:  # pickled by value: it runs in the workers
+        import time
+
+        if path.name == "卡住.yaml":
+            time.sleep(600)
+        return path.name
+
+    names = ["a.yaml", "卡住.yaml", "b.yaml", "c.yaml"]
+    got: dict[int, object] = {}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.wait_for_workers(2, timeout=120)
+        start = time.monotonic()
+        map_paths(client, work, [tmp_path / n for n in names], got.__setitem__, timeout=3)
+        assert time.monotonic() - start < 120
+    assert [got[i] for i in (0, 2, 3)] == ["a.yaml", "b.yaml", "c.yaml"]
+    hung = got[1]
+    assert isinstance(hung, Failure) and "处理超时" in hung.message

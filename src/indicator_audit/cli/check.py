@@ -108,7 +108,7 @@ def run_check(args: argparse.Namespace) -> int:
             if args.fix:  # every file audited before any is written: one process, in order
                 result = run_fixing(paths, work)
             elif args.scheduler:
-                result = run_cluster(paths, work, args.scheduler, done)
+                result = run_cluster(paths, work, args.scheduler, done, args.timeout)
             else:
                 result = run_local(paths, work, args.jobs, args.timeout, done, progress.tick)
     except ConfigError as exc:  # every mistake of the configuration, each where it stands

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, NotRequired, TypedDict, Unpack
+from weakref import finalize
 
 from indicator_audit.core.findings import KINDS, Edit, Finding, Severity
 from indicator_audit.core.parsed import Span
@@ -150,6 +151,12 @@ Proto = tuple[RuleMeta, str | None, str, Span | None, str | None, tuple[int, int
 # The contexts a rule's check receives: the document (with its packs and preset) and, for an
 # indicator rule, the indicator's facts.
 
+# Each document's facts, made once for its packs: the rules, the pair rules and the batch step
+# each make a context of one document, and its facts (what they compute lazily, shared as they
+# fill) are the same for all; they go with the document.
+# (By id: a document compares by value and has no hash; its entry goes when it does.)
+_FACTS: dict[int, tuple[Packs, Layout, list[IndicatorFacts]]] = {}
+
 
 class DocumentContext:
     __slots__ = (
@@ -167,11 +174,19 @@ class DocumentContext:
         self.document = document
         self.packs = packs
         self.preset = preset
-        shared: SharedFacts = {}  # facts of repeated labels, names and targets: see analysis
-        # the table as meant: merged labels filled in, names read from the 二级 column
-        indicators, layout = read_as_meant(document.indicators, packs)
-        self.layout: Layout = layout
-        self.facts = [IndicatorFacts(ind, packs, shared) for ind in indicators]
+        self.layout: Layout
+        self.facts: list[IndicatorFacts]
+        known = _FACTS.get(id(document))
+        if known is not None and known[0] is packs:
+            _, self.layout, self.facts = known
+        else:
+            shared: SharedFacts = {}  # facts of repeated labels, names and targets: see analysis
+            # the table as meant: merged labels filled in, names read from the 二级 column
+            indicators, self.layout = read_as_meant(document.indicators, packs)
+            self.facts = [IndicatorFacts(ind, packs, shared) for ind in indicators]
+            if known is None:
+                finalize(document, _FACTS.pop, id(document), None)
+            _FACTS[id(document)] = (packs, self.layout, self.facts)
         self.rule: RuleMeta | None = None
         self.memo: dict[str, object] = {}  # derived data shared by the rules of one document
 

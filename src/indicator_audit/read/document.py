@@ -182,7 +182,7 @@ class SchemaProblem:
     pointer: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)  # the rules' facts go with it (lint/registry.py)
 class Document:
     path: str
     source: Source

@@ -87,14 +87,24 @@ def _serve(work: Callable[[Any], Any], conn: Connection) -> None:
             conn.send((index, False, f"结果无法传回：{type(exc).__name__}: {exc}"))
 
 
-def _queued_seconds(pid: int) -> float | None:
-    """How long process `pid` has waited, runnable, for a CPU that other processes held
-    (Linux: the second field of /proc/PID/schedstat, in ns); None where unknown."""
+def _queued_seconds(pid: int, thread: int | None = None) -> float | None:
+    """How long process `pid` (or its thread `thread`) has waited, runnable, for a CPU that
+    others held (Linux: the second field of /proc/PID/schedstat, in ns); None where unknown."""
+    where = f"/proc/{pid}/task/{thread}/schedstat" if thread else f"/proc/{pid}/schedstat"
     try:
-        with open(f"/proc/{pid}/schedstat", "rb") as f:
+        with open(where, "rb") as f:
             return int(f.read().split()[1]) / 1e9
     except (OSError, ValueError, IndexError):
         return None
+
+
+def own_time(pid: int, thread: int | None = None) -> float:
+    """A clock of the time a process (or one of its threads) spends on its work, as the time
+    limits count it: time passed, less the time it waited for a CPU while other work ran.
+    Where the system does not say (not Linux), plain time passed."""
+    now = time.monotonic()
+    queued = _queued_seconds(pid, thread)
+    return now - queued if queued is not None else now
 
 
 class _Worker:
@@ -107,14 +117,11 @@ class _Worker:
         self.started = 0.0  # its clock() when it began the oldest
 
     def clock(self) -> float:
-        """Seconds the worker has spent, as the time limit counts them: time passed, less
-        the time it waited for a CPU while others' work ran. On a machine busy with other
-        processes (or with this pool's other workers) a good file then takes no longer by
-        this clock than on an idle one, while a file that hangs, spinning or blocked, still
-        runs it out. Where the system does not say (not Linux), plain time passed."""
-        now = time.monotonic()
-        queued = _queued_seconds(self.process.pid) if self.process.pid else None
-        return now - queued if queued is not None else now
+        """The worker's own_time(). On a machine busy with other processes (or with this
+        pool's other workers) a good file then takes no longer by this clock than on an idle
+        one, while a file that hangs, spinning or blocked, still runs it out."""
+        pid = self.process.pid
+        return own_time(pid) if pid else time.monotonic()
 
     def give(self, index: int, item: Any) -> None:
         if not self.held:
