@@ -4,8 +4,6 @@ is uploaded, the findings table appears in the page, the annotated workbook down
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -18,27 +16,10 @@ import uvicorn
 from openpyxl import Workbook
 from serve_support import ATTACK
 
+from chromium_support import FLAGS, chromium
 from indicator_audit.serve import ServeSettings, create_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI"):
-        pytest.fail("CI 中必须有 chromium（apt-get install -y chromium）")
-    pytest.skip("没有找到 chromium")
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +73,7 @@ def workbook(tmp_path: Path) -> Path:
 
 def _browser(p: object) -> object:
     return p.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=_chromium(), headless=True, args=FLAGS
+        executable_path=chromium(), headless=True, args=FLAGS
     )
 
 
