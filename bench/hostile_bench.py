@@ -157,37 +157,30 @@ def xlsx_rows(folder: Path, n: int) -> list[str]:
     return ["check", "-f", "json", str(path)]
 
 
-def merge_bomb(folder: Path, n: int) -> list[str]:
-    """n sheet-wide merged areas in a few kilobytes (the review: 100 used 1.6 GB)."""
+def _after_sheet_data(folder: Path, name: str, payload: bytes) -> list[str]:
+    """A small workbook whose sheets carry `payload` right after their cell data."""
     xlsx_rows(folder, 20)
     path = folder / "t.xlsx"
-    bomb = folder / "bomb.xlsx"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+    out = folder / name
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename.startswith("xl/worksheets/sheet"):
-                merges = "".join(f'<mergeCell ref="A{i + 1}:CV{1000 + i}"/>' for i in range(n))
-                data = data.replace(
-                    b"</sheetData>",
-                    f'</sheetData><mergeCells count="{n}">{merges}</mergeCells>'.encode(),
-                )
+                data = data.replace(b"</sheetData>", b"</sheetData>" + payload)
             dst.writestr(item, data)
-    return ["check", "-f", "json", str(bomb)]
+    return ["check", "-f", "json", str(out)]
+
+
+def merge_bomb(folder: Path, n: int) -> list[str]:
+    """n sheet-wide merged areas in a few kilobytes (the review: 100 used 1.6 GB)."""
+    merges = "".join(f'<mergeCell ref="A{i + 1}:CV{1000 + i}"/>' for i in range(n))
+    payload = f'<mergeCells count="{n}">{merges}</mergeCells>'.encode()
+    return _after_sheet_data(folder, "bomb.xlsx", payload)
 
 
 def merge_tags(folder: Path, n: int) -> list[str]:
     """n unterminated `<mergeCell` tags: a pattern that backtracks is quadratic in them."""
-    xlsx_rows(folder, 20)
-    path = folder / "t.xlsx"
-    bad = folder / "tags.xlsx"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                junk = b"<!-- " + b"<mergeCell a=1 " * n + b"-->"
-                data = data.replace(b"</sheetData>", b"</sheetData>" + junk)
-            dst.writestr(item, data)
-    return ["check", "-f", "json", str(bad)]
+    return _after_sheet_data(folder, "tags.xlsx", b"<!-- " + b"<mergeCell a=1 " * n + b"-->")
 
 
 def fix_large(folder: Path, n: int) -> list[str]:
