@@ -22,7 +22,18 @@ SICHUAN = default_packs().preset("sichuan")  # 10 + 90, no category shares
 
 def _row(level1: str, name: str, weight: float | None, replaces: int | None) -> Suggestion:
     status = "kept" if replaces is not None else "added"
-    return Suggestion(status, level1, "x", name, "≥1个", None, None, "", replaces, weight=weight)
+    return Suggestion(
+        status=status,
+        level1=level1,
+        level2="x",
+        name=name,
+        target="≥1个",
+        formula=None,
+        basis=None,
+        reason="",
+        replaces=replaces,
+        weight=weight,
+    )
 
 
 def _totals(rows: list[Suggestion]) -> dict[str, float]:
@@ -102,7 +113,18 @@ def test_split_rows_share_and_added_rows_keep_the_category_total() -> None:
     assert all(r.weight for r in out)
     assert "按原权重比例重新分配（新增指标按平均权重计），合计仍为 29 分" in notes[0].text
     # a removed row's weight goes to the added row of its category
-    gone = Suggestion("removed", "效益指标", "x", "旧", "", None, None, "删去", 2, weight=12)
+    gone = Suggestion(
+        status="removed",
+        level1="效益指标",
+        level2="x",
+        name="旧",
+        target="",
+        formula=None,
+        basis=None,
+        reason="删去",
+        replaces=2,
+        weight=12,
+    )
     out, notes = assign_weights(
         [_row("效益指标", "b", 18, 3), gone, _row("效益指标", "新", None, None)], MOF, KEYS, None
     )

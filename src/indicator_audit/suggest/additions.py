@@ -110,18 +110,18 @@ class Additions:
                     have.add(round(q.value, 6))
                     self._add(
                         Suggestion(
-                            "added",
-                            level1,
-                            level2,
-                            subject,
-                            f"{op}{quantity(q)}",
-                            None,
-                            "计划标准：年度目标",
-                            f"年度目标写明“{m.group(0).strip()}”，指标中没有：以它为指标值"
+                            status="added",
+                            level1=level1,
+                            level2=level2,
+                            name=subject,
+                            target=f"{op}{quantity(q)}",
+                            formula=None,
+                            basis="计划标准：年度目标",
+                            reason=f"年度目标写明“{m.group(0).strip()}”，指标中没有：以它为指标值"
                             "（指南 §3.13：目标中的数量应有指标衡量）",
-                            None,
-                            ("IA603",),
-                            piece,
+                            replaces=None,
+                            codes=("IA603",),
+                            answers=piece,
                         )
                     )
 
@@ -142,17 +142,17 @@ class Additions:
     def _content_generic(self, item: str) -> Suggestion:
         lease = re.search("续租|租用|租赁", item) is not None
         return Suggestion(
-            "added",
-            self.ctx.vocab.output,
-            "数量指标",
-            f"{item}时长" if lease else f"{item}完成项数",
-            "=__个月" if lease else "≥__项",
-            None,
-            f"计划标准：预算明细、实施方案或合同中“{item}”的工作量",
-            f"预算内容“{item}”没有指标衡量：增加它的产出数量（指南 §3.13：每项预算内容应有指标）",
-            None,
-            ("IA602",),
-            item,
+            status="added",
+            level1=self.ctx.vocab.output,
+            level2="数量指标",
+            name=f"{item}时长" if lease else f"{item}完成项数",
+            target="=__个月" if lease else "≥__项",
+            formula=None,
+            basis=f"计划标准：预算明细、实施方案或合同中“{item}”的工作量",
+            reason=f"预算内容“{item}”没有指标衡量：增加它的产出数量（指南 §3.13：每项预算内容应有指标）",
+            replaces=None,
+            codes=("IA602",),
+            answers=item,
         )
 
     def _goals(self) -> None:
@@ -220,7 +220,17 @@ class Additions:
                 if id(t) in ctx.used:
                     continue
                 level1, level2 = ctx.place(t)
-                probe = Suggestion("added", level1, level2, t.name, t.target, None, None, "", None)
+                probe = Suggestion(
+                    status="added",
+                    level1=level1,
+                    level2=level2,
+                    name=t.name,
+                    target=t.target,
+                    formula=None,
+                    basis=None,
+                    reason="",
+                    replaces=None,
+                )
                 if present(probe) and not ctx.covered(t, self.current()):
                     label = {"IA504": "产出中没有绝对数量", "IA503": "没有成本指标"}.get(
                         code, f"没有{what}"

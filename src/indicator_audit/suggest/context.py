@@ -108,18 +108,18 @@ class Context:
             target = self.budget
             basis += "（已按预算填入）"
         return Suggestion(
-            "added",
-            level1,
-            level2,
-            t.name,
-            target,
-            t.formula,
-            basis,
-            f"{reason}（依据：{t.source}）",
-            None,
-            tuple(codes),
-            answers,
-            t.id,
+            status="added",
+            level1=level1,
+            level2=level2,
+            name=t.name,
+            target=target,
+            formula=t.formula,
+            basis=basis,
+            reason=f"{reason}（依据：{t.source}）",
+            replaces=None,
+            codes=tuple(codes),
+            answers=answers,
+            template=t.id,
         )
 
     def pick(

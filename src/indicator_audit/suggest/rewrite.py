@@ -19,7 +19,7 @@ from indicator_audit.lint.layout import FORMULA
 from indicator_audit.packs.templates import BLANK
 from indicator_audit.parse.grammar import parse_cell
 from indicator_audit.suggest.context import Context, has_word
-from indicator_audit.suggest.rows import Draft, Status, Suggestion
+from indicator_audit.suggest.rows import Draft, RowText, Status, Suggestion
 from indicator_audit.suggest.targets import (
     blank_form,
     fix_quantity,
@@ -64,20 +64,22 @@ class Rewriter:
         level1 = self.v.level1.get(facts.category or "", "")
         d = Draft(
             ind.index,
-            level1 or (f.level1 or "").strip(),
-            (f.level2 or "").strip(),
-            (f.name or "").strip(),
-            merged_target(self.ctx, facts),
-            f.formula,
-            f.basis,
+            RowText(
+                level1 or (f.level1 or "").strip(),
+                (f.level2 or "").strip(),
+                (f.name or "").strip(),
+                merged_target(self.ctx, facts),
+                f.formula,
+                f.basis,
+            ),
             f.weight,
         )
         if facts.category == "input" or _EXECUTION.search(facts.subject):
             return [self._removed(d, "预算执行率在自评表中单独计分，不作为绩效指标", codes)]
-        if d.target != (f.target or "").strip():
+        if d.text.target != (f.target or "").strip():
             d.note("把指标性质、度量单位并入指标值")
         written = self.ctx.document.indicators[ind.index].fields
-        if self.ctx.layout.names_in_level2 and (written.name or "").strip() != d.name:
+        if self.ctx.layout.names_in_level2 and (written.name or "").strip() != d.text.name:
             d.note(
                 "二级指标栏写的是指标名称、三级指标栏写的是计算公式：分别移到三级指标和计算公式",
                 "IA411",
@@ -85,7 +87,7 @@ class Rewriter:
         self._formula_as_name(d, facts)
         self._categories(d, facts, codes)
         self._name(d, facts, codes)
-        numbered = has_number(d.target)
+        numbered = has_number(d.text.target)
         # a process measure is replaced or removed even with a number: the reason says why
         if "IA451" in codes or self.ctx.packs.process_re.search(facts.subject):
             replaced = self._replace_process(d, codes, before)
@@ -96,22 +98,22 @@ class Rewriter:
             replaced = self._replace_vague(d, facts, codes, before)
             if replaced is not None:
                 return [replaced]
-            if vague_target and blank_form(self.ctx, facts, d.level1, d.level2) is None:
+            if vague_target and blank_form(self.ctx, facts, d.text.level1, d.text.level2) is None:
                 return [
                     self._removed(
                         d,
-                        f"“{d.name}”的指标值“{d.target}”无法衡量，名称也看不出按什么单位计量，"
+                        f"“{d.text.name}”的指标值“{d.text.target}”无法衡量，名称也看不出按什么单位计量，"
                         "指标库中没有对应指标：删去，或改写成有数值、单位和方向的指标"
                         "（指南 §3.7：含糊短语不是目标）",
                         codes | {"IA101"},
                     )
                 ]
-        parsed = parse_cell(d.target, "target")
+        parsed = parse_cell(d.text.target, "target")
         if parsed.kind == CellKind.MULTI and sum(c.value is not None for c in parsed.clauses) > 1:
             return self._split(d, facts, parsed.clauses, codes)
         self._target(d, facts, codes)
-        if not d.basis and f.actual and f.actual.strip():
-            d.basis = f"历史标准：上年实际完成值 {f.actual.strip()}"
+        if not d.text.basis and f.actual and f.actual.strip():
+            d.set(basis=f"历史标准：上年实际完成值 {f.actual.strip()}")
         return [self._finish(d, facts)]
 
     # -- the row as a whole -------------------------------------------------------------
@@ -119,11 +121,11 @@ class Rewriter:
     def _finish(self, d: Draft, facts: IndicatorFacts) -> Suggestion:
         f = self.ctx.document.indicators[facts.indicator.index].fields  # as written
         same = (
-            d.level1 == (f.level1 or "").strip()
-            and d.level2 == (f.level2 or "").strip()
-            and d.name == (f.name or "").strip()
-            and d.target == (f.target or "").strip()
-            and d.formula == f.formula
+            d.text.level1 == (f.level1 or "").strip()
+            and d.text.level2 == (f.level2 or "").strip()
+            and d.text.name == (f.name or "").strip()
+            and d.text.target == (f.target or "").strip()
+            and d.text.formula == f.formula
         )
         status: Status = "kept" if same and not d.reasons else "changed"
         reason = "；".join(d.reasons) if d.reasons else "保留：指标明确、可衡量"
@@ -137,59 +139,65 @@ class Rewriter:
         """A formula in the name column (故障限时内响应数÷保障数*100%) with what it measures
         in the 二级 column (故障响应及时率): the formula goes to 计算公式, the measure becomes
         the name, and the 二级 label is found again."""
-        label = d.level2
+        label = d.text.level2
         if not label:
             return
         fam = self.ctx.packs.family_of(label)
-        if label in self.ctx.packs.level2_index and not (fam is not None and _is_formula(d.name)):
+        if label in self.ctx.packs.level2_index and not (
+            fam is not None and _is_formula(d.text.name)
+        ):
             return  # a category label (质量指标), unless it names a measure (服务对象满意度)
         name_fam = facts.family
-        definition = _is_formula(d.name) or (
+        definition = _is_formula(d.text.name) or (
             fam is not None and fam.confident and (name_fam is None or not name_fam.confident)
         )
-        if not definition or (fam is None and not _is_formula(d.name)):
+        if not definition or (fam is None and not _is_formula(d.text.name)):
             return
-        if not d.formula:
-            d.formula = d.name
-        d.name, d.level2 = label, ""
-        d.note(f"“{label}”是指标名称，“{d.formula}”是计算公式：分别写入三级指标和计算公式")
+        if not d.text.formula:
+            d.set(formula=d.text.name)
+        d.set(name=label, level2="")
+        d.note(f"“{label}”是指标名称，“{d.text.formula}”是计算公式：分别写入三级指标和计算公式")
 
     def _categories(self, d: Draft, facts: IndicatorFacts, codes: set[str]) -> None:
         v = self.v
         raw1 = (facts.indicator.fields.level1 or "").strip()
         if facts.is_satisfaction or (
-            self.ctx.packs.family_of(d.name) is not None
+            self.ctx.packs.family_of(d.text.name) is not None
             and (
-                self.ctx.packs.family_of(d.name).name == "satisfaction"  # type: ignore[union-attr]
+                self.ctx.packs.family_of(d.text.name).name == "satisfaction"  # type: ignore[union-attr]
             )
         ):
-            if d.level1 != v.satisfaction:
+            if d.text.level1 != v.satisfaction:
                 d.note("满意度调查属满意度指标，不属效益或产出：移到满意度指标", "IA403")
-            d.level1 = v.satisfaction
+            d.set(level1=v.satisfaction)
         elif "IA404" in codes:
-            d.level1, d.level2 = v.output, "质量指标"
+            d.set(level1=v.output, level2="质量指标")
             d.note("衡量的是产出质量：移到产出指标/质量指标", "IA404")
         elif "IA408" in codes:
-            d.level1, d.level2 = v.output, "质量指标"
+            d.set(level1=v.output, level2="质量指标")
             d.note("衡量的不是成本：移到产出指标/质量指标", "IA408")
-        elif not d.level1:
-            d.level1 = v.output
+        elif not d.text.level1:
+            d.set(level1=v.output)
             d.note("一级指标不可识别，按内容归入产出指标", *sorted(codes & {"IA401"}))
-        if d.level1 != raw1 and "IA401" in codes and d.level1 == v.level1.get(facts.category or ""):
-            d.note(f"一级指标改为标准写法“{d.level1}”", "IA401")
+        if (
+            d.text.level1 != raw1
+            and "IA401" in codes
+            and d.text.level1 == v.level1.get(facts.category or "")
+        ):
+            d.note(f"一级指标改为标准写法“{d.text.level1}”", "IA401")
         if "IA405" in codes:
-            d.level1 = v.cost
+            d.set(level1=v.cost)
             d.note("经济/社会/生态环境成本属一级“成本指标”", "IA405")
-        key = next((k for k, label in v.level1.items() if label == d.level1), "output")
+        key = next((k for k, label in v.level1.items() if label == d.text.level1), "output")
         allowed = v.level2.get(key, ())
-        if d.level2 not in allowed:
-            known = self.ctx.packs.level2_index.get(d.level2)
+        if d.text.level2 not in allowed:
+            known = self.ctx.packs.level2_index.get(d.text.level2)
             label = known[1] if known is not None and known[1] in allowed else None
-            new = label or self._level2_for(d.level1, d.name, facts, allowed)
-            if d.level2 != new:
-                why = "二级指标改为标准类别" if d.level2 else "补上二级指标"
+            new = label or self._level2_for(d.text.level1, d.text.name, facts, allowed)
+            if d.text.level2 != new:
+                why = "二级指标改为标准类别" if d.text.level2 else "补上二级指标"
                 d.note(f"{why}“{new}”", *sorted(codes & {"IA402"}))
-            d.level2 = new
+            d.set(level2=new)
 
     def _level2_for(
         self, level1: str, name: str, facts: IndicatorFacts | None, allowed: Sequence[str]
@@ -211,11 +219,11 @@ class Rewriter:
         return "质量指标"
 
     def _name(self, d: Draft, facts: IndicatorFacts, codes: set[str]) -> None:
-        name = _ENUMERATOR.sub("", d.name)
-        if name != d.name and name:
+        name = _ENUMERATOR.sub("", d.text.name)
+        if name != d.text.name and name:
             d.note("删去名称前的序号")
         else:
-            name = d.name
+            name = d.text.name
         if "IA202" in codes:
             cleaned = self._name_residue(name)
             if cleaned and cleaned != name:
@@ -233,7 +241,7 @@ class Rewriter:
                     name = stripped
                     d.note("名称只写衡量的量，数值以指标值为准", "IA604")
         name = name.strip(" *＊★☆")
-        if "IA102" in codes and has_number(d.target):
+        if "IA102" in codes and has_number(d.text.target):
             # 巩固提升受益人口 ≥12600人: the intent words go, what is counted stays
             rest = self.v.opening_stripped(name)
             if rest != name and self.ctx.packs.measurable_re.search(rest):
@@ -244,9 +252,9 @@ class Rewriter:
             if named != name:
                 name = named
                 d.note(f"写明被调查群体：“{named}”", "IA104")
-        if name != d.name and not d.reasons:
+        if name != d.text.name and not d.reasons:
             d.note("整理名称")
-        d.name = name
+        d.set(name=name)
 
     def _name_residue(self, name: str) -> str:
         """The name without template residue: (≥**%), ≥XX人 and the like."""
@@ -265,14 +273,14 @@ class Rewriter:
     ) -> Suggestion | None:
         ctx = self.ctx
         why = "过程或投入指标不衡量产出和效果"
-        cost = ctx.is_cost(d.level1, d.level2)
+        cost = ctx.is_cost(d.text.level1, d.text.level2)
         candidates = [
             t
             for t in ctx.entries()
             if not ctx.covered(t, before)
             and (
                 (cost and ctx.is_cost(*ctx.place(t)))
-                or (not cost and ctx.place(t) == (d.level1, d.level2))
+                or (not cost and ctx.place(t) == (d.text.level1, d.text.level2))
             )
         ]
         if not candidates:
@@ -292,7 +300,7 @@ class Rewriter:
             (
                 cand
                 for cand in ctx.template.indicators
-                if ctx.place(cand)[0] == d.level1
+                if ctx.place(cand)[0] == d.text.level1
                 and has_word(cand.answers, text)
                 and not ctx.covered(cand, before)
             ),
@@ -310,7 +318,7 @@ class Rewriter:
     def _split(
         self, d: Draft, facts: IndicatorFacts, parts: Sequence[Clause], codes: set[str]
     ) -> list[Suggestion]:
-        subject = d.name
+        subject = d.text.name
         wanted = facts.wanted_direction or (
             f.direction
             if (f := self.ctx.packs.family_of(subject)) is not None and f.confident
@@ -330,23 +338,25 @@ class Rewriter:
             if c.value is not None:
                 target = f"{op}{quantity(c)}"
             else:
-                target = blank_form(self.ctx, facts, d.level1, d.level2) or c.placeholder or ""
+                target = (
+                    blank_form(self.ctx, facts, d.text.level1, d.text.level2) or c.placeholder or ""
+                )
             reason = (
                 f"一个单元格写了 {len(parts)} 个目标，拆成每级一个指标；"
                 f"“{qualifier}”单独计分" + ("，并写明 ≤ 上限" if op == "≤" else "")
             )
             out.append(
                 Suggestion(
-                    "changed",
-                    d.level1,
-                    d.level2,
-                    name,
-                    target,
-                    d.formula,
-                    d.basis or "计划标准：合同 SLA 按级别约定的时限",
-                    "；".join([*d.reasons, reason]),
-                    d.index,
-                    tuple(sorted(set(d.codes) | (codes & {"IA509", "IA301", "IA802"}))),
+                    status="changed",
+                    level1=d.text.level1,
+                    level2=d.text.level2,
+                    name=name,
+                    target=target,
+                    formula=d.text.formula,
+                    basis=d.text.basis or "计划标准：合同 SLA 按级别约定的时限",
+                    reason="；".join([*d.reasons, reason]),
+                    replaces=d.index,
+                    codes=tuple(sorted(set(d.codes) | (codes & {"IA509", "IA301", "IA802"}))),
                     weight=d.weight,  # divided between the parts by suggest.weights
                 )
             )
@@ -356,9 +366,9 @@ class Rewriter:
 
     def _target(self, d: Draft, facts: IndicatorFacts, codes: set[str]) -> None:
         ctx = self.ctx
-        text = d.target
+        text = d.text.target
         parsed = parse_cell(text, "target")
-        cost = ctx.is_cost(d.level1, d.level2)
+        cost = ctx.is_cost(d.text.level1, d.text.level2)
         actual = facts.indicator.fields.actual
         money = any(
             c.unit is not None and c.unit.dimension in ("magnitude", "money")
@@ -366,23 +376,23 @@ class Rewriter:
         )
         numbered = has_number(text)
         if cost and not money and not numbered and ("IA452" in codes or "IA406" in codes):
-            form = ctx.budget if ctx.budget and "总" in d.name else f"≤{BLANK}万元"
+            form = ctx.budget if ctx.budget and "总" in d.text.name else f"≤{BLANK}万元"
             if "IA406" in codes:
-                d.name = "项目总成本"
+                d.set(name="项目总成本")
                 form = ctx.budget or f"≤{BLANK}万元"
-            d.target = form
+            d.set(target=form)
             d.note("成本指标写金额上限", *sorted(codes & {"IA452", "IA406"}))
             return
         if "IA201" in codes or parsed.kind == CellKind.PLACEHOLDER:
             residue = self.v.residue_re.sub(BLANK, text)
             if not re.match(r"^[≥≤=<>]", residue) or residue.endswith(BLANK):
-                residue = blank_form(ctx, facts, d.level1, d.level2) or residue
-            d.target = residue
+                residue = blank_form(ctx, facts, d.text.level1, d.text.level2) or residue
+            d.set(target=residue)
             d.note("模板占位符改为待填写的空白“__”", "IA201")
             return
         if "IA407" in codes:
             spans = [(c.date, c.date_end) for c in parsed.clauses if c.date_end is not None]
-            d.target = _period_end(*spans[0]) if spans else "____年__月底前"
+            d.set(target=_period_end(*spans[0]) if spans else "____年__月底前")
             d.note("期间不是时限：写成完成时限", "IA407")
             return
         blank_codes = codes & {"IA101", "IA151", "IA152", "IA353", "IA702"}
@@ -406,12 +416,12 @@ class Rewriter:
         stays: 100%满意度 becomes a question, not a loss)."""
         if numbered:
             return
-        blank = blank_form(self.ctx, facts, d.level1, d.level2)
+        blank = blank_form(self.ctx, facts, d.text.level1, d.text.level2)
         if blank is None:
             d.note("写出可衡量的数值、单位和方向（指标库中没有可参照的单位）", *sorted(blank_codes))
             return
         filled = from_actual(blank, actual) if "IA702" not in blank_codes else None
-        d.target = filled if filled is not None else blank
+        d.set(target=filled if filled is not None else blank)
         what = {
             "IA101": "含糊短语不是目标",
             "IA151": "没有数值",
@@ -421,9 +431,9 @@ class Rewriter:
         }
         shown = "、".join(what[c] for c in sorted(blank_codes)) or "指标值为空"
         extra = "（按上年实际值填入）" if filled else "（__ 按设定依据填写）"
-        d.note(f"{shown}：写成“{d.target}”{extra}", *sorted(blank_codes))
-        if facts.is_satisfaction and not d.basis:
-            d.basis = "行业标准：满意度目标多为 85%–95%，以 ≥90% 为常见（指南 §3.12）"
+        d.note(f"{shown}：写成“{d.text.target}”{extra}", *sorted(blank_codes))
+        if facts.is_satisfaction and not d.text.basis:
+            d.set(basis="行业标准：满意度目标多为 85%–95%，以 ≥90% 为常见（指南 §3.12）")
 
 
 def _period_end(start: DateValue | None, end: DateValue) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -12,14 +12,22 @@ Status = Literal["kept", "changed", "added", "removed"]
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
-    status: Status
+class RowText:
+    """The cells a row of the revised table writes: its categories, name, target, formula and basis."""
+
     level1: str
     level2: str
     name: str
     target: str
     formula: str | None
     basis: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suggestion(RowText):
+    """One row of the revised table; built with keywords (its cells come from RowText)."""
+
+    status: Status
     reason: str
     replaces: int | None  # index of the indicator this row rewrites; None for an added row
     codes: tuple[str, ...] = ()  # finding codes that motivated the row
@@ -54,38 +62,37 @@ class SuggestionSet:
 
 @dataclass
 class Draft:
-    """A mutable row while rewriting one indicator."""
+    """A mutable row while rewriting one indicator: its cells are replaced, never edited."""
 
     index: int
-    level1: str
-    level2: str
-    name: str
-    target: str
-    formula: str | None
-    basis: str | None
+    text: RowText
     weight: float | None = None
     reasons: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     template: str | None = None
 
+    def set(self, **cells: str) -> None:
+        """Write some of the row's cells (level1=…, target=…)."""
+        self.text = replace(self.text, **cells)
+
     def row(
         self, status: Status, reason: str, codes: tuple[str, ...], template: str | None = None
     ) -> Suggestion:
         """This draft as a row of the revised table."""
+        t = self.text
         return Suggestion(
-            status,
-            self.level1,
-            self.level2,
-            self.name,
-            self.target,
-            self.formula,
-            self.basis,
-            reason,
-            self.index,
-            codes,
-            None,
-            template,
-            self.weight,
+            level1=t.level1,
+            level2=t.level2,
+            name=t.name,
+            target=t.target,
+            formula=t.formula,
+            basis=t.basis,
+            status=status,
+            reason=reason,
+            replaces=self.index,
+            codes=codes,
+            template=template,
+            weight=self.weight,
         )
 
     def note(self, reason: str, *codes: str) -> None:

@@ -111,7 +111,7 @@ def fix_quantity(
 ) -> None:
     """Direction, unit and 100%-of-a-rate fixes on a one-quantity target; its number stays."""
     v = ctx.vocab
-    text = d.target
+    text = d.text.target
     value_start = clause.value_span.start if clause.value_span else 0
     body = text[value_start:] if clause.comparator is None else text[clause.comparator.span.end :]
     op = v.comparator_symbol(clause.comparator) if clause.comparator is not None else ""
@@ -119,7 +119,7 @@ def fix_quantity(
     unit = clause.unit
     fam = facts.family
     if unit is None:
-        guess = _unit_in_name(d.name) or _unit_from_goals(ctx, clause) or v.family_unit(fam)
+        guess = _unit_in_name(d.text.name) or _unit_from_goals(ctx, clause) or v.family_unit(fam)
         if guess and guess != "日期":
             body = body.rstrip() + guess
             d.note(f"补上单位“{guess}”", *sorted(codes & {"IA351"}))
@@ -138,7 +138,7 @@ def fix_quantity(
     if "IA302" in codes and wanted in ("min", "max"):
         op = v.symbol(wanted)
         d.note(f"方向与含义相反：改为“{op}”，并核对数值", "IA302")
-    cost = ctx.is_cost(d.level1, d.level2)
+    cost = ctx.is_cost(d.text.level1, d.text.level2)
     money = unit is not None and unit.dimension in ("money", "magnitude")
     family = fam.name if fam is not None else None
     if not op and wanted is None and cost and money and family != "subsidy-standard":
@@ -154,4 +154,4 @@ def fix_quantity(
     same = clause.comparator is not None and v.comparator_symbol(clause.comparator) == op
     if written and same and op != written:
         d.note(f"比较符“{written}”统一写成“{op}”")
-    d.target = f"{op}{body.strip()}"
+    d.set(target=f"{op}{body.strip()}")
