@@ -100,39 +100,46 @@ def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
     )
 
 
-@indicator_rule(
+@document_rule(
     code="IA532",
     name="industry-basis-unnamed",
     kind="alignment",
     severity=Severity.INFO,
-    needs=("basis",),
-    reads=("basis",),
     source=SRC_BASIS,
-    summary="指标值依据行业标准，但没有写明是哪个标准（名称、编号或文号）",
+    summary="指标值依据行业标准，但没有写明是哪个标准（名称、编号或文号）（几个指标都这样时整表报告一次）",
     bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 使用人员满意度, "
     "target: ≥90%, basis: 参照行业标准}",
     good="indicators:\n  - {level1: 效益指标, level2: 社会效益指标, name: 等级保护测评达标率, "
     "target: =100%, basis: 行业标准：《网络安全等级保护基本要求》(GB/T 22239-2019)}",
 )
-def industry_basis_unnamed(ctx: IndicatorContext) -> tuple[Finding, ...]:
+def industry_basis_unnamed(ctx: DocumentContext) -> Iterator[Finding]:
     """依据行业标准的目标值，要写明是哪个标准：《标准名称》、标准编号（GB/T 22239-2019）、文号（财预〔2020〕
-    10号）或具体的规范、办法名称。只写“行业标准”“参照国家相关标准”，无法核对。"""
-    basis = ctx.facts.indicator.fields.basis or ""
-    packs = ctx.packs
+    10号）或具体的规范、办法名称。只写“行业标准”“参照国家相关标准”，无法核对。
+
+    依据栏按表格模板只写“计划标准 / 行业标准 / 历史标准”的表，几行都只写“行业标准”是同一个问题：
+    整表报告一次并列出各行，不逐行重复。"""
+    rows = [f for f in ctx.facts if _industry_unnamed(ctx.packs, f.indicator.fields.basis or "")]
+    basis = (rows[0].indicator.fields.basis or "").strip() if rows else ""
+    shown = basis.replace("{", "{{").replace("}", "}}")
+    yield from once_or_per_row(
+        ctx,
+        rows,
+        f"指标值设定依据“{shown}”没有写明是哪个行业标准",
+        "{rows}的指标值设定依据只写了行业标准，没有写明是哪个标准",
+        "basis",
+        "写明标准的名称（《…》）、编号（如 GB/T 22239-2019）或文号",
+    )
+
+
+def _industry_unnamed(packs: Packs, basis: str) -> bool:
+    """A basis that rests on a sector standard without naming one."""
+    if not basis.strip():
+        return False
     bases = packs.comparison.basis
     if words_re(packs, "industry-basis", bases.industry).search(basis) is None:
-        return ()
+        return False
     rest = _remainder(basis, packs, bases.industry)
-    names = _standard_names(packs)
-    if any(p.search(rest) for p in names):
-        return ()
-    return (
-        ctx.finding(
-            "basis",
-            f"指标值设定依据“{basis.strip()}”没有写明是哪个行业标准",
-            suggestion="写明标准的名称（《…》）、编号（如 GB/T 22239-2019）或文号",
-        ),
-    )
+    return not any(p.search(rest) for p in _standard_names(packs))
 
 
 def _standard_names(packs: Packs) -> list[re.Pattern[str]]:
