@@ -184,6 +184,24 @@ def _words_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in unique))
 
 
+# In a process word, "…" stands for one to three Chinese characters between its two halves:
+# "资金…下达" is 资金分解下达, 资金按时下达 (how the money travels, however it is qualified).
+_GAP = "…"
+_GAP_RE = "[\u4e00-\u9fff]{1,3}?"
+
+
+def _gapped(word: str) -> str:
+    return _GAP_RE.join(re.escape(part) for part in word.split(_GAP))
+
+
+def _gapped_words_regex(words: list[str]) -> re.Pattern[str]:
+    """`_words_regex` where a word may hold a gap ("…"); words without one match literally."""
+    unique = sorted(set(w for w in words if w), key=lambda w: (-len(w), w))
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(_gapped(w) for w in unique))
+
+
 def validate_pack(model: type[_M], name: str, text: str) -> _M:
     """`text` (the YAML of rules/NAME) parsed and validated by pydantic as `model`."""
     import yaml
@@ -379,11 +397,23 @@ class Packs:
 
     @lazy
     def process_re(self) -> re.Pattern[str]:
-        return _words_regex([p.word for p in self.process.patterns])
+        return _gapped_words_regex([p.word for p in self.process.patterns])
 
     @lazy
     def process_map(self) -> dict[str, ProcessPattern]:
         return {p.word: p for p in self.process.patterns}
+
+    def process_pattern(self, found: str) -> ProcessPattern:
+        """The process pattern `process_re` matched as `found` (a gapped word matches text
+        that is not the word itself)."""
+        known = self.process_map.get(found)
+        if known is not None:
+            return known
+        return next(
+            p
+            for p in self.process.patterns
+            if _GAP in p.word and re.fullmatch(_gapped(p.word), found) is not None
+        )
 
     @lazy
     def head_table(self) -> HeadTable:

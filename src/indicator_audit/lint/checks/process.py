@@ -46,7 +46,7 @@ def process_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
         field = "formula"
     if m is None:
         return
-    why = ctx.packs.process_map[m.group(0)].why
+    why = ctx.packs.process_pattern(m.group(0)).why
     shown = subject if field == "name" else formula
     yield ctx.finding(
         field,
