@@ -53,9 +53,11 @@ def _plan_numbers(ctx: DocumentContext) -> tuple[bool, set[float]]:
     return made
 
 
-def _remainder(basis: str, packs: Packs, words: list[str]) -> str:
-    """The basis without the words that name a kind of standard but no particular one."""
-    generic = words_re(packs, "basis-generic", packs.comparison.basis.generic + words)
+def _remainder(basis: str, packs: Packs, kind: str, words: list[str]) -> str:
+    """The basis without the words that name a kind of standard but no particular one. The
+    regex is kept per `kind` (plan, industry): one key for both handed the second rule the
+    first one's words, whichever rule ran first."""
+    generic = words_re(packs, f"basis-generic-{kind}", packs.comparison.basis.generic + words)
     return generic.sub("", unicodedata.normalize("NFKC", basis))
 
 
@@ -82,7 +84,7 @@ def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
     bases = packs.comparison.basis
     if words_re(packs, "plan-basis", bases.plan).search(basis) is None:
         return ()
-    if len(_CJK.findall(_remainder(basis, packs, bases.plan))) >= 2:
+    if len(_CJK.findall(_remainder(basis, packs, "plan", bases.plan))) >= 2:
         return ()  # names its own plan: a contract, a programme, a quota
     values = [c.value for c in f.target_parsed.clauses if c.value is not None]
     if not values or all(v in (0.0, 100.0) for v in values):
@@ -138,7 +140,7 @@ def _industry_unnamed(packs: Packs, basis: str) -> bool:
     bases = packs.comparison.basis
     if words_re(packs, "industry-basis", bases.industry).search(basis) is None:
         return False
-    rest = _remainder(basis, packs, bases.industry)
+    rest = _remainder(basis, packs, "industry", bases.industry)
     return not any(p.search(rest) for p in _standard_names(packs))
 
 
