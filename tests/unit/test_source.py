@@ -78,6 +78,10 @@ SNIPPETS = [
     "indicators:\n  -  name: 巡检次数\n     target:  90%\n  - name: b\n    target: x\n",
     "indicators:\n  - name: a\n    target: 1\n  - target: 2\n    name: b\n  -   c: 3\n",
     "a: x\nb: 'y'\nc: \"z\"  # note\nd: -1\ne: a:b\n",
+    # flow mappings with quoted keys and values: commas, colons, braces and # inside quotes
+    'indicators:\n  - {level1: 产出指标, name: "巡检次数", target: "≥12次"}\n',
+    "x: {a: 'it''s', \"b\" : \"1, 2: {3}\", c: '', d: \"~\", e: x}  # note\n",
+    'x: { a : "#1" ,b: -1 }\ny: {"k": "v"}# c\n',
 ]
 
 
@@ -195,3 +199,44 @@ def test_fast_flow_mappings_never_disagree(pairs: list[tuple[str, str]]) -> None
     body = ", ".join(f"{k}: {v}" for k, v in pairs)
     text = f"indicators:\n  - {{{body}}}\nbudget_execution: {{{body}}}\n"
     assert_agree_or_unsupported(text)
+
+
+_QUOTED = st.one_of(
+    _VALUES.map(lambda v: '"' + v.replace('"', "") + '"'),
+    _VALUES.map(lambda v: "'" + v.replace("'", "''") + "'"),
+    _VALUES,  # plain, or a near miss: a stray quote, a quote followed by more text
+    _VALUES.map(lambda v: '"' + v),
+    _VALUES.map(lambda v: '"a\\' + v + '"'),  # an escape: PyYAML's to read
+    _VALUES.map(lambda v: "'" + v + "'x"),
+    st.sampled_from(['"\x01"', '"a\x85b"', '"\u2028"', "'a''", '"a"b', '""']),
+)
+_QUOTED_KEYS = st.one_of(_KEYS, _KEYS.map(lambda k: f'"{k}"'), _KEYS.map(lambda k: f"'{k}'"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(_QUOTED_KEYS, _QUOTED), min_size=1, max_size=4, unique_by=lambda kv: kv[0]),
+    st.sampled_from([", ", ",", " , ", ",  "]),
+    st.sampled_from(["", "  # note", "# c", " x", ","]),
+)
+def test_fast_quoted_flow_mappings_never_disagree(
+    pairs: list[tuple[str, str]], comma: str, after: str
+) -> None:
+    """One-line flow mappings with quoted keys or values (values written as JSON strings):
+    read as PyYAML does, or left to it."""
+    body = comma.join(f"{k}: {v}" for k, v in pairs)
+    text = f"indicators:\n  - {{{body}}}{after}\nbudget_execution: {{ {body} }}\n"
+    assert_agree_or_unsupported(text)
+
+
+def test_json_string_flow_mappings_take_the_fast_path() -> None:
+    """The common shape (a generator writing values with json.dumps) does not fall back."""
+    text = (
+        "indicators:\n"
+        '  - {level1: 产出指标, level2: 数量指标, name: "巡检次数", target: "≧10次"}\n'
+        "  - {level1: 产出指标, name: '它''s', target: \"a, b: {c}\"}\n"
+    )
+    source = load_text(text)
+    assert source.loader == "fast"
+    assert plain(source.root) == plain(_load_with_pyyaml(text))
+    assert positions(source.root) == positions(_load_with_pyyaml(text))

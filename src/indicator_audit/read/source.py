@@ -603,8 +603,11 @@ def _flow_inner(rest: str, closer: str) -> str:
 
 
 def _flow_map(rest: str, line_no: int, vcol: int) -> Mapping:
-    """{key: value, …} on one line, plain keys and values only ("- {level1: 产出指标, …}" and
-    "budget_execution: {planned: 348, …}" are common); anything richer goes to PyYAML."""
+    """{key: value, …} on one line, plain or quoted keys and values ("- {level1: 产出指标, …}",
+    "budget_execution: {planned: 348, …}" and the same with values written as JSON strings
+    are common); anything richer goes to PyYAML."""
+    if '"' in rest or "'" in rest:
+        return _quoted_flow_map(rest, line_no, vcol)
     inner = _flow_inner(rest, "}")
     mapping = Mapping(line_no, vcol + 1)
     if not inner.strip():
@@ -646,6 +649,86 @@ def _flow_map(rest: str, line_no: int, vcol: int) -> Mapping:
         )
         i += len(part) + 1
     return mapping
+
+
+# A one-line flow mapping's entry: a key, ": ", a value, and the "," or "}" after it. Each of
+# key and value is "…" without escapes, '…' ('' for a quote) or a plain scalar without the
+# characters _flow_inner refuses, ":" or ","; what it cannot take goes to PyYAML. Every
+# repetition stops at a character the next part needs: linear, no backtracking.
+_FLOW_BAD = r"""\[\]{}"'#&*!|>,:"""
+_FLOW_ENTRY = re.compile(
+    r" *(?:"
+    r'"(?P<kd>[^"\\]*)"'
+    r"|'(?P<ks>(?:[^']|'')*)'"
+    rf"|(?P<kp>[^\s{_FLOW_BAD}%@`?\-][^{_FLOW_BAD}]*)"
+    r") *: +(?:"
+    r'"(?P<vd>[^"\\]*)"'
+    r"|'(?P<vs>(?:[^']|'')*)'"
+    rf"|(?P<vp>[^\s{_FLOW_BAD}%@`?][^{_FLOW_BAD}]*)"
+    r") *(?P<sep>[,}])"
+)
+# What PyYAML refuses (control characters) or reads as a line break (NEL, LS, PS) anywhere in
+# a line: such a line is left to it.
+_NOT_ONE_LINE = re.compile(
+    r"[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _quoted_flow_map(rest: str, line_no: int, vcol: int) -> Mapping:
+    """A one-line flow mapping some of whose keys or values are quoted ({name: "巡检次数",
+    target: '≥12次'}), read entry by entry: a quote may hold the commas, colons and braces
+    that end a plain scalar, so the line cannot be split on them first. `vcol` is the
+    0-based column of the "{"."""
+    if _NOT_ONE_LINE.search(rest):
+        raise _Unsupported
+    mapping = Mapping(line_no, vcol + 1)
+    items = mapping.items
+    match = _FLOW_ENTRY.match
+    at = 1
+    while True:
+        m = match(rest, at)
+        if m is None:
+            raise _Unsupported
+        groups = m.groups()
+        key = _flow_scalar(groups, m.regs, 1, rest, line_no, vcol)
+        if key.value is None:
+            raise _Unsupported  # a null key
+        items.append((key, _flow_scalar(groups, m.regs, 4, rest, line_no, vcol)))
+        at = m.end()
+        if groups[6] == "}":
+            _only_comment_after(rest, at)
+            return mapping
+
+
+def _flow_scalar(
+    groups: tuple[str | None, ...],
+    spans: tuple[tuple[int, int], ...],
+    first: int,
+    rest: str,
+    line_no: int,
+    vcol: int,
+) -> Scalar:
+    """The key (`first` 1) or value (4) of a _FLOW_ENTRY match: its groups `first`, +1, +2
+    are "…", '…' and plain, one of them set. Placed as the PyYAML path places it."""
+    dq, sq, plain = groups[first - 1 : first + 2]
+    if plain is not None:
+        text = plain.rstrip(" ")
+        if text == "-" or text.startswith("- "):
+            raise _Unsupported
+        col = vcol + spans[first + 2][0] + 1
+        if text in _NULLS:  # no base column for a null, as the PyYAML path reads it
+            return Scalar(None, line_no, col, line_no, col + len(text))
+        return Scalar(text, line_no, col, line_no, col + len(text), col)
+    if dq is not None:
+        col = vcol + spans[first][0]  # the quote's (1-based) column
+        return Scalar(dq, line_no, col, line_no, col + len(dq) + 2, col + 1)
+    assert sq is not None
+    i = spans[first + 1][0]
+    col = vcol + i
+    value = sq.replace("''", "'")
+    # a base column where the value stands at the quote, as the PyYAML path finds it
+    base = col + 1 if rest.startswith(value, i) else None
+    return Scalar(value, line_no, col, line_no, col + len(sq) + 2, base)
 
 
 def _flow_list(rest: str, line_no: int, vcol: int) -> Sequence:
