@@ -27,7 +27,7 @@ class Judged:
     actual: Clause
     wanted: float  # the target's value, in the target unit's base (35公里 → 35000)
     got: float  # the actual's value, in the same base
-    direction: str  # min, max or exact
+    direction: str  # min, max, exact, or range (a target written "6-9个月")
     share: float  # of the target achieved, at most 1.0
 
 
@@ -149,6 +149,14 @@ def judge(f: IndicatorFacts) -> Completion | None:
         assert t.value is not None and a.value is not None
         target = t.value * (unit.scale if unit else 1.0)
         actual = a.value * (got.scale if got else 1.0)
+        if t.upper is not None and t.comparator is None:
+            # "6-9个月": met anywhere inside the range, short of it below, over it above
+            upper = t.upper * (unit.scale if unit else 1.0)
+            share = (
+                _share("min", target, actual) if actual < target else _share("max", upper, actual)
+            )
+            out.append(Judged(t, a, target, actual, "range", share))
+            continue
         direction = _direction(f, t)
         out.append(Judged(t, a, target, actual, direction, _share(direction, target, actual)))
     shared = len(out) > 1 and all(j.actual is out[0].actual for j in out)

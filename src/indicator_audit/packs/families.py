@@ -29,6 +29,7 @@ class Family(StrictData):
     confident: bool = True
     unwanted: bool = False  # measures something nobody wants more of (损失, 投诉, 误差率)
     generic: bool = False  # says how something is counted (数量, 次数, 面积), not what
+    unitless: bool = False  # a pure number (系数, 指数): no unit is missing
     unit: str | None = None  # the unit of a blank target form (日期: a deadline)
 
 
@@ -53,6 +54,7 @@ class Families(StrictData):
     default_units: dict[str, str]
     outcome_quality_words: list[str] = field(default_factory=list)
     change_verbs: list[str] = field(default_factory=list)
+    achievement_rates: list[str] = field(default_factory=list)
 
 
 def _reversed_words(words: list[str]) -> re.Pattern[str]:

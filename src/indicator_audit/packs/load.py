@@ -81,6 +81,8 @@ class Lexicon(StrictData):
     goal_openers: list[str] = field(default_factory=list)
     principle_heads: list[str] = field(default_factory=list)
     making_verbs: list[str] = field(default_factory=list)
+    grade_ranks: list[str] = field(default_factory=list)
+    grade_scales: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +353,13 @@ class Packs:
         """A verb of making or buying at the start of a name (制作宣传横幅)."""
         words = _words_regex(self.lexicon.making_verbs).pattern
         return re.compile(f"^(?:{words})")
+
+    @lazy
+    def grade_re(self) -> re.Pattern[str]:
+        """A rank on a named scale (Ⅲ类, 二级, A级, 三星)."""
+        ranks = _words_regex(self.lexicon.grade_ranks).pattern
+        scales = _words_regex(self.lexicon.grade_scales).pattern
+        return re.compile(f"(?:{ranks})\\s*(?:{scales})")
 
     @lazy
     def principle_head_re(self) -> re.Pattern[str]:

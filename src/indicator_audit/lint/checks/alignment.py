@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from indicator_audit.core.clauses import clauses
 from indicator_audit.core.findings import Finding, Severity
-from indicator_audit.core.parsed import Span
+from indicator_audit.core.parsed import Span, Unit
 from indicator_audit.lint.goals import vague_words
 from indicator_audit.lint.registry import (
     LABEL_FIELDS,
@@ -308,14 +308,18 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
     ]
     if not quantities:
         return  # most goals state no number: no need to read every target
-    values: set[float] = set()
+    # each value written in a target or a name, with the dimensions it was written in (None:
+    # no unit)
+    values: dict[float, set[str | None]] = {}
     for f in ctx.facts:
         for parsed in (f.target_parsed, f.name_parsed):
             for clause in parsed.clauses:
                 if clause.value is not None:
-                    values.add(round(clause.value, 6))
-                    if clause.unit is not None:
-                        values.add(round(clause.value * clause.unit.scale, 6))
+                    unit = clause.unit or (f.unit_column if parsed is f.target_parsed else None)
+                    dim = unit.dimension if unit is not None else None
+                    values.setdefault(round(clause.value, 6), set()).add(dim)
+                    if unit is not None:
+                        values.setdefault(round(clause.value * unit.scale, 6), set()).add(dim)
     matcher = _matcher_for(ctx)
     # each goal's aims split once, each aim judged once (not again for every number in it)
     aims: dict[int, list[tuple[int, int]]] = {}
@@ -341,7 +345,7 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
         if goal.unit is None or goal.unit.dimension in ("unknown", "date"):
             continue
         scaled = round(goal.value * goal.unit.scale, 6)
-        if round(goal.value, 6) in values or scaled in values:
+        if _written(values, round(goal.value, 6), goal.unit) or _written(values, scaled, goal.unit):
             continue
         if (i, m.group(0).strip()) in reported:
             continue  # the same quantity again in the same goal: its first place says it
@@ -352,6 +356,17 @@ def goal_quantity_missing(ctx: DocumentContext) -> Iterator[Finding]:
             span=Span(m.start(), m.end()),
             suggestion=f"增加一个以“{m.group(0).strip()}”为指标值的指标",
         )
+
+
+def _written(values: dict[float, set[str | None]], value: float, unit: Unit) -> bool:
+    """The goal's quantity stands in some target or name, as a share where the goal writes a
+    share and as an amount where it writes an amount: "3家" is not measured by "≤3%". (Only
+    that: a goal's unit may be cut short, "7个工作" of 7个工作日.)"""
+    share = unit.dimension == "rate"
+    return any(
+        dim is None or dim in ("unknown", "magnitude") or (dim == "rate") == share
+        for dim in values.get(value, ())
+    )
 
 
 @document_rule(

@@ -258,7 +258,8 @@ def comparator_against_meaning(ctx: IndicatorContext) -> tuple[Finding, ...]:
     “故障响应时间 ≥30分钟”意味着响应越慢越达标；“受益人数 ≤500人”意味着服务越少越达标；
     “投诉件数 ≥3件”“因灾经济损失 ≥50万元”同理。方向按名称的中心语判断：“挽回经济损失”
     “治理水土流失面积”是越多越好，不报。成本写成“=350元/人”也是方向不对：成本只能设上限，
-    节约了反而不达标。
+    节约了反而不达标。只说“……率”“……占比”的比率写了“≤”，只有合格率、覆盖率、完成率这类
+    越高越好的比率才报；“抗菌药物使用率 ≤60%”“药品收入占比 ≤30%”的上限是作者的本意。
     """
     f = ctx.facts
     found = f.comparator
@@ -273,6 +274,8 @@ def comparator_against_meaning(ctx: IndicatorContext) -> tuple[Finding, ...]:
         return ()
     if wanted == "min" and f.value == 0:
         return ()
+    if got == "max" and not _higher_is_better(ctx):
+        return ()
     family = _FAMILY_TEXT.get(f.family.name if f.family else "", "")
     want_text = ctx.packs.families.direction_symbols[wanted]
     return (
@@ -283,6 +286,17 @@ def comparator_against_meaning(ctx: IndicatorContext) -> tuple[Finding, ...]:
             suggestion=f"改为“{want_text}”，并核对数值是否仍然合理",
         ),
     )
+
+
+def _higher_is_better(ctx: IndicatorContext) -> bool:
+    """Whether "≤" contradicts the name. A share named only by 率/比例/占比 may be a ceiling
+    the author means (抗菌药物使用率 ≤60%, 药品收入占比 ≤30%): only the achievement rates
+    (合格率, 覆盖率, 完成率 …) say more is better."""
+    fam = ctx.facts.family
+    if fam is None or fam.name != "rate":
+        return True
+    subject = ctx.facts.subject
+    return any(w in subject for w in ctx.packs.families.achievement_rates)
 
 
 def _exact_cost(ctx: IndicatorContext, comparator: Comparator, field: str) -> tuple[Finding, ...]:

@@ -105,12 +105,13 @@ def vague_name(ctx: IndicatorContext) -> Iterator[Finding]:
     """指标名称写的是意图，而不是要衡量的量。
 
     “促进学校教育事业健康发展”“保证单位正常运转”说明了方向，却没有可计量的对象。名称应是一个量：
-    某某率、某某人数、某某时间、某某满意度。
+    某某率、某某人数、某某时间、某某满意度。指标值数的正是动词的对象时（“维护保养扑火机具
+    ≥300台”），名称有可计量的对象，不报。
     """
     f = ctx.facts
     subject = f.subject
     verb = f.name_vague
-    if verb is None:
+    if verb is None or _counts_the_object(ctx):
         return
     at = max(f.name.find(subject), 0)  # the subject stands after the form's numbering
     word = verb.group(0)
@@ -126,6 +127,18 @@ def vague_name(ctx: IndicatorContext) -> Iterator[Finding]:
         span=Span(at + verb.start(), at + verb.end()),
         suggestion="把名称改为一个可计量的量，如“……率”“……人数”“……时间”，并给出相应的数值目标",
     )
+
+
+# Units that count or measure things (台, 人, 公里, 亩 …), not a share or a time
+_ABSOLUTE = frozenset({"count", "people", "area", "length", "mass", "volume"})
+
+
+def _counts_the_object(ctx: IndicatorContext) -> bool:
+    """维护保养扑火机具 ≥300台, 完善监测站点 ≥6个: the target counts what the verb acts on, so
+    the name names a measurable thing (a rate or a phrase after the verb still does not)."""
+    f = ctx.facts
+    found = f.unit
+    return f.target_quantified and found is not None and found[0].dimension in _ABSOLUTE
 
 
 @document_rule(
@@ -226,7 +239,8 @@ def unquantified_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
 
     “是”“合格”“完成”“优良”只能判断有或无；请改为比率（合格率 =100%）、数量（≥N 台）或时限
     （2025年12月底前）。确属定性指标的，写出分级分档标准并标明“定性”：标明定性的不报（其中的
-    含糊短语由 vague-target 报告），只有“是”“合格”这类单字判断仍报。
+    含糊短语由 vague-target 报告），只有“是”“合格”这类单字判断仍报。写明要达到的档次
+    （“达到Ⅲ类及以上”“二级以上”）就是分级分档的目标，不报。
     """
     f = ctx.facts
     text = f.target.strip()
@@ -241,6 +255,8 @@ def unquantified_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
         return ()
     if f.target_vague is not None:
         return ()  # 有效, 效果明显: one problem, one finding — vague-target names it
+    if ctx.packs.grade_re.search(text):
+        return ()  # 达到Ⅲ类及以上, 二级以上: a grade on a named scale (分级分档) is a target
     value_type = (f.indicator.fields.value_type or "").strip()
     if value_type == "定性" and text not in ctx.packs.qualitative_set:
         return ()  # declared qualitative (allowed when it cannot be quantified); 是/合格 still is not

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import Span
+from indicator_audit.lint.facts import direction_of
 from indicator_audit.lint.registry import LABEL_FIELDS, IndicatorContext, indicator_rule
 
 SRC_PROCESS = (
@@ -74,7 +75,8 @@ def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
 
     “总成本 100%”只是重复预算本身。没有数值的（“控制在预算内”“符合相关规定”）问题在于无法衡量，
     由 vague-target、unquantified-target 报告，这里不再重复。名称是“成本控制率”的由 process-indicator
-    报告，名称根本不是成本（“补助标准达标率”）的由 not-a-cost 报告。
+    报告，名称根本不是成本（“补助标准达标率”）的由 not-a-cost 报告。给成本的增幅设上限
+    （“门诊次均费用增幅 ≤5%”）也是成本控制，不报。
     """
     f = ctx.facts
     if not _is_cost(ctx) or not names_a_cost(ctx):
@@ -93,6 +95,8 @@ def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
         return ()
     if found is None and f.is_quantity:
         return ()  # a bare number: missing-unit says it
+    if _capped_growth(ctx):
+        return ()  # 次均费用增幅 ≤5%: a cap on the cost's growth is a cost control
     what = f"“{f.target.strip()}”" if f.target.strip() else "空值"
     return (
         ctx.finding(
@@ -106,6 +110,14 @@ def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
 # 财预〔2021〕101号: 社会成本 and 生态环境成本 are the project's burdens on society and the
 # environment (complaints, dust, emissions), measured in their own units, not in money.
 _NON_MONEY_COSTS = frozenset({"社会成本指标", "生态环境成本指标"})
+
+
+def _capped_growth(ctx: IndicatorContext) -> bool:
+    """门诊次均费用增幅 ≤5%: the name's head is the cost's growth, and a ceiling caps it."""
+    f = ctx.facts
+    found = f.comparator
+    growth = f.family is not None and f.family.name == "growth"
+    return growth and found is not None and direction_of(found[0]) == "max"
 
 
 def _is_cost(ctx: IndicatorContext) -> bool:

@@ -299,8 +299,8 @@ def overachievement(ctx: IndicatorContext) -> Iterator[Finding]:
         return
     (j,) = judged.clauses
     a, b = j.wanted, j.got
-    if j.direction == "max" or a <= 0:
-        return
+    if j.direction in ("max", "range") or a <= 0:
+        return  # a ceiling, or a range (8.2个月 within 6-9个月 is on target, not beyond it)
     ratio = ctx.packs.conventions.overachievement_ratio
     if b < a * ratio:
         return

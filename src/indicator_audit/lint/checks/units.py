@@ -44,6 +44,8 @@ def missing_unit(ctx: IndicatorContext) -> tuple[Finding, ...]:
     if f.target_parsed.kind != CellKind.QUANTITY or clause.date is not None:
         return ()
     fam = f.family
+    if fam is not None and fam.unitless:
+        return ()  # 灌溉水有效利用系数 ≥0.58: a coefficient is a pure number
     unit = ctx.packs.families.default_units.get(fam.dimensions[0], "") if fam else ""
     hint = f"，如“{f.target.strip()}{unit}”" if unit else ""
     return (
