@@ -356,10 +356,11 @@ class Packs:
 
     @lazy
     def grade_re(self) -> re.Pattern[str]:
-        """A rank on a named scale (Ⅲ类, 二级, A级, 三星)."""
+        """A target that ends in a rank on a named scale (达到Ⅲ类及以上, 二级以上, A级): the
+        rank is what is aimed at, not a word inside a phrase (一级故障及时处置)."""
         ranks = _words_regex(self.lexicon.grade_ranks).pattern
         scales = _words_regex(self.lexicon.grade_scales).pattern
-        return re.compile(f"(?:{ranks})\\s*(?:{scales})")
+        return re.compile(f"(?:{ranks})\\s*(?:{scales})(?:及以上|以上|标准)?[。.]?$")
 
     @lazy
     def principle_head_re(self) -> re.Pattern[str]:
