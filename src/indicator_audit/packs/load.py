@@ -83,6 +83,7 @@ class Lexicon(StrictData):
     making_verbs: list[str] = field(default_factory=list)
     grade_ranks: list[str] = field(default_factory=list)
     grade_scales: list[str] = field(default_factory=list)
+    period_ends: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +368,14 @@ class Packs:
         """A principle word at the end of a name (以…为采购原则)."""
         words = _words_regex(self.lexicon.principle_heads).pattern
         return re.compile(f"(?:{words})$")
+
+    @lazy
+    def period_deadline_re(self) -> re.Pattern[str]:
+        """A whole cell that is a period's end, once or every period (年底前, 每季度末, 次月底前,
+        每年年底前, 年底前完成)."""
+        words = _words_regex(self.lexicon.period_ends).pattern
+        period = "(?:每|次|当|本|下)?个?(?:年|半年|季度|季|月|旬)?"
+        return re.compile(f"^{period}(?:{words})(?:之前|以前|前)?(?:完成)?$")
 
     @lazy
     def output_verb_re(self) -> re.Pattern[str]:

@@ -253,6 +253,8 @@ def unquantified_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
         return ()  # a marked blank: blank-to-fill reports it
     if f.target_quantified or parsed.kind == CellKind.FORMULA:
         return ()
+    if ctx.packs.period_deadline_re.match(text):
+        return ()  # 每月底前, 年底前: a deadline, dated by the period and the budget year
     if f.target_vague is not None:
         return ()  # 有效, 效果明显: one problem, one finding — vague-target names it
     if ctx.packs.grade_re.search(text):
