@@ -40,6 +40,7 @@ class Heads(StrictData):
     things: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     inverters: list[str] = field(default_factory=list)
+    savers: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class HeadTable:
     things: re.Pattern[str]
     links: tuple[str, ...]
     inverters: re.Pattern[str]
+    savers: re.Pattern[str]
     derived: dict[tuple[str, str], Family] = field(default_factory=dict)
 
     @classmethod
@@ -87,6 +89,7 @@ class HeadTable:
             _reversed_words(heads.things),
             tuple(sorted(heads.links, key=len, reverse=True)),
             re.compile("|".join(re.escape(w) for w in inverters) or r"(?!x)x"),
+            re.compile("|".join(re.escape(w) for w in heads.savers) or r"(?!x)x"),
         )
 
     def family(self, name: str) -> Family | None:
@@ -103,7 +106,14 @@ class HeadTable:
                 fam = self._derive(fam, "unwanted")
         if fam.unwanted and self.inverters.search(name, 0, start):
             return self._derive(fam, "undecided")
+        if self._capped_money(fam) and self.savers.search(name, 0, start):
+            return self._derive(fam, "undecided")  # 节约化肥成本: an amount saved, not spent
         return fam
+
+    @staticmethod
+    def _capped_money(fam: Family) -> bool:
+        """A sum of money the project spends, which a cap limits (成本, 费用, 单价)."""
+        return fam.direction == "max" and "money" in fam.dimensions
 
     def _unlinked(self, text: str) -> str:
         """`text` without the link words at its end (事故发生|次数, 投诉的|件数)."""
