@@ -34,8 +34,8 @@ def all_labels() -> dict[str, dict[Row, Labels]]:
 
 
 # Measured; raised as the rules improve, never lowered to let a change pass.
-RECALL_FLOOR = 0.97
-PRECISION_FLOOR = 0.97
+RECALL_FLOOR = 0.98
+PRECISION_FLOOR = 0.98
 
 
 # S01-S20 were run before the rules were changed for them; S21-S30, S31-S40 and S41-S48 were
