@@ -377,9 +377,11 @@ def parse_unit(text: str) -> Unit | None:
     if trimmed is None:
         return None
     key, span = trimmed
+    if key.startswith("1/") and key[1:] in lexicon().units:
+        key = key[1:]  # a column's "1/10万" is the rate unit "/10万"
     if _unit_re().fullmatch(key):
         base = key.split("/", 1)[0]
-        if base in lexicon().units:
+        if base in lexicon().units or key in lexicon().units:
             return unit_from_text(key, span)
     if _UNKNOWN_UNIT.fullmatch(key):
         return unit_from_text(key, span, known=False)

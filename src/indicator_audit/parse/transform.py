@@ -72,7 +72,7 @@ def flat_pattern(words: Iterable[str], guard_ascii: bool = False) -> str:
     """The plain alternation, longest first: what trie_pattern must match exactly like."""
     parts = []
     for word in sorted(set(words), key=lambda s: (-len(s), s)):
-        part = re.escape(word)
+        part = _escape(word)
         if guard_ascii and word[-1].isascii() and word[-1].isalpha():
             part += "(?![A-Za-z])"
         parts.append(part)
@@ -91,7 +91,7 @@ def trie_pattern(words: Iterable[str], guard_ascii: bool = False) -> str:
         node[""] = True
 
     def emit(node: dict[str, Any], last: str) -> str:
-        branches = [re.escape(ch) + emit(child, ch) for ch, child in sorted(node.items()) if ch]
+        branches = [_escape(ch) + emit(child, ch) for ch, child in sorted(node.items()) if ch]
         ends = "" in node
         if not branches:
             return _end(last, guard_ascii) if ends else ""
@@ -103,8 +103,13 @@ def trie_pattern(words: Iterable[str], guard_ascii: bool = False) -> str:
             return f"(?:{body}|{end})"
         return f"(?:{body})?"
 
-    top = [re.escape(ch) + emit(child, ch) for ch, child in sorted(trie.items()) if ch]
+    top = [_escape(ch) + emit(child, ch) for ch, child in sorted(trie.items()) if ch]
     return "|".join(top)
+
+
+def _escape(text: str) -> str:
+    """re.escape, and "/" too: the grammar's terminals are /…/ literals (a unit "/10万")."""
+    return re.escape(text).replace("/", "\\/")
 
 
 def _end(last: str, guard_ascii: bool) -> str:
@@ -547,6 +552,8 @@ _PRODUCT = re.compile("[•・*×]")
 @lru_cache(maxsize=4096)
 def _unit_info(text: str, known: bool) -> tuple[str, str, float, str | None]:
     base, _, per = text.partition("/")
+    if not base and known and text in lexicon().units:
+        base, per = text, ""  # "/10万": a rate per head of population, a unit of its own
     per = _PRODUCT.sub("·", per)  # 人*月, 人×月 and 人·月 are one denominator
     info = lexicon().units.get(base) if known else None
     if info is None:
