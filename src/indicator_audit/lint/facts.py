@@ -368,7 +368,11 @@ class IndicatorFacts:
 
     @grouped("name")
     def family(self) -> Family | None:
-        return self.packs.family_of(self.subject)
+        fam = self.packs.family_of(self.subject)
+        money = fam is not None and fam.name in ("cost", "unit-cost")
+        if money and self.packs.process_re.search(self.subject):
+            return None  # 资金支出进度: how the money moves, not what something cost
+        return fam
 
     @grouped("name")
     def wanted_direction(self) -> str | None:
