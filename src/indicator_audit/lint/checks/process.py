@@ -93,6 +93,9 @@ def cost_not_capped(ctx: IndicatorContext) -> tuple[Finding, ...]:
     found = f.unit
     if found is not None and found[0].dimension == "money":
         return ()
+    valued = [c for c in f.target_parsed.clauses if c.value is not None]
+    if len(valued) > 1 and all(c.unit is not None and c.unit.dimension == "money" for c in valued):
+        return ()  # 一档500元/人·月；二档300元/人·月: an amount for each tier
     if found is None and f.is_quantity:
         return ()  # a bare number: missing-unit says it
     if _capped_growth(ctx):

@@ -410,6 +410,8 @@ _DUPLICATES_LISTED = 3
 
 
 _RESTATE = re.compile(r"(完成率|达标率|完成比例|执行率)$")
+# 达标率 restates a quantity only when what meets its target is the count itself (课程数量达标率)
+_COUNTED = re.compile(r"(数量|人次|人数|户数|次数|批次|场次|个数|面积|长度|里程)$")
 
 
 @document_rule(
@@ -441,6 +443,8 @@ def rate_restates_quantity(ctx: DocumentContext) -> Iterator[Finding]:
         m = _RESTATE.search(f.subject)
         if m is None:
             continue
+        if m.group(0) == "达标率" and not _COUNTED.search(f.subject[: m.start()]):
+            continue  # 管网清淤达标率: the work meets a standard (quality), not a count its target
         stem = _norm_name(f.subject[: m.start()])
         if len(stem) < 2:
             continue
@@ -490,6 +494,12 @@ def multi_target_cell(ctx: IndicatorContext) -> tuple[Finding, ...]:
     valued = [c for c in parsed.clauses if c.value is not None and not c.placeholder]
     if len(valued) < 2:
         return ()
+    fam = f.family
+    exact = fam is not None and fam.direction == "exact" and f.comparator_column is None
+    if exact and all(
+        c.comparator is None and c.unit and c.unit.dimension == "money" for c in valued
+    ):
+        return ()  # 补助标准 一档500元；二档300元: one standard's schedule by tier, not targets
     parts = []
     for clause in parsed.clauses:
         label = "".join(clause.qualifiers) or "?"
