@@ -28,12 +28,20 @@ SRC_BASIS = (
     "财预〔2015〕88号《中央部门预算绩效目标管理办法》：绩效标准包括计划标准（预先制定的目标、计划、预算、"
     "定额等数据）、行业标准（国家公布的行业指标数据）、历史标准；指南 §3 第14条"
 )
-_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*\s*年)")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*年)(\s*[万亿])?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SCALE = {"万": 10_000, "亿": 100_000_000}
 
 
 def _numbers(text: str) -> set[float]:
-    return {float(n) for n in _NUMBER.findall(unicodedata.normalize("NFKC", text))}
+    """Every number as written, and a number before 万/亿 also at its full size: a goal's
+    “1.2万人” is the target's “12000人”."""
+    out: set[float] = set()
+    for number, scale in _NUMBER.findall(unicodedata.normalize("NFKC", text)):
+        out.add(float(number))
+        if scale.strip():
+            out.add(round(float(number) * _SCALE[scale.strip()], 6))
+    return out
 
 
 def _plan_numbers(ctx: DocumentContext) -> tuple[bool, set[float]]:
@@ -86,11 +94,20 @@ def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
         return ()
     if len(_CJK.findall(_remainder(basis, packs, "plan", bases.plan))) >= 2:
         return ()  # names its own plan: a contract, a programme, a quota
-    values = [c.value for c in f.target_parsed.clauses if c.value is not None]
+    clauses = [c for c in f.target_parsed.clauses if c.value is not None]
+    values = [c.value for c in clauses if c.value is not None]
     if not values or all(v in (0.0, 100.0) for v in values):
         return ()
     stated, numbers = _plan_numbers(ctx.doc)
     if not stated or any(v in numbers for v in values):
+        return ()
+    # “≥1.2万人” against a goal's 12000人
+    scaled = [
+        round(c.value * _SCALE[c.unit.text[0]], 6)
+        for c in clauses
+        if c.value is not None and c.unit is not None and c.unit.text[:1] in _SCALE
+    ]
+    if any(v in numbers for v in scaled):
         return ()
     shown = "、".join(f"{v:g}" for v in values)
     return (
