@@ -116,6 +116,8 @@ def _direction(f: IndicatorFacts, clause: Clause) -> str:
         written = direction_of(clause.comparator)
     elif f.comparator_column is not None:
         written = direction_of(f.comparator_column)
+    elif clause.value == 0:
+        return "max"  # "0起" written alone: none at all, so any incident misses it
     else:
         return f.wanted_direction or "min"
     if written == "exact" and f.wanted_direction == "max":
