@@ -186,6 +186,7 @@ _OUTRANK_START = frozenset(
 
 
 _SEPARATOR = re.compile(r"[;,、。!?]+")
+_DECIMAL = re.compile(r"\d")  # str.isdecimal's characters (Unicode Nd)
 _DIGIT_SEP_DIGIT = re.compile(r"\d[;,、。!?]+\d")
 
 
@@ -221,7 +222,7 @@ def _fast_clauses(compact: str) -> Parsed | None:
 
 def _fast_clause(compact: str, pos: int, end: int) -> list[Piece] | None:
     """compact[pos:end] as an optional TEXT token and a simple quantity, or None."""
-    if not any(ch.isdecimal() for ch in compact[pos:end]):
+    if _DECIMAL.search(compact, pos, end) is None:
         return None  # a simple quantity has a number (\d): no need to compile TEXT to see it
     pieces: list[Piece] = []
     text = _terminal_re("TEXT").match(compact, pos, end)

@@ -515,6 +515,8 @@ _DEADLINE_WORDS = frozenset({"截止", "截至", "截止到", "截至到"})
 
 def _clean_lead(text: str) -> str:
     text = _tidy(text)
+    if not text.startswith(_CONJ):  # the usual lead: one C call
+        return text
     for conj in _CONJ:
         if text.startswith(conj) and len(text) > len(conj):
             return _tidy(text[len(conj) :])
@@ -604,7 +606,10 @@ def _period_of_unit(unit: Unit | None) -> str | None:
 def _period_prefix(text: str) -> str | None:
     # one-character periods (年, 月) only count as a whole word or a unit's denominator:
     # as a prefix they are too often the start of another word (年增粮食, 月报)
-    for word in lexicon().periods:
+    periods = lexicon().periods
+    if not text.startswith(periods):  # the usual subject starts with none: one C call
+        return None
+    for word in periods:
         if text.startswith(word) and (len(word) > 1 or len(text) == 1):
             return word
     return None

@@ -24,7 +24,7 @@ def load_grid(path: Path) -> tuple[Grid, str]:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))  # lists already
     except csv.Error as exc:
         raise SourceError(f"CSV 格式错误：{exc}") from None
     return Grid(rows), encoding

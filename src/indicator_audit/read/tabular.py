@@ -152,6 +152,14 @@ class Grid:
             self._shown[row] = out
         return out
 
+    def plain(self, row: int) -> list[str] | None:
+        """The row's cells (fewer than n_cols when its last ones are empty) when no merged
+        area covers any of them, so that each shows where it stands: the common row, read
+        without building `shown`. None for a row with a covered cell."""
+        if row in self._merged_cols or not 0 < row <= len(self.cells):
+            return None
+        return self.cells[row - 1]
+
     def distinct(self, row: int) -> list[tuple[str, int, int]]:
         """The non-empty cells showing in a row, each merged area once, left to right."""
         out: list[tuple[str, int, int]] = []
@@ -189,6 +197,13 @@ class _Header:
 
 def _row_fields(grid: Grid, row: int) -> dict[int, tuple[str, int, int]]:
     out: dict[int, tuple[str, int, int]] = {}
+    line = grid.plain(row)
+    if line is not None:  # every row is asked whether it is a header: the quick way first
+        for col, text in enumerate(line, 1):
+            name = header_field(text) if text else None
+            if name is not None:
+                out[col] = (name, row, col)
+        return out
     for col, (text, r, c) in enumerate(grid.shown(row), 1):
         name = header_field(text) if text else None
         if name is not None:
@@ -238,14 +253,29 @@ def _is_title(cells: list[tuple[str, int, int]]) -> bool:
 
 
 def _ends_table(grid: Grid, row: int) -> bool:
-    cells = grid.distinct(row)
-    if not cells:
-        return False
-    first = normalize(cells[0][0])
+    line = grid.plain(row)
+    if line is None:
+        cells = grid.distinct(row)
+        if not cells:
+            return False
+        return _ends_with(cells[0][0], len(cells) > 1)
+    first = None  # in a row without merged cells, the distinct cells are the non-empty ones
+    for text in line:
+        if text:
+            if first is not None:
+                return _ends_with(first, True)
+            first = text
+    return first is not None and _ends_with(first, False)
+
+
+@lru_cache(maxsize=1 << 12)  # a table's rows start with the same few category labels
+def _ends_with(first: str, more: bool) -> bool:
+    """Whether a row whose first cell shows `first` (and `more` cells after it) ends the
+    table: a title, a footer, or a project label with its value."""
     return (
-        _is_title(cells)
-        or first.startswith(_FOOTERS)
-        or (label_field(cells[0][0]) is not None and len(cells) > 1)
+        (not more and "表" in first and "绩效" in first)  # a title (_is_title)
+        or normalize(first).startswith(_FOOTERS)
+        or (more and label_field(first) is not None)
     )
 
 
@@ -366,6 +396,7 @@ def _indicators(
     first_col = min(col for col, _, _ in header.columns.values())
     mapped = {col for col, _, _ in header.columns.values()}
     ordered = sorted(header.columns.items(), key=lambda x: x[1][0])  # the columns left to right
+    columns = [(name, col) for name, (col, _, _) in header.columns.items()]
     prev: dict[str, tuple[str, int, int]] = {}
     last = header.last
     total: dict[str, tuple[Scalar, Scalar]] = {}
@@ -374,13 +405,20 @@ def _indicators(
             total = _total_row(grid, header, row)
             break
         values: dict[str, tuple[str, int, int]] = {}
-        shown = grid.shown(row)
-        for name, (col, _, _) in header.columns.items():
-            text, r, c = shown[col - 1]
-            if not text:
-                continue
-            if name in _LEVELS or (r == row and (c == col or c not in mapped)):
-                values[name] = (text, r, c)
+        line = grid.plain(row)
+        if line is not None:  # no merged cell: each cell shows where it stands
+            n = len(line)
+            for name, col in columns:
+                if col <= n and (text := line[col - 1]):
+                    values[name] = (text, row, col)
+        else:
+            shown = grid.shown(row)
+            for name, col in columns:
+                text, r, c = shown[col - 1]
+                if not text:
+                    continue
+                if name in _LEVELS or (r == row and (c == col or c not in mapped)):
+                    values[name] = (text, r, c)
         if not values:
             continue
         last = row
@@ -398,10 +436,12 @@ def _indicators(
         if not values.keys() & {"name", "target", "actual"}:
             continue  # a category row ("产出指标 | | | 50"): it only sets the carried levels
         item = Mapping(row, first_col)
+        pairs = item.items
         for name, (_col, hr, hc) in ordered:
             if name in values:
                 text, r, c = values[name]
-                item.items.append((_scalar(name, hr, hc), _scalar(text, r, c)))
+                # _scalar, written out: two of these for every cell of a large table
+                pairs.append((Scalar(name, hr, hc, hr, hc + 1, None), Scalar(text, r, c, r, c + 1)))
         seq.items.append(item)
     return seq, last, total
 

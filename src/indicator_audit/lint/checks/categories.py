@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from indicator_audit.core.findings import Finding, Severity
 from indicator_audit.core.parsed import CellKind
 from indicator_audit.lint.registry import LABEL_FIELDS, IndicatorContext, indicator_rule
+from indicator_audit.packs.load import Packs
 
 SRC_FRAMEWORK = (
     "财预〔2020〕10号 附件 自评表指标体系（产出：数量/质量/时效/成本；"
@@ -323,6 +324,18 @@ def _is_formula(name: str) -> bool:
     return slash >= 0 and _TIMES_100.search(name, slash + 1) is not None
 
 
+def _category_labels(packs: Packs) -> frozenset[str]:
+    """Every 一级 and 二级 label of the taxonomy, made once per packs (asked of every row)."""
+    memo = packs.memo.setdefault("category-labels", {})
+    found = memo.get("labels")
+    if isinstance(found, frozenset):
+        return found
+    cats = packs.taxonomy.categories.values()
+    labels = frozenset({c.label for c in cats} | {l2 for c in cats for l2 in c.level2})
+    memo["labels"] = labels
+    return labels
+
+
 @indicator_rule(
     code="IA406",
     reads=LABEL_FIELDS,
@@ -344,10 +357,7 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     if not name:
         return
     label = name.replace(" ", "")
-    standard = {c.label for c in ctx.packs.taxonomy.categories.values()} | {
-        l2 for c in ctx.packs.taxonomy.categories.values() for l2 in c.level2
-    }
-    if label in standard:
+    if label in _category_labels(ctx.packs):
         yield ctx.finding(
             "name",
             f"三级指标“{name}”是一个类别名称，不是具体指标",
