@@ -105,9 +105,10 @@ def test_an_unwritable_cache_is_skipped(tmp_path: Path, monkeypatch: pytest.Monk
     assert cached("probe", "text", (__file__,), list, lambda: ["x"]) == ["x"]
 
 
-def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> None:
+def test_a_warm_check_imports_neither_pydantic_pyyaml_nor_lark(tmp_path: Path) -> None:
     """Start-up: with the packs and the configuration validated before, `check` needs
-    neither (the whole reason for the cache)."""
+    neither (the whole reason for the cache); nor Lark, when every cell takes the parser's
+    fast path and the built-in conditions' trees come from the cache."""
     config = tmp_path / ".indicator-audit.yaml"
     config.write_text(
         "ignore: [IA104]\nlexicon:\n  add:\n    vague_verbs: [强化]\n", encoding="utf-8"
@@ -121,7 +122,7 @@ def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> Non
         "import sys\n"
         "from indicator_audit.cli.main import main\n"
         "code = main(['check', sys.argv[1], '-f', 'json'])\n"
-        "print(code, 'pydantic' in sys.modules, 'yaml' in sys.modules)\n"
+        "print(code, *(m in sys.modules for m in ('pydantic', 'yaml', 'lark')))\n"
     )
     env = {**os.environ, "INDICATOR_AUDIT_CACHE_DIR": str(tmp_path / "cache")}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
@@ -136,7 +137,7 @@ def test_a_warm_check_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> Non
         for _ in range(2)
     ]
     assert runs[0].startswith("1 True")  # the first start validates (and finds errors)
-    assert runs[1] == "1 False False"
+    assert runs[1] == "1 False False False"
 
 
 def test_plugin_scan_finds_the_group_only_where_declared(

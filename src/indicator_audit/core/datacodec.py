@@ -3,8 +3,8 @@
 A pickle names any callable and runs it while loading, so a planted cache file runs code.
 This codec writes JSON and, reading it back, makes only: JSON's own values, tuples, sets,
 frozensets, dicts with any hashable keys, members of this package's enumerations (by value),
-instances of dataclasses of this package that are already imported (made field by field, with no `__init__` or other method called), and Lark's
-parse-tree nodes (Tree, Token, Meta: plain records). Anything else is refused on the way in
+and instances of dataclasses of this package that are already imported (made field by field,
+with no `__init__` or other method called). Anything else is refused on the way in
 (`CodecError`), and an unknown tag or class on the way out is refused too, so a tampered file
 can at worst describe wrong data, which the caller's content hash and type check reject.
 """
@@ -18,8 +18,6 @@ import sys
 from typing import Any
 
 _PACKAGE = "indicator_audit."
-_META_FIELDS = ("line", "column", "start_pos", "end_line", "end_column", "end_pos")
-_TOKEN_FIELDS = ("start_pos", "line", "column", "end_line", "end_column", "end_pos")
 
 
 class CodecError(ValueError):
@@ -55,20 +53,6 @@ def _encode(o: object) -> Any:
         return {"C": f"{t.__module__}:{t.__qualname__}", "f": fields}
     if isinstance(o, enum.Enum) and t.__module__.startswith(_PACKAGE):
         return {"E": [f"{t.__module__}:{t.__qualname__}", _encode(o.value)]}
-    return _encode_lark(o)
-
-
-def _encode_lark(o: object) -> Any:
-    from lark import Token, Tree
-
-    if isinstance(o, Token) and type(o) is Token:
-        return {"K": [o.type, str(o), *(getattr(o, n, None) for n in _TOKEN_FIELDS)]}
-    if isinstance(o, Tree) and type(o) is Tree:
-        meta = o._meta  # None until someone asks for .meta: keep it that way
-        m = None
-        if meta is not None:
-            m = {n: getattr(meta, n) for n in (*_META_FIELDS, "empty") if hasattr(meta, n)}
-        return {"R": [_encode(o.data), [_encode(c) for c in o.children], m]}
     raise CodecError(f"cannot describe a {type(o).__module__}.{type(o).__qualname__}")
 
 
@@ -87,10 +71,6 @@ def _decode(o: Any) -> Any:
             return {_decode(v) for v in _items(body)}
         if tag == "D":
             return {_decode(k): _decode(v) for k, v in (_pair(p) for p in _items(body))}
-        if tag == "K":
-            return _token(_items(body))
-        if tag == "R":
-            return _tree(_items(body))
         if tag == "E":
             return _member(_items(body))
     if set(o) == {"C", "f"}:
@@ -147,32 +127,3 @@ def _instance(name: Any, fields: Any) -> object:
     for n in names:
         object.__setattr__(obj, n, _decode(fields[n]))
     return obj
-
-
-def _token(body: list[Any]) -> object:
-    from lark import Token
-
-    if len(body) != 2 + len(_TOKEN_FIELDS) or not all(isinstance(v, str) for v in body[:2]):
-        raise CodecError("bad token")
-    if not all(v is None or type(v) is int for v in body[2:]):
-        raise CodecError("bad token position")
-    return Token(body[0], body[1], *body[2:])
-
-
-def _tree(body: list[Any]) -> object:
-    from lark import Tree
-    from lark.tree import Meta
-
-    if len(body) != 3:
-        raise CodecError("bad tree")
-    data, children, m = body
-    tree: Tree[Any] = Tree(_decode(data), [_decode(c) for c in _items(children)])
-    if isinstance(m, dict):
-        meta = Meta()  # type: ignore[no-untyped-call]
-        for n in (*_META_FIELDS, "empty"):
-            if n in m:
-                if not (m[n] is None or type(m[n]) in (int, bool)):
-                    raise CodecError("bad tree position")
-                setattr(meta, n, m[n])
-        tree._meta = meta
-    return tree

@@ -2,8 +2,8 @@
 
 The packs (rules/*.yaml), configuration files and the built-in parsers' tables take longer to
 validate or build than the whole check of a small file. They change rarely, so what was made
-(plain dataclasses, parse trees, Lark's tables) is kept as JSON (core/datacodec.py: data only,
-never a pickle) under a key made of the text, the code that made it, the package version and
+(plain dataclasses, condition trees, Lark's tables) is kept as JSON (core/datacodec.py: data
+only, never a pickle) under a key made of the text, the code that made it, the package version and
 the interpreter; a later start with the same key loads it without importing pydantic or PyYAML
 and without rebuilding parse tables. Anything that changes the key simply misses.
 

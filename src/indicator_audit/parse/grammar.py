@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from typing import cast
-
-from lark import Lark, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING, cast
 
 from indicator_audit.core.parsed import CellKind, Comparator, ParsedCell, ParseError, Span, Unit
 from indicator_audit.core.resources import read_resource
 from indicator_audit.core.text import normalise
-from indicator_audit.parse.larkcache import lalr_parser
 from indicator_audit.parse.transform import (
     COMPARATORS,
     POST_COMPARATORS,
@@ -30,7 +27,6 @@ from indicator_audit.parse.transform import (
     Mode,
     Parsed,
     Piece,
-    Pieces,
     QtyP,
     SepP,
     TextP,
@@ -41,6 +37,9 @@ from indicator_audit.parse.transform import (
     lexicon,
     unit_from_text,
 )
+
+if TYPE_CHECKING:
+    from lark import Lark, UnexpectedInput
 
 __all__ = ["MAX_LENGTH", "clear_cache", "parse_cell", "parse_comparator", "parse_unit"]
 
@@ -70,8 +69,13 @@ def _grammar() -> tuple[str, dict[str, str]]:
 
 @cache
 def _parser() -> Lark:
-    # Inline transformer: LALR calls Pieces while parsing, so no parse tree is built; the
-    # analysed grammar is kept as data (parse/larkcache.py): a third of start-up otherwise.
+    # Lark is imported here, for the first cell the fast path cannot read: a check whose cells
+    # all take the fast path never loads it. Inline transformer: LALR calls Pieces while
+    # parsing, so no parse tree is built; the analysed grammar is kept as data
+    # (parse/larkcache.py): a third of start-up otherwise.
+    from indicator_audit.parse.larkcache import lalr_parser
+    from indicator_audit.parse.pieces import Pieces
+
     return lalr_parser(
         "grammar-indicator",
         _grammar()[0],
@@ -273,6 +277,8 @@ def _prepare(text: str, mode: Mode) -> Context:
 
 
 def _error(ctx: Context, exc: UnexpectedInput) -> ParseError:
+    from lark import UnexpectedCharacters, UnexpectedToken
+
     compact = ctx.compact
     at_end = isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
     where = len(compact) if at_end else max(0, min(exc.pos_in_stream or 0, len(compact)))
@@ -303,13 +309,21 @@ def _parse(text: str, mode: Mode, *, fast: bool = True) -> ParsedCell:
     ctx = _prepare(text, mode)
     if not ctx.compact:
         return ParsedCell(text, CellKind.EMPTY)
-    parsed = _fast(ctx.compact) if fast else None
+    parsed: Parsed | ParseError | None = _fast(ctx.compact) if fast else None
     if parsed is None:
-        try:
-            parsed = cast(Parsed, _parser().parse(ctx.compact))
-        except UnexpectedInput as exc:
-            return ParsedCell(text, CellKind.PHRASE, error=_error(ctx, exc))
+        parsed = _by_grammar(ctx)
+    if isinstance(parsed, ParseError):
+        return ParsedCell(text, CellKind.PHRASE, error=parsed)
     return assemble(ctx, parsed)
+
+
+def _by_grammar(ctx: Context) -> Parsed | ParseError:
+    from lark import UnexpectedInput
+
+    try:
+        return cast(Parsed, _parser().parse(ctx.compact))
+    except UnexpectedInput as exc:
+        return _error(ctx, exc)
 
 
 @lru_cache(maxsize=1 << 17)

@@ -1,9 +1,11 @@
-"""From Lark tokens to the typed model in parsed.py, plus the unit/period/qualitative lexicon.
+"""From the grammar's pieces to the typed model in parsed.py, plus the unit/period/qualitative
+lexicon.
 
 The grammar yields a flat run of items (text, quantity, date, separator). Two steps turn that
-into clauses: `Pieces` (a Lark Transformer, applied inline while parsing) makes small piece
-objects carrying offsets into the compact text; `assemble` groups them into clauses, decides
-which text is a qualifier, subject or tail, and maps offsets back to the original text.
+into clauses: `Pieces` (parse/pieces.py, a Lark Transformer applied inline while parsing)
+makes small piece objects carrying offsets into the compact text; `assemble` groups them into
+clauses, decides which text is a qualifier, subject or tail, and maps offsets back to the
+original text.
 The regex fast path in grammar.py builds the same pieces and calls the same `assemble`, which is
 what keeps its results identical to the grammar's.
 """
@@ -16,8 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Literal, NamedTuple
-
-from lark import Token, Transformer
 
 from indicator_audit.core.parsed import (
     CellKind,
@@ -335,126 +335,6 @@ class FormulaP(NamedTuple):
 
 Piece = TextP | SepP | QtyP | DateP
 Parsed = FormulaP | list[Piece]
-
-
-def _tok(token: Token) -> Tok:
-    start = token.start_pos if token.start_pos is not None else 0
-    end = token.end_pos if token.end_pos is not None else start
-    return Tok(str(token), start, end)
-
-
-class Pieces(Transformer[Token, Parsed]):
-    """Inline Lark transformer: parse-tree callbacks → pieces (no tree is ever built)."""
-
-    def start(self, children: list[object]) -> Parsed:
-        if len(children) == 1 and isinstance(children[0], FormulaP):
-            return children[0]
-        pieces: list[Piece] = []
-        for child in children:
-            if not isinstance(child, TextP | SepP | QtyP | DateP):
-                continue
-            last = pieces[-1] if pieces else None
-            if (
-                isinstance(child, TextP)
-                and isinstance(last, TextP)
-                and not (child.phrase_only or last.phrase_only)
-            ):
-                # ")" is lexed on its own (see the grammar): glue text runs back together
-                pieces[-1] = TextP(last.text + child.text, last.start, child.end)
-            else:
-                pieces.append(child)
-        return pieces
-
-    def formula(self, children: list[Token]) -> FormulaP:
-        toks = [_tok(t) for t in children]
-        numerator, denominator = toks[0], toks[2]
-        factor = next((t for t, c in zip(toks, children, strict=True) if c.type == "NUMBER"), None)
-        return FormulaP(numerator, denominator, factor, toks[0].start, toks[-1].end)
-
-    def text(self, children: list[Token]) -> TextP:
-        t = _tok(children[0])
-        return TextP(t.text, t.start, t.end)
-
-    def bare_cmp(self, children: list[Token]) -> TextP:
-        t = _tok(children[0])
-        return TextP(t.text, t.start, t.end, phrase_only=True)
-
-    def sep(self, children: list[Token]) -> SepP:
-        t = _tok(children[0])
-        return SepP(t.start, t.end)
-
-    def paren(self, children: list[object]) -> QtyP | DateP:
-        inner = children[1]
-        assert isinstance(inner, QtyP | DateP)
-        left, right = children[0], children[2]
-        assert isinstance(left, Token) and isinstance(right, Token)
-        start, end = _tok(left).start, _tok(right).end
-        if isinstance(inner, QtyP):
-            return QtyP(inner.pre, inner.low, inner.high, inner.post, start, end)
-        return DateP(inner.pre, inner.first, inner.last, inner.deadline, start, end)
-
-    def quantity(self, children: list[object]) -> QtyP:
-        pre = post = None
-        amounts: list[AmountP] = []
-        for child in children:
-            if isinstance(child, AmountP):
-                amounts.append(child)
-            elif isinstance(child, Token):
-                if child.type == "CMP_PRE":
-                    pre = _tok(child)
-                elif child.type == "CMP_POST":
-                    post = _tok(child)
-        low = amounts[0]
-        high = amounts[1] if len(amounts) > 1 else None
-        start = pre.start if pre else low.value.tok.start
-        last = high or low
-        end = post.end if post else _amount_end(last)
-        return QtyP(pre, low, high, post, start, end)
-
-    def amount(self, children: list[object]) -> AmountP:
-        value = children[0]
-        assert isinstance(value, ValueP)
-        unit = children[1] if len(children) > 1 else None
-        assert unit is None or isinstance(unit, UnitP)
-        return AmountP(value, unit)
-
-    def number(self, children: list[Token]) -> ValueP:
-        return ValueP("number", _tok(children[0]))
-
-    def cn_number(self, children: list[Token]) -> ValueP:
-        return ValueP("cn", _tok(children[0]))
-
-    def cn_percent(self, children: list[Token]) -> ValueP:
-        return ValueP("cn_percent", _tok(children[0]))
-
-    def placeholder(self, children: list[Token]) -> ValueP:
-        return ValueP("placeholder", _tok(children[0]))
-
-    def unit(self, children: list[Token]) -> UnitP:
-        toks = [_tok(t) for t in children]
-        return UnitP(toks[0], tuple(toks[1:]), known=children[0].type == "UNIT")
-
-    def date_expr(self, children: list[Token]) -> DateP:
-        pre = deadline = None
-        dates: list[Tok] = []
-        for child in children:
-            if child.type == "CMP_PRE":
-                pre = _tok(child)
-            elif child.type in ("DATE", "MONTH_END"):
-                dates.append(_tok(child))
-            elif child.type == "DEADLINE":
-                deadline = _tok(child)
-        first = dates[0]
-        last = dates[1] if len(dates) > 1 else None
-        start = pre.start if pre else first.start
-        end = deadline.end if deadline else (last or first).end
-        return DateP(pre, first, last, deadline, start, end)
-
-
-def _amount_end(amount: AmountP) -> int:
-    if amount.unit is None:
-        return amount.value.tok.end
-    return (amount.unit.pers[-1] if amount.unit.pers else amount.unit.base).end
 
 
 # ---------------------------------------------------------------------------------------------

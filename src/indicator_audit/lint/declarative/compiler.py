@@ -11,14 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token, Tree
-from lark.visitors import Interpreter
-
 from indicator_audit.core.saferegex import UnsafePattern, compile_search
 from indicator_audit.core.text import closest
 from indicator_audit.lint.declarative import syntax
 from indicator_audit.lint.declarative.fields import COMPARATOR_ALIASES, fields
-from indicator_audit.lint.declarative.syntax import ConditionError, unquote
+from indicator_audit.lint.declarative.syntax import ConditionError, Leaf, Node, unquote
 from indicator_audit.lint.facts import IndicatorFacts
 from indicator_audit.lint.registry import DocumentContext, Scope
 
@@ -57,13 +54,6 @@ def _const(value: Any, type_: str) -> _C:
     return _C(lambda d, f: value, type_, True, value)
 
 
-def _pos(node: Tree[Token] | Token) -> int:
-    if isinstance(node, Token):
-        return node.start_pos or 0
-    meta = node.meta
-    return 0 if meta.empty else meta.start_pos
-
-
 # Quantifiers already compiled, by scope and canonical tree (one table per pack): the same
 # `sum(weight where …)` written in a rule's condition and again in its message, or in another
 # rule of the pack, is then one closure with one memo, computed once per document instead of
@@ -71,12 +61,12 @@ def _pos(node: Tree[Token] | Token) -> int:
 Quantifiers = dict[tuple[object, ...], "_C"]
 
 
-def _canonical(node: Tree[Token] | Token | None) -> object:
+def _canonical(node: Node | Leaf | None) -> object:
     """A hashable form of a condition tree that ignores positions."""
     if node is None:
         return None
-    if isinstance(node, Token):
-        return (node.type, str(node))
+    if isinstance(node, Leaf):
+        return (node.type, node.text)
     return (node.data, tuple(_canonical(c) for c in node.children))
 
 
@@ -105,9 +95,10 @@ _OP_ALIASES = {"≥": ">=", "≤": "<=", "≠": "!="}
 _TYPE_TEXT = {"str": "文字", "num": "数值", "bool": "真假值", "list": "列表", "null": "null"}
 
 
-class Compiler(Interpreter[Token, _C]):
+class Compiler:
     """Turns a parse tree into closures, checking fields, types and scope as it goes: one
-    method per rule of grammar/condition.lark, called by the Interpreter for its node."""
+    method per rule of grammar/condition.lark (named as the rule's alias), called by visit()
+    for its node."""
 
     def __init__(self, scope: Scope, quantifiers: Quantifiers | None = None) -> None:
         self.scope = scope
@@ -115,81 +106,77 @@ class Compiler(Interpreter[Token, _C]):
         self.fields = fields()
         self.quantifiers: Quantifiers = {} if quantifiers is None else quantifiers
 
-    def compile(self, tree: Tree[Token]) -> _C:
+    def compile(self, tree: Node) -> _C:
         try:
             return self.visit(tree)
         except RecursionError:
-            raise ConditionError("条件嵌套过深", _pos(tree)) from None
+            raise ConditionError("条件嵌套过深", tree.pos) from None
 
-    def _node(self, node: Tree[Token]) -> _C:
-        handler = getattr(self, f"_{node.data}", None)
-        if handler is None:  # pragma: no cover - the grammar and this class move together
-            raise ConditionError(f"不支持的写法：{node.data}", _pos(node))
-        result: _C = handler(node)
-        return result
+    def visit(self, node: Node) -> _C:
+        # only the rules' own methods: a tree from the cache names a rule, never any method
+        method = _RULES.get(node.data)
+        if method is None:  # pragma: no cover - the grammar and this class move together
+            raise ConditionError(f"不支持的写法：{node.data}", node.pos)
+        return method(self, node)
 
     # -- literals ---------------------------------------------------------------------------
 
-    def number(self, node: Tree[Token]) -> _C:
-        return _const(float(str(node.children[0])), "num")
+    def number(self, node: Node) -> _C:
+        return _const(float(self._leaf(node, 0).text), "num")
 
-    def string(self, node: Tree[Token]) -> _C:
-        tok = node.children[0]
-        assert isinstance(tok, Token)
-        return _const(unquote(tok), "str")
+    def string(self, node: Node) -> _C:
+        return _const(unquote(self._leaf(node, 0)), "str")
 
-    def true(self, node: Tree[Token]) -> _C:
+    def true(self, node: Node) -> _C:
         return _const(True, "bool")
 
-    def false(self, node: Tree[Token]) -> _C:
+    def false(self, node: Node) -> _C:
         return _const(False, "bool")
 
-    def null(self, node: Tree[Token]) -> _C:
+    def null(self, node: Node) -> _C:
         return _const(None, "null")
 
-    def list(self, node: Tree[Token]) -> _C:
-        items = [self.visit(c) for c in node.children if isinstance(c, Tree)]
+    def list(self, node: Node) -> _C:
+        items = [self.visit(c) for c in node.children if isinstance(c, Node)]
         if all(i.const for i in items):
             return _const(tuple(i.value for i in items), "list")
         fns = tuple(i.fn for i in items)
         return _C(lambda d, f: tuple(g(d, f) for g in fns), "list")
 
-    def field(self, node: Tree[Token]) -> _C:
-        tok = node.children[0]
-        assert isinstance(tok, Token)
-        name = str(tok)
+    def field(self, node: Node) -> _C:
+        tok = self._leaf(node, 0)
+        name = tok.text
         spec = self.fields.get(name)
         if spec is None:
             close = closest(name, self.fields)
             hint = f"；是否想写“{close}”？" if close else "；可用字段见 docs/conditions.md"
-            raise ConditionError(f"未知字段“{name}”{hint}", _pos(tok))
+            raise ConditionError(f"未知字段“{name}”{hint}", tok.pos)
         get = spec.get
         if spec.indicator:
             if self.scope == "document" and self.depth == 0:
                 raise ConditionError(
                     f"整表规则（scope: document）中，指标字段“{name}”只能写在 "
                     "count(…)、any(…)、all(…)、sum(…) 里",
-                    _pos(tok),
+                    tok.pos,
                 )
             return _C(lambda d, f: get(f), spec.type, field=name, read=get)
         return _C(lambda d, f: get(d), spec.type, field=name)
 
     # -- logic ------------------------------------------------------------------------------
 
-    def _chain(self, node: Tree[Token]) -> tuple[_C, ...]:
+    def _chain(self, node: Node) -> tuple[_C, ...]:
         """Operands of a left-nested and/or chain, without recursing down the chain."""
-        parts: builtins.list[Tree[Token]] = []  # `list` is the list-literal rule here
+        parts: builtins.list[Node] = []  # `list` is the list-literal rule here
         current = node
-        while isinstance(current, Tree) and current.data == node.data:
+        while current.data == node.data:
             left, right = current.children
-            assert isinstance(right, Tree)
+            assert isinstance(right, Node) and isinstance(left, Node)
             parts.append(right)
-            assert isinstance(left, Tree)
             current = left
         parts.append(current)
         return tuple(self.visit(p) for p in reversed(parts))
 
-    def or_(self, node: Tree[Token]) -> _C:
+    def or_(self, node: Node) -> _C:
         tests = tuple(_test(c) for c in self._chain(node))
         if len(tests) == 2:  # the common case, without a loop per evaluation
             a, b = tests
@@ -203,7 +190,7 @@ class Compiler(Interpreter[Token, _C]):
 
         return _C(fn, "bool")
 
-    def and_(self, node: Tree[Token]) -> _C:
+    def and_(self, node: Node) -> _C:
         tests = tuple(_test(c) for c in self._chain(node))
         if len(tests) == 2:
             a, b = tests
@@ -217,16 +204,22 @@ class Compiler(Interpreter[Token, _C]):
 
         return _C(fn, "bool")
 
-    def not_(self, node: Tree[Token]) -> _C:
+    def not_(self, node: Node) -> _C:
         test = _test(self.visit(self._tree(node, 0)))
         return _C(lambda d, f: not test(d, f), "bool")
 
     # -- comparisons --------------------------------------------------------------------------
 
     @staticmethod
-    def _tree(node: Tree[Token], i: int) -> Tree[Token]:
+    def _tree(node: Node, i: int) -> Node:
         child = node.children[i]
-        assert isinstance(child, Tree)
+        assert isinstance(child, Node)
+        return child
+
+    @staticmethod
+    def _leaf(node: Node, i: int) -> Leaf:
+        child = node.children[i]
+        assert isinstance(child, Leaf)
         return child
 
     def _check_values(self, a: _C, b: _C, at: int) -> _C:
@@ -249,19 +242,19 @@ class Compiler(Interpreter[Token, _C]):
             return _const(tuple(fixed), "list")
         return _const(fixed[0], b.type)
 
-    def compare(self, node: Tree[Token]) -> _C:
+    def compare(self, node: Node) -> _C:
         left, op_tok, right = node.children
-        assert isinstance(left, Tree) and isinstance(right, Tree) and isinstance(op_tok, Token)
-        op = _OP_ALIASES.get(str(op_tok), str(op_tok))
+        assert isinstance(left, Node) and isinstance(right, Node) and isinstance(op_tok, Leaf)
+        op = _OP_ALIASES.get(op_tok.text, op_tok.text)
         a, b = self.visit(left), self.visit(right)
-        at = _pos(right)
+        at = right.pos
         if op in ("==", "!="):
             if "null" not in (a.type, b.type) and a.type != b.type:
                 raise ConditionError(
-                    f"不能比较{_TYPE_TEXT[a.type]}与{_TYPE_TEXT[b.type]}", _pos(op_tok)
+                    f"不能比较{_TYPE_TEXT[a.type]}与{_TYPE_TEXT[b.type]}", op_tok.pos
                 )
             b = self._check_values(a, b, at)
-            a = self._check_values(b, a, _pos(left))
+            a = self._check_values(b, a, left.pos)
             fa, fb = a.fn, b.fn
             if b.const:
                 v = b.value
@@ -278,7 +271,7 @@ class Compiler(Interpreter[Token, _C]):
             return _C(lambda d, f: fa(d, f) != fb(d, f), "bool")
         for side, c in ((left, a), (right, b)):
             if c.type != "num":
-                raise ConditionError(f"“{op}”只比较数值，这里是{_TYPE_TEXT[c.type]}", _pos(side))
+                raise ConditionError(f"“{op}”只比较数值，这里是{_TYPE_TEXT[c.type]}", side.pos)
         cmp = _ORDER[op]
         fa, fb = a.fn, b.fn
 
@@ -291,16 +284,16 @@ class Compiler(Interpreter[Token, _C]):
 
         return _C(fn, "bool")
 
-    def _membership(self, node: Tree[Token]) -> Eval:
+    def _membership(self, node: Node) -> Eval:
         left, right = self._tree(node, 0), self._tree(node, 1)
         a, b = self.visit(left), self.visit(right)
         if b.type not in ("list", "str"):
-            raise ConditionError(f"“in”右边应是列表或文字，这里是{_TYPE_TEXT[b.type]}", _pos(right))
+            raise ConditionError(f"“in”右边应是列表或文字，这里是{_TYPE_TEXT[b.type]}", right.pos)
         if b.type == "str" and a.type not in ("str", "null"):
-            raise ConditionError("“in 文字”左边应是文字（判断是否为其中一段）", _pos(left))
+            raise ConditionError("“in 文字”左边应是文字（判断是否为其中一段）", left.pos)
         fa = a.fn
         if b.const and b.type == "list":
-            b = self._check_values(a, b, _pos(right))
+            b = self._check_values(a, b, right.pos)
             values = frozenset(b.value)
             read = a.read
             if read is not None:
@@ -317,22 +310,22 @@ class Compiler(Interpreter[Token, _C]):
 
         return fn
 
-    def in_(self, node: Tree[Token]) -> _C:
+    def in_(self, node: Node) -> _C:
         return _C(self._membership(node), "bool")
 
-    def not_in(self, node: Tree[Token]) -> _C:
+    def not_in(self, node: Node) -> _C:
         inner = self._membership(node)
         return _C(lambda d, f: not inner(d, f), "bool")
 
-    def contains(self, node: Tree[Token]) -> _C:
+    def contains(self, node: Node) -> _C:
         left, right = self._tree(node, 0), self._tree(node, 1)
         a, b = self.visit(left), self.visit(right)
         if a.type not in ("str", "list"):
             raise ConditionError(
-                f"“contains”左边应是文字或列表，这里是{_TYPE_TEXT[a.type]}", _pos(left)
+                f"“contains”左边应是文字或列表，这里是{_TYPE_TEXT[a.type]}", left.pos
             )
         if b.type not in ("str", "null"):
-            raise ConditionError(f"“contains”右边应是文字，这里是{_TYPE_TEXT[b.type]}", _pos(right))
+            raise ConditionError(f"“contains”右边应是文字，这里是{_TYPE_TEXT[b.type]}", right.pos)
         fa, fb = a.fn, b.fn
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
@@ -342,23 +335,22 @@ class Compiler(Interpreter[Token, _C]):
 
         return _C(fn, "bool")
 
-    def matches(self, node: Tree[Token]) -> _C:
+    def matches(self, node: Node) -> _C:
         left = self._tree(node, 0)
-        tok = node.children[1]
-        assert isinstance(tok, Token)
+        tok = self._leaf(node, 1)
         a = self.visit(left)
         if a.type not in ("str", "null"):
-            raise ConditionError(f"“matches”左边应是文字，这里是{_TYPE_TEXT[a.type]}", _pos(left))
+            raise ConditionError(f"“matches”左边应是文字，这里是{_TYPE_TEXT[a.type]}", left.pos)
         pattern = unquote(tok)
         try:
             re.compile(pattern)  # Python's message and offset for a plain mistake
         except re.error as exc:
-            offset = (tok.start_pos or 0) + 1 + (exc.pos or 0)
+            offset = tok.pos + 1 + (exc.pos or 0)
             raise ConditionError(f"正则表达式无效：{exc.msg}", offset) from None
         try:
             search = compile_search(pattern)  # linear time, whatever the pattern
         except UnsafePattern as exc:
-            raise ConditionError(f"正则表达式无法使用：{exc}", (tok.start_pos or 0) + 1) from None
+            raise ConditionError(f"正则表达式无法使用：{exc}", tok.pos + 1) from None
         fa = a.fn
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> bool:
@@ -369,14 +361,14 @@ class Compiler(Interpreter[Token, _C]):
 
     # -- arithmetic ---------------------------------------------------------------------------
 
-    def _numeric(self, node: Tree[Token], i: int) -> Eval:
+    def _numeric(self, node: Node, i: int) -> Eval:
         child = self._tree(node, i)
         c = self.visit(child)
         if c.type not in ("num", "null"):
-            raise ConditionError(f"算术运算只用于数值，这里是{_TYPE_TEXT[c.type]}", _pos(child))
+            raise ConditionError(f"算术运算只用于数值，这里是{_TYPE_TEXT[c.type]}", child.pos)
         return c.fn
 
-    def _arith(self, node: Tree[Token], op: Callable[[float, float], float | None]) -> _C:
+    def _arith(self, node: Node, op: Callable[[float, float], float | None]) -> _C:
         fa, fb = self._numeric(node, 0), self._numeric(node, 1)
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> float | None:
@@ -388,19 +380,19 @@ class Compiler(Interpreter[Token, _C]):
 
         return _C(fn, "num")
 
-    def add(self, node: Tree[Token]) -> _C:
+    def add(self, node: Node) -> _C:
         return self._arith(node, operator.add)
 
-    def sub(self, node: Tree[Token]) -> _C:
+    def sub(self, node: Node) -> _C:
         return self._arith(node, operator.sub)
 
-    def mul(self, node: Tree[Token]) -> _C:
+    def mul(self, node: Node) -> _C:
         return self._arith(node, operator.mul)
 
-    def div(self, node: Tree[Token]) -> _C:
+    def div(self, node: Node) -> _C:
         return self._arith(node, lambda x, y: x / y if y else None)
 
-    def neg(self, node: Tree[Token]) -> _C:
+    def neg(self, node: Node) -> _C:
         inner = self._numeric(node, 0)
 
         def fn(d: DocumentContext, f: IndicatorFacts | None) -> float | None:
@@ -411,7 +403,7 @@ class Compiler(Interpreter[Token, _C]):
 
     # -- quantifiers over the document's indicators ----------------------------------------------
 
-    def _quantifier(self, node: Tree[Token]) -> _C:
+    def _quantifier(self, node: Node) -> _C:
         """Compile a count/any/all/sum once per distinct expression (see Quantifiers)."""
         key = (self.scope, _canonical(node))
         found = self.quantifiers.get(key)
@@ -421,7 +413,7 @@ class Compiler(Interpreter[Token, _C]):
 
     count = any_ = all_ = sum_ = _quantifier
 
-    def _compile_quantifier(self, node: Tree[Token]) -> _C:
+    def _compile_quantifier(self, node: Node) -> _C:
         if node.data == "count":
             return self._compile_count(node)
         if node.data == "any_":
@@ -430,14 +422,14 @@ class Compiler(Interpreter[Token, _C]):
             return self._compile_all(node)
         return self._compile_sum(node)
 
-    def _inside(self, node: Tree[Token], i: int) -> _C:
+    def _inside(self, node: Node, i: int) -> _C:
         self.depth += 1
         try:
             return self.visit(self._tree(node, i))
         finally:
             self.depth -= 1
 
-    def _compile_count(self, node: Tree[Token]) -> _C:
+    def _compile_count(self, node: Node) -> _C:
         test = _test(self._inside(node, 0))
 
         def compute(d: DocumentContext) -> float:
@@ -449,20 +441,20 @@ class Compiler(Interpreter[Token, _C]):
 
         return _C(_memo_per_document(compute), "num")
 
-    def _compile_any(self, node: Tree[Token]) -> _C:
+    def _compile_any(self, node: Node) -> _C:
         inner = self._inside(node, 0).fn
         return _C(_memo_per_document(lambda d: any(truthy(inner(d, x)) for x in d.facts)), "bool")
 
-    def _compile_all(self, node: Tree[Token]) -> _C:
+    def _compile_all(self, node: Node) -> _C:
         inner = self._inside(node, 0).fn
         return _C(_memo_per_document(lambda d: all(truthy(inner(d, x)) for x in d.facts)), "bool")
 
-    def _compile_sum(self, node: Tree[Token]) -> _C:
+    def _compile_sum(self, node: Node) -> _C:
         value = self._inside(node, 0)
         if value.type not in ("num", "null"):
             raise ConditionError(
                 f"sum(…) 只能对数值求和，这里是{_TYPE_TEXT[value.type]}",
-                _pos(self._tree(node, 0)),
+                self._tree(node, 0).pos,
             )
         where = _test(self._inside(node, 1)) if node.children[1] is not None else None
         get = value.fn
@@ -478,6 +470,17 @@ class Compiler(Interpreter[Token, _C]):
             return total
 
         return _C(_memo_per_document(compute), "num")
+
+
+# The rules of grammar/condition.lark by alias, each compiled by the method of that name.
+_RULES: dict[str, Callable[[Compiler, Node], _C]] = {
+    name: getattr(Compiler, name)
+    for name in (
+        *("number", "string", "true", "false", "null", "list", "field"),
+        *("or_", "and_", "not_", "compare", "in_", "not_in", "contains", "matches"),
+        *("add", "sub", "mul", "div", "neg", "count", "any_", "all_", "sum_"),
+    )
+}
 
 
 def compile_condition(

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
-from lark import Token, Tree
-
 from indicator_audit.core.resources import read_resource
 from indicator_audit.lint.declarative import loader, syntax
 from indicator_audit.lint.declarative.loader import PackError, PackLoader, Taken
@@ -56,7 +54,7 @@ class _PreparedPack:
     then needs neither PyYAML nor the condition parser."""
 
     source: Source
-    trees: dict[str, Tree[Token]]
+    trees: dict[str, syntax.Node]
 
 
 @cache
@@ -73,7 +71,8 @@ def builtin_declarative_rules() -> tuple[Rule, ...]:
         prepared = cached(
             "builtin-" + name.replace("/", "-"),
             text,
-            # what reads, checks and parses a pack; the tree's classes live in source.py
+            # what reads, checks and parses a pack; the trees' classes live in source.py and
+            # syntax.py
             (__file__, loader.__file__, syntax.__file__, source_module.__file__),
             _PreparedPack,
             partial(_prepare_pack, text, display, taken),
