@@ -87,13 +87,58 @@ def _parser() -> Lark:
 
 @cache
 def _fast_re() -> re.Pattern[str]:
+    """The comparator and the number of a simple quantity. What follows the number is split
+    by _after_number, which looks the unit words up instead of compiling the unit list (a
+    large pattern: compiling it twice here cost more than checking a small file)."""
     macros = _grammar()[1]
     return re.compile(
-        rf"(?P<pre>>=|<=|=>|=<|==|[<>=≥≤≮≯]|{macros['CMP_WORD']}|控制在|在)?"
-        rf"(?P<num>\d+(?:\.\d+)?)"
-        rf"(?:(?P<unit>{macros['UNIT']})(?P<per>/(?:{macros['UNIT']}))?)?"
-        rf"(?P<post>{macros['CMP_POST']})?"
+        rf"(?P<pre>>=|<=|=>|=<|==|[<>=≥≤≮≯]|{macros['CMP_WORD']}|控制在|在)?(?P<num>\d+(?:\.\d+)?)"
     )
+
+
+@cache
+def _post_words() -> frozenset[str]:
+    words = _grammar()[1]["CMP_POST"].split("|")
+    if any(re.escape(w) != w for w in words):
+        raise ValueError("CMP_POST in grammar/indicator.lark must be a list of plain words")
+    return frozenset(words)
+
+
+@cache
+def _longest_unit() -> int:
+    return max(map(len, lexicon().units), default=0)
+
+
+def _unit_prefixes(text: str) -> list[str]:
+    """The listed units that `text` starts with, longest first: the order in which the
+    UNIT pattern (a trie, longest first) offers them."""
+    units = lexicon().units
+    return [text[:k] for k in range(min(len(text), _longest_unit()), 0, -1) if text[:k] in units]
+
+
+def _after_number(tail: str) -> tuple[str | None, str | None, str | None] | None:
+    """`tail`, the text after a number, split as `(UNIT (/UNIT)?)? CMP_POST?` fullmatches it:
+    (unit, per with its "/", post), each None when absent; None when it does not match.
+
+    Candidates are tried in the regex's order (an optional group first present, a unit
+    longest first), so the first split found is the one the regex would give. The ASCII
+    guard of the unit pattern (no letter after "m" or "kg") never decides: a unit is followed
+    here by "/", a post word or the end. A shorter number (the regex backtracking into the
+    digits) would need a unit that starts with a digit or ".": there is none, and without
+    one the cell simply goes to the grammar."""
+    posts = _post_words()
+    for unit in _unit_prefixes(tail):
+        rest = tail[len(unit) :]
+        if rest.startswith("/"):
+            for per in _unit_prefixes(rest[1:]):
+                post = rest[1 + len(per) :]
+                if not post or post in posts:
+                    return unit, "/" + per, post or None
+        if not rest or rest in posts:
+            return unit, None, rest or None
+    if not tail or tail in posts:
+        return None, None, tail or None
+    return None
 
 
 # A number the grammar would read as a date ("2021年", "2023.07"), so not for the fast path.
@@ -128,22 +173,26 @@ def _fast(compact: str) -> Parsed | None:
 
 def _fast_quantity(compact: str, start: int, end: int) -> QtyP | None:
     """compact[start:end] as one simple quantity: comparator, number, known unit, 以上/以内."""
-    m = _fast_re().fullmatch(compact, start, end)
+    m = _fast_re().match(compact, start, end)
     if m is None:
         return None
-    num, unit = m["num"], m["unit"]
+    split = _after_number(compact[m.end() : end])
+    if split is None:
+        return None
+    unit, per, post_word = split
+    num = m["num"]
     if unit is None and _DOT_DATE.fullmatch(num):
         return None
     if unit is not None and unit.startswith("年") and _YEARISH.fullmatch(num):
         return None
     pre = Tok(m["pre"], start, m.end("pre")) if m["pre"] else None
-    post = Tok(m["post"], m.start("post"), m.end("post")) if m["post"] else None
-    value = ValueP("number", Tok(num, m.start("num"), m.end("num")))
+    post = Tok(post_word, end - len(post_word), end) if post_word else None
+    value = ValueP("number", Tok(num, m.start("num"), m.end()))
     unit_p = None
     if unit is not None:
-        per = m["per"]
-        pers = (Tok(per, m.start("per"), m.end("per")),) if per else ()
-        unit_p = UnitP(Tok(unit, m.start("unit"), m.end("unit")), pers, True)
+        unit_end = m.end() + len(unit)
+        pers = (Tok(per, unit_end, unit_end + len(per)),) if per else ()
+        unit_p = UnitP(Tok(unit, m.end(), unit_end), pers, True)
     return QtyP(pre, AmountP(value, unit_p), None, post, start, end)
 
 
@@ -378,9 +427,13 @@ def parse_comparator(text: str) -> Comparator | None:
     return Comparator(meaning[0], meaning[1], written, span)
 
 
-@cache
-def _unit_re() -> re.Pattern[str]:
-    return re.compile(rf"(?:{_grammar()[1]['UNIT']})(?:/[^/]+)*")
+def _listed_unit(key: str) -> bool:
+    """A listed unit, then any "/…" parts (元/人, 次/年): what (?:UNIT)(?:/[^/]+)* fullmatches."""
+    for unit in _unit_prefixes(key):
+        rest = key[len(unit) :]
+        if not rest or (rest[0] == "/" and all(rest[1:].split("/"))):
+            return True
+    return False
 
 
 _UNKNOWN_UNIT = re.compile(r"[\u3400-\u9fffA-Za-z%‰]{1,6}(?:/[\u3400-\u9fffA-Za-z]{1,6})*")
@@ -394,7 +447,7 @@ def parse_unit(text: str) -> Unit | None:
     key, span = trimmed
     if key.startswith("1/") and key[1:] in lexicon().units:
         key = key[1:]  # a column's "1/10万" is the rate unit "/10万"
-    if _unit_re().fullmatch(key):
+    if _listed_unit(key):
         base = key.split("/", 1)[0]
         if base in lexicon().units or key in lexicon().units:
             return unit_from_text(key, span)
