@@ -59,7 +59,6 @@ def run_check(args: argparse.Namespace) -> int:
     from indicator_audit.cli.progress import Progress
     from indicator_audit.core.errors import ConfigError
     from indicator_audit.run.batch import FileOutcome, FileWork, Want, run_fixing, run_local
-    from indicator_audit.run.cluster import ClusterError, run_cluster
     from indicator_audit.run.companions import CompanionError
     from indicator_audit.run.runner import RunSettings, write_baseline
 
@@ -107,8 +106,14 @@ def run_check(args: argparse.Namespace) -> int:
 
             if args.fix:  # every file audited before any is written: one process, in order
                 result = run_fixing(paths, work)
-            elif args.scheduler:
-                result = run_cluster(paths, work, args.scheduler, done, args.timeout)
+            elif args.scheduler:  # the cluster's module only for a run on a cluster
+                from indicator_audit.run.cluster import ClusterError, run_cluster
+
+                try:
+                    result = run_cluster(paths, work, args.scheduler, done, args.timeout)
+                except ClusterError as exc:
+                    sys.stderr.write(f"indicator-audit: {exc}\n")
+                    return EXIT_INPUT
             else:
                 result = run_local(paths, work, args.jobs, args.timeout, done, progress.tick)
     except ConfigError as exc:  # every mistake of the configuration, each where it stands
@@ -116,9 +121,6 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     except CompanionError as exc:
         sys.stderr.write(f"indicator-audit: {exc.describe()}\n")
-        return EXIT_INPUT
-    except ClusterError as exc:
-        sys.stderr.write(f"indicator-audit: {exc}\n")
         return EXIT_INPUT
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"indicator-audit: {exc}\n")

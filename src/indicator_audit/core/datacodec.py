@@ -114,16 +114,30 @@ def _member(body: list[Any]) -> object:
         raise CodecError(f"no such member of {body[0]}") from None
 
 
+# Data classes already looked up, with their fields' names: a cache entry holds thousands of
+# instances of a few classes. Only classes found are kept (a module imported later is found
+# then).
+_DATA_CLASSES: dict[str, tuple[type, tuple[str, ...], frozenset[str]]] = {}
+
+
+def _data_class(name: str) -> tuple[type, tuple[str, ...], frozenset[str]]:
+    found = _DATA_CLASSES.get(name)
+    if found is None:
+        cls = _class(name)
+        if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
+            raise CodecError(f"not a data class of this package: {name}")
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        found = _DATA_CLASSES[name] = (cls, names, frozenset(names))
+    return found
+
+
 def _instance(name: Any, fields: Any) -> object:
     if not isinstance(name, str) or not isinstance(fields, dict):
         raise CodecError("bad instance")
-    cls = _class(name)
-    if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
-        raise CodecError(f"not a data class of this package: {name}")
-    names = [f.name for f in dataclasses.fields(cls)]
-    if set(fields) != set(names):
+    cls, names, expected = _data_class(name)
+    if fields.keys() != expected:
         raise CodecError(f"fields of {name} differ")
-    obj = object.__new__(cls)
+    obj: object = object.__new__(cls)
     for n in names:
         object.__setattr__(obj, n, _decode(fields[n]))
     return obj

@@ -12,7 +12,6 @@ are the same whatever the number of workers (tests compare the bytes).
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +144,8 @@ class FileWork:
         self.__init__(state["settings"], state["want"])  # type: ignore[misc]
         # A Dask task brings its own copy of the work: a worker process keeps one runner per
         # settings, or each task would load the configuration and the rules again.
+        import pickle  # only in a worker: a check in this process never pickles
+
         key = pickle.dumps(self.settings)
         self._runner = _RUNNERS.get(key)
         if self._runner is None:
