@@ -8,6 +8,8 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicator_audit.parse import grammar
 from indicator_audit.parse.grammar import (
@@ -15,8 +17,11 @@ from indicator_audit.parse.grammar import (
     _fast,
     _grammar,
     _listed_unit,
+    _outranks_text,
     _parse,
     _prepare,
+    _terminal_re,
+    _text_end,
 )
 from indicator_audit.parse.transform import lexicon, trie_pattern
 
@@ -75,3 +80,34 @@ def test_every_unit_takes_the_fast_path_and_agrees_with_the_grammar(post: str) -
         for text in (f"≥12{unit}{post}", f"不低于3.5{unit}/人{post}", f"30{unit}/年"):
             assert _fast(_prepare(text, "target").compact) is not None, text
             assert _parse(text, "target", fast=True) == _parse(text, "target", fast=False)
+
+
+# Pieces of text around the places where the unit list decides: numbers in words and
+# placeholders before units, post words, more text, brackets, and ASCII after ASCII units.
+_PIECES = ["一", "三", "十", "二十五", "三点五", "两", "千", "xx", "X", "**", "…", "待定", "○○",
+           "项", "个", "级", "次", "分钟", "万元", "m", "mm", "kg", "km", "以上", "内", "以内",
+           "(", ")", "故障", "系统", "s", "a", "2", "12", "%", "。", "在", "不低于", "百分之"]  # fmt: skip
+
+
+def _same_as_the_full_patterns(text: str) -> None:
+    full = _terminal_re("TEXT")
+    for pos in range(len(text)):
+        for end in (len(text), max(pos, len(text) - 2)):
+            m = full.match(text, pos, end)
+            expected = None if m is None or m.end() == pos else m.end()
+            assert _text_end(text, pos, end) == expected, (text, pos, end)
+        expected_out = any(_terminal_re(n).match(text, pos) for n in ("CN_PERCENT", "CN_NUMBER"))
+        assert _outranks_text(text, pos) == expected_out, (text, pos)
+
+
+def test_text_and_numbers_in_words_end_where_the_full_patterns_end() -> None:
+    for a in _PIECES:
+        for b in _PIECES:
+            for c in ("", "项", "级故障", "以上", "25分钟", "(3个)", "xx"):
+                _same_as_the_full_patterns(a + b + c)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + UNITS[:40] + POSTS), min_size=1, max_size=6))
+def test_text_ends_where_the_full_pattern_ends_for_any_run_of_pieces(pieces: list[str]) -> None:
+    _same_as_the_full_patterns("".join(pieces))

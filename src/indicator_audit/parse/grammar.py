@@ -50,11 +50,13 @@ _MACRO = re.compile(r"\{\{(\w+)\}\}")
 
 
 @cache
-def _grammar() -> tuple[str, dict[str, str]]:
-    """The grammar text with its {{macros}} expanded, and the expanded macros themselves."""
+def _grammar(units: bool = True) -> tuple[str, dict[str, str]]:
+    """The grammar text with its {{macros}} expanded, and the expanded macros themselves.
+    With units=False the unit list is a pattern that never matches (see _text_end)."""
     source = read_resource("grammar", "indicator.lark")
     lex = lexicon()
-    macros = {"UNIT": lex.unit_pattern(), "PLACEHOLDER": lex.placeholder_pattern()}
+    unit = lex.unit_pattern() if units else "(?!)"
+    macros = {"UNIT": unit, "PLACEHOLDER": lex.placeholder_pattern()}
     macros.update(dict(_DEFINE.findall(source)))
 
     def expand(text: str, depth: int = 0) -> str:
@@ -210,11 +212,11 @@ _REGEX_LITERAL = re.compile(r"/(?!/)((?:\\/|\\\\|[^/])*?)/[imslux]*")
 
 
 @cache
-def _terminal_patterns() -> dict[str, str]:
+def _terminal_patterns(units: bool = True) -> dict[str, str]:
     """The regexes of the terminals the clause fast path consults, read from the expanded
     grammar text: building the Lark parser only for them would cost more than the check of a
     small file (a test compares them with what Lark itself compiles)."""
-    grammar = _grammar()[0]
+    grammar = _grammar(units)[0]
     out: dict[str, str] = {}
     for name in (*_OUTRANK_TEXT, "TEXT"):
         m = re.search(rf"^{name}(?:\.\d+)?:(.*(?:\n[ \t]+\|.*)*)", grammar, re.M)
@@ -226,9 +228,64 @@ def _terminal_patterns() -> dict[str, str]:
 
 
 @cache
-def _terminal_re(name: str) -> re.Pattern[str]:
+def _terminal_re(name: str, units: bool = True) -> re.Pattern[str]:
     """One terminal's regex, compiled on first need (TEXT alone is a large pattern)."""
-    return re.compile(_terminal_patterns()[name])
+    return re.compile(_terminal_patterns(units)[name])
+
+
+# The unit list enters TEXT and CN_NUMBER only in lookaheads after a value written in words or
+# a placeholder (TEXT_STOP, VALUE_END in grammar/indicator.lark): "三项" ends a text run where
+# "三级" does not. Both terminals are first matched with that list left out, which can only
+# make TEXT run longer and CN_NUMBER match less; where no listed unit can follow a run of
+# such characters, the result is the terminal's own, and the full patterns (two copies of the
+# unit list in TEXT) are compiled only for a cell where one can.
+
+
+@cache
+def _value_chars() -> frozenset[str]:
+    """The characters of CN_DIGITS and of the placeholders."""
+    chars = {c for c in _grammar()[1]["CN_DIGITS"] if not c.isascii()}
+    chars.update(c for word in lexicon().placeholders for c in word)
+    return frozenset(chars)
+
+
+def _unit_may_follow(compact: str, start: int, end: int) -> bool:
+    """A listed unit starts right after some run of value characters from `start`."""
+    chars = _value_chars()
+    j = start
+    while j < end and compact[j] in chars:
+        j += 1
+        if _unit_prefixes(compact[j:end]):
+            return True
+    return False
+
+
+def _text_end(compact: str, pos: int, end: int) -> int | None:
+    """Where the TEXT terminal matched at `pos` (and not beyond `end`) ends; None if it does
+    not match there."""
+    m = _terminal_re("TEXT", units=False).match(compact, pos, end)
+    if m is None or m.end() == pos:
+        return None
+    chars = _value_chars()
+    for i in range(pos, m.end()):
+        ch = compact[i]
+        if (ch == "(" and _unit_may_follow(compact, i + 1, end)) or (
+            ch in chars and _unit_may_follow(compact, i, end)
+        ):
+            full = _terminal_re("TEXT").match(compact, pos, end)
+            return None if full is None or full.end() == pos else full.end()
+    return m.end()
+
+
+def _outranks_text(compact: str, pos: int) -> bool:
+    """A terminal that outranks TEXT and may match where TEXT does (_OUTRANK_AFTER_TEXT)
+    matches at `pos`."""
+    for name in _OUTRANK_AFTER_TEXT:
+        if _terminal_re(name, units=False).match(compact, pos):
+            return True
+        if _unit_may_follow(compact, pos, len(compact)) and _terminal_re(name).match(compact, pos):
+            return True
+    return False
 
 
 # Characters one of the terminals that outrank TEXT must start with; text starting with none
@@ -278,15 +335,13 @@ def _fast_clause(compact: str, pos: int, end: int) -> list[Piece] | None:
     if _DECIMAL.search(compact, pos, end) is None:
         return None  # a simple quantity has a number (\d): no need to compile TEXT to see it
     pieces: list[Piece] = []
-    text = _terminal_re("TEXT").match(compact, pos, end)
+    text_end = _text_end(compact, pos, end)
     qty_start = pos
-    if text is not None and text.end() > pos:
-        if compact[pos] in _OUTRANK_START and any(
-            _terminal_re(name).match(compact, pos) for name in _OUTRANK_AFTER_TEXT
-        ):
+    if text_end is not None:
+        if compact[pos] in _OUTRANK_START and _outranks_text(compact, pos):
             return None
-        pieces.append(TextP(text.group(0), pos, text.end()))
-        qty_start = text.end()
+        pieces.append(TextP(compact[pos:text_end], pos, text_end))
+        qty_start = text_end
     qty = _fast_quantity(compact, qty_start, end)
     if qty is None:
         return None
