@@ -491,7 +491,10 @@ def _listed_unit(key: str) -> bool:
     return False
 
 
-_UNKNOWN_UNIT = re.compile(r"[\u3400-\u9fffA-Za-z%‰]{1,6}(?:/[\u3400-\u9fffA-Za-z]{1,6})*")
+@cache
+def _unknown_unit() -> re.Pattern[str]:
+    """A short word that is not a listed unit (compiled only for a cell that has one)."""
+    return re.compile(r"[\u3400-\u9fffA-Za-z%‰]{1,6}(?:/[\u3400-\u9fffA-Za-z]{1,6})*")
 
 
 def parse_unit(text: str) -> Unit | None:
@@ -506,7 +509,7 @@ def parse_unit(text: str) -> Unit | None:
         base = key.split("/", 1)[0]
         if base in lexicon().units or key in lexicon().units:
             return unit_from_text(key, span)
-    if _UNKNOWN_UNIT.fullmatch(key):
+    if _unknown_unit().fullmatch(key):
         return unit_from_text(key, span, known=False)
     return None
 
