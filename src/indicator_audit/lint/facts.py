@@ -30,6 +30,8 @@ _NAME_LEAD = re.compile(
 # After a name: one bracketed tail, a unit or a template hint.
 _NAME_TAIL = re.compile(r"\s*[（(]([^（）()]{1,12})[)）]\s*$")
 _TEMPLATE_HINT = re.compile(r"\*|＊|[xX]{2}|…|[≥≤<>]")
+# A number after 前 that is not a deadline (年底前, 汛前, 节前) cuts a ranking: 全球前1%, 排名前10.
+_RANK_CUT = re.compile(r"(?<![底末初汛节年月日旬期时])前$")
 # A form's note in a category cell: "数量指标 (必填硬性指标)", "经济效益 指标 （选填）"
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 
@@ -332,6 +334,8 @@ class IndicatorFacts:
         (clause,) = clauses
         if clause.value is None or not clause.tail or clause.comparator is not None:
             return False
+        if _RANK_CUT.search(clause.subject or ""):
+            return True  # 进入ESI全球前1%学科数, 全国前10名的企业数量: a rank cut says which ones count
         head = self.packs.family_of(clause.tail)
         if head is None:
             return False

@@ -408,11 +408,14 @@ def name_value_conflict(ctx: DocumentContext) -> Iterator[Finding]:
         tv = target.value * (target.unit.scale if target.unit else 1.0)
         if not other_kind and (n.value == target.value or abs(nv - tv) < 1e-9):
             continue
-        shown = f.name[n.span.start : n.span.end] if n.span.end <= len(f.name) else f.name
+        # the clause's span is in the name without its numbering (1、, 指标1:)
+        lead = f.name_span[0]
+        span = Span(n.span.start + lead, n.span.end + lead)
+        shown = f.name[span.start : span.end] if span.end <= len(f.name) else f.name
         yield ctx.finding(
             f"名称写的是“{shown.strip()}”，指标值却是“{f.target.strip()}”",
             cell=f.cell("name"),
-            span=n.span,
+            span=span,
             indicator=f.indicator.index,
             suggestion="名称只写衡量的量，数值以指标值为准，二者保持一致",
         )
