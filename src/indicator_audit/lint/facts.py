@@ -332,7 +332,11 @@ class IndicatorFacts:
         if len(clauses) != 1:
             return False
         (clause,) = clauses
-        if clause.value is None or not clause.tail or clause.comparator is not None:
+        if clause.value is None or clause.comparator is not None:
+            return False
+        if clause.unit is None and self.packs.designation_re.search(self.name_body):
+            return True  # 小（1）型水库, 3A级景区: the number names a class
+        if not clause.tail:
             return False
         if _RANK_CUT.search(clause.subject or ""):
             return True  # 进入ESI全球前1%学科数, 全国前10名的企业数量: a rank cut says which ones count

@@ -83,6 +83,7 @@ class Lexicon(StrictData):
     making_verbs: list[str] = field(default_factory=list)
     grade_ranks: list[str] = field(default_factory=list)
     grade_scales: list[str] = field(default_factory=list)
+    designation_marks: list[str] = field(default_factory=list)
     period_ends: list[str] = field(default_factory=list)
 
 
@@ -362,6 +363,12 @@ class Packs:
         ranks = _words_regex(self.lexicon.grade_ranks).pattern
         scales = _words_regex(self.lexicon.grade_scales).pattern
         return re.compile(f"(?:{ranks})\\s*(?:{scales})(?:及以上|以上|标准)?[。.]?$")
+
+    @lazy
+    def designation_re(self) -> re.Pattern[str]:
+        """A number that names a class or an item (小（1）型, 3A级, 2号楼), not an amount."""
+        marks = _words_regex(self.lexicon.designation_marks).pattern
+        return re.compile(f"\\d+[)）]?[A-Z]?(?:{marks})")
 
     @lazy
     def principle_head_re(self) -> re.Pattern[str]:
