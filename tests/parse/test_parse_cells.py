@@ -532,3 +532,29 @@ def test_parse_unit(text: str, canonical: str, dimension: str, per: str | None) 
 def test_parse_unit_rejects() -> None:
     assert parse_unit("") is None
     assert parse_unit("90%") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "符合SL 258规范要求",
+        "达到GB 3838-2002Ⅲ类标准",
+        "符合GB/T 50378-2019要求",
+        "符合DB11/T 1234-2015要求",
+        "按财预〔2020〕10号文件执行",
+        "通过ISO9001认证",
+    ],
+)
+def test_a_standard_or_document_code_is_no_quantity(text: str) -> None:
+    cell = parse_cell(text)
+    assert all(c.value is None for c in cell.clauses), cell
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("≥2.5GB", 2.5, "GB"), ("≥258项", 258.0, "项"), ("SL类项目≥12个", 12.0, "个")],
+)
+def test_near_a_code_the_number_stays(text: str, value: float, unit: str) -> None:
+    c = one(text)
+    assert c.value == value
+    assert c.unit is not None and c.unit.text == unit

@@ -57,6 +57,7 @@ class UnitsFile(BaseModel):
     periods: list[str]
     qualitative: list[str]
     placeholders: list[str]
+    standard_codes: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> UnitsFile:

@@ -377,7 +377,18 @@ def _prepare(text: str, mode: Mode) -> Context:
         if pos is None:
             pos = list(range(len(compact)))
         compact, pos = compact[start:end], pos[start:end]
+    if any(c.isdigit() for c in compact):
+        # a code's digits are masked one for one, so offsets and the written text survive
+        compact = _code_re().sub(lambda m: _MASK * len(m.group(0)), compact)
     return Context(text, compact, pos, mode)
+
+
+_MASK = "规"  # a plain word character: a masked code reads as part of a phrase
+
+
+@cache
+def _code_re() -> re.Pattern[str]:
+    return re.compile(lexicon().code_pattern())
 
 
 def _error(ctx: Context, exc: UnexpectedInput) -> ParseError:

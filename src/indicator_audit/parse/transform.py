@@ -56,6 +56,16 @@ class Lexicon:
     period_set: frozenset[str]
     qualitative: frozenset[str]
     placeholders: tuple[str, ...]
+    standard_codes: tuple[str, ...] = ()
+
+    def code_pattern(self) -> str:
+        """A standard's code (GB 3838-2002, DB11/T 1234, SL258) or a document number
+        ((2020)10号 once normalised), in compact text: names, not quantities."""
+        prefixes = flat_pattern(self.standard_codes)
+        return (
+            rf"(?<![A-Za-z])(?:{prefixes})(?:\d{{2}}/T)?\d+(?:\.\d+)*(?:-\d{{2,4}})?"
+            r"|\(\d{4}\)\d+号"
+        )
 
     def unit_pattern(self) -> str:
         """Regex of every unit spelling, matching the longest first; "m" must not eat the
@@ -159,6 +169,7 @@ def _build_lexicon(text: str) -> Lexicon:
         period_set=frozenset(periods),
         qualitative=frozenset(normalise(q) for q in data.qualitative),
         placeholders=tuple(dict.fromkeys(normalise(p) for p in data.placeholders)),
+        standard_codes=tuple(normalise(c) for c in data.standard_codes),
     )
 
 
