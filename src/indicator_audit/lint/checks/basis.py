@@ -85,7 +85,7 @@ def _remainder(basis: str, packs: Packs, kind: str, words: list[str]) -> str:
 def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """依据计划标准的目标值，应能在计划中找到：表中写了年度目标或预算内容时，目标值应出现在年度目标、预算
     内容或预算中。依据写明了计划的出处（实施方案、合同、任务书……）时，出处不在表中，不报；比率 100%、
-    0 次这类极限值不报。"""
+    0 次这类极限值不报；按单位计的标准（25元/人·年、1.2万元/公里）不报：计划写总量，不写单价。"""
     f = ctx.facts
     basis = f.indicator.fields.basis or ""
     packs = ctx.packs
@@ -98,6 +98,8 @@ def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
     values = [c.value for c in clauses if c.value is not None]
     if not values or all(v in (0.0, 100.0) for v in values):
         return ()
+    if all(c.unit is not None and c.unit.per for c in clauses):
+        return ()  # 25元/人·年, 1.2万元/公里: a rate per unit is a standard; plans state totals
     stated, numbers = _plan_numbers(ctx.doc)
     if not stated or any(v in numbers for v in values):
         return ()
