@@ -4,11 +4,15 @@ projects, and says nothing when fewer than 5 peers share a measure."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from peer_batch import OUTLIERS, make_batch
 
 from indicator_audit.packs.load import default_packs
 from indicator_audit.run.audit import Audit, audit_text_full
+from indicator_audit.run.batch import FileWork, Want
 from indicator_audit.run.peers import add_peer_findings
+from indicator_audit.run.runner import RunSettings
 
 
 def _audits(texts: list[str]) -> list[Audit]:
@@ -87,3 +91,19 @@ def test_different_units_are_not_peers() -> None:
     audits = _audits(texts)
     add_peer_findings(audits, default_packs())
     assert _flagged(audits) == {(6, "人均培训成本")}
+
+
+def test_the_runs_only_file_makes_peer_data_only_for_several_projects(tmp_path: Path) -> None:
+    """The batch step compares two projects or more: the run's only file makes its projects'
+    comparable targets when it holds several (a workbook may), and not for a single one."""
+    audits = _audits(make_batch(6, outliers=0).texts[:2])
+    path = str(tmp_path / "t.yaml")
+
+    def made(want: Want, given: list[Audit]) -> int:
+        peers = FileWork(RunSettings(), want).outcome(path, given).peers
+        return sum(p is not None for p in peers)
+
+    assert made(Want(peers=True, alone=True), audits[:1]) == 0
+    assert made(Want(peers=True, alone=True), audits) == 2
+    assert made(Want(peers=True), audits[:1]) == 1  # one of the run's files: its peers count
+    assert made(Want(peers=False), audits) == 0

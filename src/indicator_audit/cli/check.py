@@ -97,6 +97,7 @@ def run_check(args: argparse.Namespace) -> int:
             entry=_json_entry(args.suggest) if args.format == "json" else None,
             piece=_json_piece() if args.format == "json" else None,
             peers=settings.peers and not args.fix,  # --fix: Runner.run takes the step
+            alone=len(paths) == 1,
         )
         work = FileWork(settings, want)
         with Progress(len(paths), quiet=args.quiet) as progress:

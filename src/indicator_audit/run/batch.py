@@ -44,6 +44,9 @@ class Want:
     piece: Callable[[Finding, str | None], bytes] | None = None
     # each project's comparable targets, for the batch step (run/peers.py) in this process
     peers: bool = False
+    # the run's only file: the batch step compares two projects or more, so a file of one
+    # project needs no comparable targets made (one record per target of a large table)
+    alone: bool = False
 
 
 @dataclass(slots=True)
@@ -164,7 +167,7 @@ class FileWork:
         entry = self.want.entry
         pieces = [entry(a) for a in audits] if entry is not None else []
         peers: list[ProjectPeers | None] = []
-        if self.want.peers:
+        if self.want.peers and (len(audits) > 1 or not self.want.alone):
             for a in audits:
                 loaded = a.document is not None and a.error is None
                 _, config = self.runner.config_for(Path(path)) if loaded else (None, None)
