@@ -245,13 +245,6 @@ def load_pack(model: type[_M], name: str) -> _M:
     )
 
 
-@dataclass(frozen=True)
-class Match:
-    word: str
-    start: int
-    end: int
-
-
 class Packs:
     """All built-in packs, loaded lazily: a rule that needs none pays for none.
 
