@@ -128,6 +128,10 @@ def _after_number(tail: str) -> tuple[str | None, str | None, str | None] | None
     here by "/", a post word or the end. A shorter number (the regex backtracking into the
     digits) would need a unit that starts with a digit or ".": there is none, and without
     one the cell simply goes to the grammar."""
+    if not tail:
+        return None, None, None
+    if tail in lexicon().units:  # the usual "%" or "个": the first candidate, and it fits
+        return tail, None, None
     posts = _post_words()
     for unit in _unit_prefixes(tail):
         rest = tail[len(unit) :]
