@@ -141,6 +141,8 @@ class Bases(StrictData):
     plan: list[str]
     industry: list[str]
     generic: list[str]
+    # words too common to tie a goal clause to an indicator's name (项目, 完成, 全年)
+    common: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,36 @@ def _plan_numbers(ctx: DocumentContext) -> tuple[bool, set[float]]:
     return made
 
 
+_CLAUSE_SEP = re.compile(r"[，,；;。、：:！!？?\n]")
+_SCALES = "万亿千百"
+
+
+def _plan_clauses(ctx: DocumentContext) -> list[str]:
+    """The clauses of the goals and the budget content (made once per document)."""
+    found = ctx.memo.get("plan-clauses")
+    if isinstance(found, list):
+        return found
+    cells = ctx.goal_cells() + ctx.document.value_cells("project.content")
+    made = [
+        part
+        for cell in cells
+        for part in _CLAUSE_SEP.split(unicodedata.normalize("NFKC", cell.text))
+        if part.strip()
+    ]
+    ctx.memo["plan-clauses"] = made
+    return made
+
+
+def _speaks_of(clause: str, name: str, units: list[str]) -> bool:
+    """The plan clause states a number in the target's unit and shares a two-character word
+    with the indicator's name (its common words blanked out): it is the plan's own figure for
+    this measure."""
+    if not any(ch.isdigit() for ch in clause) or not any(u in clause for u in units):
+        return False
+    pairs = {name[i : i + 2] for i in range(len(name) - 1)}
+    return any(p in clause for p in pairs if _CJK.fullmatch(p[0]) and _CJK.fullmatch(p[1]))
+
+
 def _remainder(basis: str, packs: Packs, kind: str, words: list[str]) -> str:
     """The basis without the words that name a kind of standard but no particular one. The
     regex is kept per `kind` (plan, industry): one key for both handed the second rule the
@@ -76,15 +106,15 @@ def _remainder(basis: str, packs: Packs, kind: str, words: list[str]) -> str:
     severity=Severity.INFO,
     needs=("basis",),
     source=SRC_BASIS,
-    summary="指标值依据计划标准，但年度目标、预算内容和预算中都没有这个数，依据也没有写明计划出处",
+    summary="指标值依据计划标准，年度目标或预算内容写了这个量，却是另一个数，依据也没有写明计划出处",
     bad="goals:\n  annual: [完成 6 项基础设施维护，全年巡检 250 次]\nindicators:\n"
     "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥240次, basis: 计划标准}",
     good="goals:\n  annual: [完成 6 项基础设施维护，全年巡检 250 次]\nindicators:\n"
     "  - {level1: 产出指标, level2: 数量指标, name: 巡检次数, target: ≥250次, basis: 计划标准}",
 )
 def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
-    """依据计划标准的目标值，应能在计划中找到：表中写了年度目标或预算内容时，目标值应出现在年度目标、预算
-    内容或预算中。依据写明了计划的出处（实施方案、合同、任务书……）时，出处不在表中，不报；比率 100%、
+    """依据计划标准的目标值，应能在计划中找到：年度目标或预算内容写了这个量（同一单位、与名称有共同的词）
+    时，目标值应出现在年度目标、预算内容或预算中；计划没写这个量时，依据指向表外的计划，无从核对，不报。依据写明了计划的出处（实施方案、合同、任务书……）时，出处不在表中，不报；比率 100%、
     0 次这类极限值不报；按单位计的标准（25元/人·年、1.2万元/公里）不报：计划写总量，不写单价。"""
     f = ctx.facts
     basis = f.indicator.fields.basis or ""
@@ -110,6 +140,15 @@ def plan_basis_not_in_goals(ctx: IndicatorContext) -> tuple[Finding, ...]:
         if c.value is not None and c.unit is not None and c.unit.text[:1] in _SCALE
     ]
     if any(v in numbers for v in scaled):
+        return ()
+    # Only a plan that states this measure with another figure contradicts the target; a plan
+    # silent about it (a per-project cap, a coverage rate the goals never mention) points to a
+    # plan outside the document, and nothing here can be checked.
+    units = [c.unit.text.lstrip(_SCALES) or c.unit.text for c in clauses if c.unit is not None]
+    name = unicodedata.normalize("NFKC", f.subject)
+    for word in bases.common:
+        name = name.replace(word, " " * len(word))
+    if not units or not any(_speaks_of(c, name, units) for c in _plan_clauses(ctx.doc)):
         return ()
     shown = "、".join(f"{v:g}" for v in values)
     return (
