@@ -558,3 +558,29 @@ def test_near_a_code_the_number_stays(text: str, value: float, unit: str) -> Non
     c = one(text)
     assert c.value == value
     assert c.unit is not None and c.unit.text == unit
+
+
+@pytest.mark.parametrize(
+    "text", ["细颗粒物（PM2.5）年均浓度", "PM10年均浓度", "二氧化硫（SO2）排放量"]
+)
+def test_a_substance_designation_is_no_quantity(text: str) -> None:
+    cell = parse_cell(text)
+    assert all(c.value is None for c in cell.clauses), cell
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "op"),
+    [("≥1:10", 10.0, ">="), ("1:1配套", 1.0, None), ("≤15:1", 15.0, "<="), ("≥1:0.5", 0.5, ">=")],
+)
+def test_a_ratio_to_one_is_one_quantity(text: str, value: float, op: str | None) -> None:
+    cell = parse_cell(text)
+    valued = [c for c in cell.clauses if c.value is not None]
+    assert len(valued) == 1, cell
+    assert valued[0].value == value
+    assert (valued[0].comparator.op if valued[0].comparator else None) == op
+
+
+@pytest.mark.parametrize("text", ["每日8:30前", "3:7"])
+def test_near_a_ratio_to_one_the_numbers_stay(text: str) -> None:
+    cell = parse_cell(text)
+    assert len([c for c in cell.clauses if c.value is not None]) == 2, cell

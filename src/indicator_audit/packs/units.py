@@ -58,6 +58,7 @@ class UnitsFile(BaseModel):
     qualitative: list[str]
     placeholders: list[str]
     standard_codes: list[str] = Field(default_factory=list)
+    designations: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> UnitsFile:

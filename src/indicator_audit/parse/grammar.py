@@ -384,7 +384,18 @@ def _prepare(text: str, mode: Mode) -> Context:
     if any(c.isdigit() for c in compact):
         # a code's digits are masked one for one, so offsets and the written text survive
         compact = _code_re().sub(lambda m: _MASK * len(m.group(0)), compact)
+        # a ratio to one (拉动比 ≥1:10, 1:1配套, 师生比 15:1) is one quantity, its other term:
+        # written one for one as that number padded with zeros ("1:10" → "0010")
+        compact = _RATIO_TO_ONE.sub(_ratio_value, compact)
     return Context(text, compact, pos, mode)
+
+
+_RATIO_TO_ONE = re.compile(r"(?<![\d.:])(?:1:(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?):1)(?![\d.:])")
+
+
+def _ratio_value(m: re.Match[str]) -> str:
+    term = m.group(1) if m.group(1) is not None else m.group(2)
+    return term.rjust(len(m.group(0)), "0")
 
 
 _MASK = "规"  # a plain word character: a masked code reads as part of a phrase

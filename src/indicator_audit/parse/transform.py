@@ -57,15 +57,21 @@ class Lexicon:
     qualitative: frozenset[str]
     placeholders: tuple[str, ...]
     standard_codes: tuple[str, ...] = ()
+    designations: tuple[str, ...] = ()
 
     def code_pattern(self) -> str:
-        """A standard's code (GB 3838-2002, DB11/T 1234, SL258) or a document number
-        ((2020)10号 once normalised), in compact text: names, not quantities."""
+        """A standard's code (GB 3838-2002, DB11/T 1234, SL258), a document number
+        ((2020)10号 once normalised) or a substance's designation (PM2.5, SO2), in compact
+        text: names, not quantities."""
         prefixes = flat_pattern(self.standard_codes)
-        return (
+        pattern = (
             rf"(?<![A-Za-z])(?:{prefixes})(?:\d{{2}}/T)?\d+(?:\.\d+)*(?:-\d{{2,4}})?"
             r"|\(\d{4}\)\d+号"
         )
+        if self.designations:
+            names = flat_pattern(self.designations)
+            pattern += rf"|(?<![A-Za-z])(?:{names})\d+(?:\.\d+)?(?![A-Za-z])"
+        return pattern
 
     def unit_pattern(self) -> str:
         """Regex of every unit spelling, matching the longest first; "m" must not eat the
@@ -170,6 +176,7 @@ def _build_lexicon(text: str) -> Lexicon:
         qualitative=frozenset(normalise(q) for q in data.qualitative),
         placeholders=tuple(dict.fromkeys(normalise(p) for p in data.placeholders)),
         standard_codes=tuple(normalise(c) for c in data.standard_codes),
+        designations=tuple(normalise(c) for c in data.designations),
     )
 
 
