@@ -56,6 +56,7 @@ class Families(StrictData):
     outcome_quality_words: list[str] = field(default_factory=list)
     change_verbs: list[str] = field(default_factory=list)
     achievement_rates: list[str] = field(default_factory=list)
+    money_heads: list[str] = field(default_factory=list)
 
 
 def _reversed_words(words: list[str]) -> re.Pattern[str]:

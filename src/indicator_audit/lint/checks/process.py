@@ -137,8 +137,11 @@ def names_a_cost(ctx: IndicatorContext) -> bool:
         if fam.name in ("cost", "unit-cost")
         for w in fam.words
     ]
-    return any(w in f.subject for w in cost_words) or "money" in (
-        f.family.dimensions if f.family is not None else []
+    money_heads = tuple(ctx.packs.families.money_heads)
+    return (
+        any(w in f.subject for w in cost_words)
+        or "money" in (f.family.dimensions if f.family is not None else [])
+        or bool(money_heads and f.subject.rstrip().endswith(money_heads))
     )
 
 
