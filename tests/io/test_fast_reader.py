@@ -205,3 +205,20 @@ def test_reading_never_loads_the_workbook_with_openpyxl(
     path = make_xlsx({"申报表": (rows, [])})
     (doc,) = [build(s) for s in read(path)]
     assert doc.indicators[0].fields.target == "3"
+
+
+def test_lines_left_to_pyyaml_are_exactly_those_with_refused_or_break_characters() -> None:
+    """Every code point: C0 and C1 controls (tab and NEL among them), DEL, LS, PS, surrogates
+    and U+FFFE/U+FFFF send the line to PyYAML; nothing else does."""
+    from indicator_audit.read.source import _NOT_ONE_LINE
+
+    def refused(c: int) -> bool:
+        return (
+            c < 0x20
+            or 0x7F <= c <= 0x9F
+            or c in (0x2028, 0x2029, 0xFFFE, 0xFFFF)
+            or 0xD800 <= c <= 0xDFFF
+        )
+
+    wrong = [c for c in range(0x110000) if bool(_NOT_ONE_LINE.search(chr(c))) != refused(c)]
+    assert wrong == []
