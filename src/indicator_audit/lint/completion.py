@@ -11,6 +11,7 @@ compared, and `unit_conflict` says so. Dates are compared by `late_date`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from indicator_audit.core.parsed import CellKind, Clause, DateValue, Unit
@@ -69,9 +70,19 @@ def _pairs(f: IndicatorFacts) -> list[tuple[Clause, Clause]] | None:
     if not wanted or len(wanted) != len(got):
         return None
     for t, a in zip(wanted, got, strict=True):
-        if t.qualifiers and a.qualifiers and t.qualifiers != a.qualifiers:
+        if t.qualifiers and a.qualifiers and _plain(t.qualifiers) != _plain(a.qualifiers):
             return None  # 一级故障 against 二级故障: written in another order
     return list(zip(wanted, got, strict=True))
+
+
+# The year a change is measured against: 较上年提高 and 提高 name the same change
+_REFERENCE = re.compile(
+    r"^(?:(?:较|比|与)?(?:上年度?|去年|上一年度?|上年同期|去年同期|基期|基准年)(?:相比|同期)?|同比|环比)"
+)
+
+
+def _plain(qualifiers: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_REFERENCE.sub("", q) for q in qualifiers)
 
 
 def _target_unit(f: IndicatorFacts, clause: Clause, single: bool) -> Unit | None:
