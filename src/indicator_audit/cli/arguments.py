@@ -38,63 +38,64 @@ def _value(text: str) -> str:
     return f"“{text}”"
 
 
-# argparse's sentences about one argument (after "argument X: "), Python 3.11–3.13.
-_ABOUT_ARGUMENT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+# argparse's sentences about one argument (after "argument X: "), Python 3.11–3.13. Kept as
+# strings: they are read only on a bad command line, and `re.match` compiles them then.
+_ABOUT_ARGUMENT: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (
-        re.compile(r"invalid choice: (?P<v>.+?) \(choose from (?P<c>.*)\)$"),
+        r"invalid choice: (?P<v>.+?) \(choose from (?P<c>.*)\)$",
         lambda m: f"无效的取值{_value(m['v'])}（可选：{_choices(m['c'])}）",
     ),
-    (re.compile(r"expected one argument$"), lambda m: "需要一个值"),
-    (re.compile(r"expected at most one argument$"), lambda m: "最多只能有一个值"),
-    (re.compile(r"expected at least one argument$"), lambda m: "至少需要一个值"),
-    (re.compile(r"expected (?P<n>\d+) arguments?$"), lambda m: f"需要 {m['n']} 个值"),
+    (r"expected one argument$", lambda m: "需要一个值"),
+    (r"expected at most one argument$", lambda m: "最多只能有一个值"),
+    (r"expected at least one argument$", lambda m: "至少需要一个值"),
+    (r"expected (?P<n>\d+) arguments?$", lambda m: f"需要 {m['n']} 个值"),
     (
-        re.compile(r"invalid (?P<t>\S+) value: (?P<v>.+)$"),
+        r"invalid (?P<t>\S+) value: (?P<v>.+)$",
         lambda m: f"无效的值{_value(m['v'])}",
     ),
     (
-        re.compile(r"not allowed with argument (?P<a>.+)$"),
+        r"not allowed with argument (?P<a>.+)$",
         lambda m: f"不能与参数 {m['a']} 同时使用",
     ),
-    (re.compile(r"ignored explicit argument (?P<v>.+)$"), lambda m: f"不接受值{_value(m['v'])}"),
+    (r"ignored explicit argument (?P<v>.+)$", lambda m: f"不接受值{_value(m['v'])}"),
 ]
 
 # argparse's sentences about the command line as a whole.
-_ABOUT_LINE: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"unrecognized arguments: (?P<a>.+)$"), lambda m: f"无法识别的参数：{m['a']}"),
+_ABOUT_LINE: list[tuple[str, Callable[[re.Match[str]], str]]] = [
+    (r"unrecognized arguments: (?P<a>.+)$", lambda m: f"无法识别的参数：{m['a']}"),
     (
-        re.compile(r"the following arguments are required: (?P<a>.+)$"),
+        r"the following arguments are required: (?P<a>.+)$",
         lambda m: f"缺少必需的参数：{_names(m['a'])}",
     ),
     (
-        re.compile(r"one of the arguments (?P<a>.+) is required$"),
+        r"one of the arguments (?P<a>.+) is required$",
         lambda m: f"以下参数必须给出其中一个：{m['a']}",
     ),
     (
-        re.compile(r"ambiguous option: (?P<o>\S+) could match (?P<c>.+)$"),
+        r"ambiguous option: (?P<o>\S+) could match (?P<c>.+)$",
         lambda m: f"选项 {m['o']} 不明确，可能是：{_choices(m['c'])}",
     ),
     (
-        re.compile(r"unknown parser (?P<v>\S+) \(choices: (?P<c>.*)\)$"),
+        r"unknown parser (?P<v>\S+) \(choices: (?P<c>.*)\)$",
         lambda m: f"没有命令{_value(m['v'])}（可选：{_choices(m['c'])}）",
     ),
 ]
-_ARGUMENT = re.compile(r"^argument (?P<a>.+?): (?P<rest>.+)$", re.S)
+_ARGUMENT = r"^argument (?P<a>.+?): (?P<rest>.+)$"
 
 
 def translate(message: str) -> str:
     """argparse's English error sentence in Chinese; a sentence it has never been seen to
     say is kept, after a Chinese lead, rather than guessed at."""
-    m = _ARGUMENT.match(message)
+    m = re.match(_ARGUMENT, message, re.S)
     if m is not None:
         name = _names(m["a"])
         for pattern, say in _ABOUT_ARGUMENT:
-            found = pattern.match(m["rest"])
+            found = re.match(pattern, m["rest"])
             if found is not None:
                 return f"参数 {name}：{say(found)}"
         return f"参数 {name} 有误（{m['rest']}）"
     for pattern, say in _ABOUT_LINE:
-        found = pattern.match(message)
+        found = re.match(pattern, message)
         if found is not None:
             return say(found)
     return f"命令行有误（{message}）"
