@@ -72,8 +72,9 @@ class HeadTable:
     by_word: dict[str, Family]
     things: re.Pattern[str]
     links: tuple[str, ...]
-    inverters: re.Pattern[str]
-    savers: re.Pattern[str]
+    # alternations, compiled (and kept by re's cache) only when a name's head asks for them
+    inverters: str
+    savers: str
     derived: dict[tuple[str, str], Family] = field(default_factory=dict)
 
     @classmethod
@@ -89,8 +90,8 @@ class HeadTable:
             by_word,
             _reversed_words(heads.things),
             tuple(sorted(heads.links, key=len, reverse=True)),
-            re.compile("|".join(re.escape(w) for w in inverters) or r"(?!x)x"),
-            re.compile("|".join(re.escape(w) for w in heads.savers) or r"(?!x)x"),
+            "|".join(re.escape(w) for w in inverters) or r"(?!x)x",
+            "|".join(re.escape(w) for w in heads.savers) or r"(?!x)x",
         )
 
     def family(self, name: str) -> Family | None:
@@ -105,9 +106,9 @@ class HeadTable:
             if thing is not None:
                 start = len(before) - thing.end()
                 fam = self._derive(fam, "unwanted")
-        if fam.unwanted and self.inverters.search(name, 0, start):
+        if fam.unwanted and re.compile(self.inverters).search(name, 0, start):
             return self._derive(fam, "undecided")
-        if self._capped_money(fam) and self.savers.search(name, 0, start):
+        if self._capped_money(fam) and re.compile(self.savers).search(name, 0, start):
             return self._derive(fam, "undecided")  # 节约化肥成本: an amount saved, not spent
         return fam
 

@@ -182,12 +182,14 @@ class Comparison(StrictData):
 _M = TypeVar("_M")
 
 
-def _words_regex(words: list[str]) -> re.Pattern[str]:
+def _alternation(words: list[str]) -> str:
     """One alternation, longest word first, so the longest spelling wins at each place."""
     unique = sorted(set(w for w in words if w), key=lambda w: (-len(w), w))
-    if not unique:
-        return re.compile(r"(?!x)x")
-    return re.compile("|".join(re.escape(w) for w in unique))
+    return "|".join(re.escape(w) for w in unique) if unique else r"(?!x)x"
+
+
+def _words_regex(words: list[str]) -> re.Pattern[str]:
+    return re.compile(_alternation(words))
 
 
 # In a process word, "…" stands for one to three Chinese characters between its two halves:
@@ -257,6 +259,7 @@ class Packs:
     def __init__(self, lexicon_changes: LexiconConfig | None = None) -> None:
         self.lexicon_changes = lexicon_changes
         self._family_cache: dict[str, Family | None] = {}
+        self._domain_cache: dict[str, re.Pattern[str]] = {}
         # per-process memo for derived data that rules compute from packs (keyed by rule)
         self.memo: dict[str, dict[str, object]] = {}
 
@@ -348,34 +351,34 @@ class Packs:
     @lazy
     def making_verb_re(self) -> re.Pattern[str]:
         """A verb of making or buying at the start of a name (制作宣传横幅)."""
-        words = _words_regex(self.lexicon.making_verbs).pattern
+        words = _alternation(self.lexicon.making_verbs)
         return re.compile(f"^(?:{words})")
 
     @lazy
     def grade_re(self) -> re.Pattern[str]:
         """A target that ends in a rank on a named scale (达到Ⅲ类及以上, 二级以上, A级): the
         rank is what is aimed at, not a word inside a phrase (一级故障及时处置)."""
-        ranks = _words_regex(self.lexicon.grade_ranks).pattern
-        scales = _words_regex(self.lexicon.grade_scales).pattern
+        ranks = _alternation(self.lexicon.grade_ranks)
+        scales = _alternation(self.lexicon.grade_scales)
         return re.compile(f"(?:{ranks})\\s*(?:{scales})(?:及以上|以上|标准)?[。.]?$")
 
     @lazy
     def designation_re(self) -> re.Pattern[str]:
         """A number that names a class or an item (小（1）型, 3A级, 2号楼), not an amount."""
-        marks = _words_regex(self.lexicon.designation_marks).pattern
+        marks = _alternation(self.lexicon.designation_marks)
         return re.compile(f"\\d+[)）]?[A-Z]?(?:{marks})")
 
     @lazy
     def principle_head_re(self) -> re.Pattern[str]:
         """A principle word at the end of a name (以…为采购原则)."""
-        words = _words_regex(self.lexicon.principle_heads).pattern
+        words = _alternation(self.lexicon.principle_heads)
         return re.compile(f"(?:{words})$")
 
     @lazy
     def period_deadline_re(self) -> re.Pattern[str]:
         """A whole cell that is a period's end, once or every period (年底前, 每季度末, 次月底前,
         每年年底前, 年底前完成)."""
-        words = _words_regex(self.lexicon.period_ends).pattern
+        words = _alternation(self.lexicon.period_ends)
         period = "(?:每|次|当|本|下)?个?(?:年|半年|季度|季|月|旬)?"
         return re.compile(f"^{period}(?:{words})(?:之前|以前|前)?(?:完成)?$")
 
@@ -461,10 +464,16 @@ class Packs:
         signals = self.taxonomy.level2_signals
         return _words_regex(signals.get("经济效益指标", []) + signals.get("成本指标", []))
 
-    @lazy
-    def domain_res(self) -> dict[str, re.Pattern[str]]:
-        """For each 二级 label with a domain (rules/taxonomy.yaml level2_domains), its words."""
-        return {label: _words_regex(words) for label, words in self.taxonomy.level2_domains.items()}
+    def domain_re(self, label: str) -> re.Pattern[str] | None:
+        """The words of a 二级 label's domain (rules/taxonomy.yaml level2_domains), None for a
+        label without one; compiled when a table first has a row under the label."""
+        found = self._domain_cache.get(label)
+        if found is None:
+            words = self.taxonomy.level2_domains.get(label)
+            if words is None:
+                return None
+            found = self._domain_cache[label] = _words_regex(words)
+        return found
 
     @lazy
     def quality_re(self) -> re.Pattern[str]:

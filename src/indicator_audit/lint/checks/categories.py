@@ -229,7 +229,7 @@ def not_ecological(ctx: IndicatorContext) -> Iterator[Finding]:
     f = ctx.facts
     if f.category != "outcome" or f.subcategory is None:
         return
-    domain = ctx.packs.domain_res.get(f.subcategory)
+    domain = ctx.packs.domain_re(f.subcategory)
     name = (f.indicator.fields.name or "").strip()
     if domain is None or not name or ctx.doc.layout.names_in_level2:
         return
