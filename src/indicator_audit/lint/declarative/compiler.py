@@ -8,7 +8,6 @@ import operator
 import re
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from indicator_audit.core.saferegex import UnsafePattern, compile_search
@@ -27,18 +26,29 @@ def truthy(value: Any) -> bool:
     return value is not None and value is not False and value != 0 and value != "" and value != ()
 
 
-@dataclass(slots=True)
 class _C:
-    """A compiled expression: its closure and what is known about it at compile time."""
+    """A compiled expression: its closure and what is known about it at compile time. (A
+    plain class: nothing compares or prints one, and a dataclass costs its making at start.)"""
 
-    fn: Eval
-    type: str  # "str" "num" "bool" "list" "null"
-    const: bool = False
-    value: Any = None
-    field: str | None = None  # set when the expression is a bare field
-    # for a bare indicator field, its getter (facts → value): comparisons with a constant
-    # call it directly, one call fewer per indicator
-    read: Callable[[Any], Any] | None = None
+    __slots__ = ("const", "field", "fn", "read", "type", "value")
+
+    def __init__(
+        self,
+        fn: Eval,
+        type: str,  # "str" "num" "bool" "list" "null"
+        const: bool = False,
+        value: Any = None,
+        field: str | None = None,  # set when the expression is a bare field
+        # for a bare indicator field, its getter (facts → value): comparisons with a
+        # constant call it directly, one call fewer per indicator
+        read: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.fn = fn
+        self.type = type
+        self.const = const
+        self.value = value
+        self.field = field
+        self.read = read
 
 
 def _test(c: _C) -> Eval:
