@@ -222,3 +222,48 @@ def test_lines_left_to_pyyaml_are_exactly_those_with_refused_or_break_characters
 
     wrong = [c for c in range(0x110000) if bool(_NOT_ONE_LINE.search(chr(c))) != refused(c)]
     assert wrong == []
+
+
+_REFUSED_SAMPLES = ["\x00", "\x07", "\x0b", "\x1b", "\x7f", "\x84", "\x9f", "\ufffe", "\uffff"]
+
+
+@pytest.mark.parametrize("char", _REFUSED_SAMPLES, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(
+    "line",
+    ["    name: 巡检{c}次数", '    name: "巡检{c}次数"', "    name: 巡检次数  # 注{c}释"],
+    ids=["plain", "double-quoted", "comment"],
+)
+def test_characters_pyyaml_refuses_are_refused_where_they_stand(char: str, line: str) -> None:
+    import yaml
+
+    from indicator_audit.read.source import SourceError, load_text
+
+    text = f"indicators:\n  - level1: 产出指标\n{line.format(c=char)}\n    target: ≥12次\n"
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(text)
+    with pytest.raises(SourceError) as raised:
+        load_text(text)
+    assert f"U+{ord(char):04X}" in str(raised.value)
+    assert (raised.value.line, raised.value.column) == (3, line.index("{c}") + 1)
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"], ids=["NEL", "LS", "PS"])
+@pytest.mark.parametrize("value", ["巡检{c}次数", '"巡检{c}次数"'], ids=["plain", "double-quoted"])
+def test_characters_pyyaml_reads_as_line_breaks_are_read_by_pyyaml(char: str, value: str) -> None:
+    """PyYAML may break the line there (an error, or a folded value) where the fast reader
+    would not: the document is whatever PyYAML makes of it."""
+    import yaml
+
+    from indicator_audit.read.source import SourceError, load_text
+
+    text = (
+        f"indicators:\n  - level1: 产出指标\n    name: {value.format(c=char)}\n    target: ≥12次\n"
+    )
+    try:
+        expected = yaml.safe_load(text)
+    except yaml.YAMLError:
+        with pytest.raises(SourceError):
+            load_text(text)
+        return
+    assert expected["indicators"][0]["name"]
+    assert load_text(text).loader == "pyyaml"

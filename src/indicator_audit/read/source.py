@@ -200,6 +200,8 @@ def load_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Sourc
     ):
         raise SourceError("文件为空：没有任何内容")
     try:
+        if _PYYAML_ONLY.search(text):
+            raise _Unsupported  # PyYAML refuses it, with its location, or breaks the line there
         root = FastReader(text).read()
         loader = "fast"
     except _Unsupported:
@@ -210,6 +212,17 @@ def load_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Sourc
 
 # ---------------------------------------------------------------------------------------------
 # The fast reader
+
+
+# Characters PyYAML refuses anywhere (its NON_PRINTABLE: C0 controls but tab, LF and CR; DEL and
+# C1 controls but NEL; surrogates; U+FFFE, U+FFFF), and NEL, LS and PS, which it reads as line
+# breaks: a text holding any is read by PyYAML alone, so the fast reader never accepts what
+# PyYAML rejects nor splits lines differently.
+_PYYAML_ONLY = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
+# Of those, the ones PyYAML refuses (all but NEL, LS and PS).
+_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class _Unsupported(Exception):
@@ -771,6 +784,8 @@ def _load_with_pyyaml(text: str) -> Node:
             exc.context, at(exc.context_mark), exc.problem, at(exc.problem_mark)
         )
         raise SourceError(message, line, col) from None
+    except yaml.reader.ReaderError:
+        raise _refused_character(text) from None
     except yaml.YAMLError:
         raise SourceError("YAML 语法错误：无法解析") from None
     except RecursionError:
@@ -782,6 +797,20 @@ def _load_with_pyyaml(text: str) -> Node:
         mark = docs[1].start_mark
         raise SourceError("一个文件只能包含一个 YAML 文档", mark.line + 1, mark.column + 1)
     return _Converter(text).convert(docs[0], 0)
+
+
+def _refused_character(text: str) -> SourceError:
+    """PyYAML's reader refused a character: name the first such one, where it stands."""
+    m = _REFUSED.search(text)
+    if m is None:  # not expected: the reader refuses only these
+        return SourceError("YAML 语法错误：文件中有 YAML 不允许的字符")
+    before = text[: m.start()]
+    line = before.count("\n") + 1
+    col = m.start() - (before.rfind("\n") + 1) + 1
+    code = f"U+{ord(m.group()):04X}"
+    return SourceError(
+        f"YAML 不允许的字符 {code}（控制字符或非字符）：删去它，或换成可见的字符", line, col
+    )
 
 
 # What the nesting guard looks at: quoted scalars and comments (skipped whole, so their
