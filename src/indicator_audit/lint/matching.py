@@ -23,10 +23,9 @@ from indicator_audit.parse.grammar import parse_cell
 
 How = Literal["name", "reordered"]
 
-_YEAR = re.compile(r"(?:19|20)\d\d\s*(?:[-—~至]\s*(?:19|20)?\d\d\s*)?年度?")
-_DROP = re.compile(
-    r"[\s\u3000*＊、，,。.：:;；!！?？\"'“”‘’()（）\[\]【】《》<>〈〉{}/\\|·•_\-—~～]+"
-)
+# compiled with each NameMatcher (a check that compares no names makes none)
+_YEAR = r"(?:19|20)\d\d\s*(?:[-—~至]\s*(?:19|20)?\d\d\s*)?年度?"
+_DROP = r"[\s\u3000*＊、，,。.：:;；!！?？\"'“”‘’()（）\[\]【】《》<>〈〉{}/\\|·•_\-—~～]+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +52,8 @@ class NameMatcher:
         self.heads = heads
         fillers = sorted(set(data.fillers), key=lambda w: (-len(w), w))
         self.filler = re.compile("|".join(re.escape(w) for w in fillers)) if fillers else None
+        self.year = re.compile(_YEAR)
+        self.drop = re.compile(_DROP)
         self.memo: dict[str, str] = {}
 
     def strip_prefix(self, name: str) -> str:
@@ -78,8 +79,8 @@ class NameMatcher:
         if found is not None:
             return found
         text = unicodedata.normalize("NFKC", self.measure(name))
-        text = _YEAR.sub("", text)
-        text = _DROP.sub("", text)
+        text = self.year.sub("", text)
+        text = self.drop.sub("", text)
         if self.synonym is not None:
             heads = self.heads
             text = self.synonym.sub(lambda m: heads[m.group()], text)

@@ -167,7 +167,7 @@ def _validate(data: Any, root: Node | None, origin: str, loading: Loading) -> Co
         if key not in _WRITABLE:
             close = closest(str(key), sorted(_WRITABLE))
             hint = f"；是否想写“{close}”？" if close else ""
-            shown = f"“{key}”" if _KEY_LIKE.fullmatch(str(key)) else ""
+            shown = f"“{key}”" if re.fullmatch(_KEY_LIKE, str(key)) else ""
             loading.problem(origin, f"未知的配置项{shown}{hint}", *_at(root, (key,), key=True))
     data = {
         ("per_path_ignores" if k == "per-path-ignores" else k): v
@@ -266,7 +266,7 @@ def _check(data: dict[str, Any], root: Node | None, origin: str) -> Config:
                 close = closest(given, _SEVERITIES)
                 hint = f"；是否想写“{close}”？" if close else ""
                 allowed = "、".join(_SEVERITIES)
-                shown = f"“{given}”" if _KEY_LIKE.fullmatch(given) else ""
+                shown = f"“{given}”" if re.fullmatch(_KEY_LIKE, given) else ""
                 message = f"配置项“{where}”的级别{shown}无效：应为 {allowed} 之一{hint}"
             else:
                 expected = _EXPECTED.get(err["type"], "取值的类型不对")
@@ -306,7 +306,8 @@ def _record_spots(root: Node | None, origin: str, loading: Loading) -> None:
 # How deep `extends` may nest; deeper is a mistake, and would exhaust the interpreter's stack.
 MAX_EXTENDS_DEPTH = 100
 # A key worth quoting back: what a configuration key looks like, not a line of some other file.
-_KEY_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,39}")
+# (a string: it is matched only in an error message)
+_KEY_LIKE = r"[A-Za-z_][A-Za-z0-9_.-]{0,39}"
 
 
 def load_config_file(

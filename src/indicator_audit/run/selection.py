@@ -35,8 +35,9 @@ from indicator_audit.run.config import Config
 
 # "ignore[IA301,vague] reason"; a bare "ignore reason" (no brackets) covers every rule, as a
 # linter's bare no-qa does; "ignore IA301 reason" reads the codes that follow as listed ones.
-_SUPPRESS = re.compile(r"#\s*indicator-audit:\s*ignore(?:\[([^\]]*)\]|(?=\s|$))\s*(.*)$")
-_LEADING_CODES = re.compile(r"^(IA\d{3}(?:\s*,\s*IA\d{3})*)(?:\s+|$)(.*)$", re.I)
+# Strings, compiled by re on the first line that names the tool (few files have one).
+_SUPPRESS = r"#\s*indicator-audit:\s*ignore(?:\[([^\]]*)\]|(?=\s|$))\s*(.*)$"
+_LEADING_CODES = r"^(IA\d{3}(?:\s*,\s*IA\d{3})*)(?:\s+|$)(.*)$"
 
 
 @dataclass
@@ -56,12 +57,12 @@ def parse_suppressions(text: str) -> list[Suppression]:
     for no, line in enumerate(text.splitlines(), 1):
         if "indicator-audit" not in line:
             continue
-        m = _SUPPRESS.search(line)
+        m = re.search(_SUPPRESS, line)
         if m is None:
             continue
         listed, reason = m.group(1), m.group(2).strip()
         if listed is None:
-            codes = _LEADING_CODES.match(reason)
+            codes = re.match(_LEADING_CODES, reason, re.I)
             listed, reason = (codes.group(1), codes.group(2).strip()) if codes else ("", reason)
         # no code at all (a bare ignore, or empty brackets): every rule on the line
         targets = tuple(t.strip() for t in listed.split(",") if t.strip()) or (ALL_RULES,)
