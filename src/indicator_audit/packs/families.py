@@ -66,33 +66,27 @@ def _reversed_words(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w[::-1]) for w in unique) or r"(?!x)x")
 
 
-@dataclass(frozen=True, slots=True)
 class HeadTable:
-    words: re.Pattern[str]
-    by_word: dict[str, Family]
-    things: re.Pattern[str]
-    links: tuple[str, ...]
-    # alternations, compiled (and kept by re's cache) only when a name's head asks for them
-    inverters: str
-    savers: str
-    derived: dict[tuple[str, str], Family] = field(default_factory=dict)
+    """The families' words indexed for reading a name's head (a plain class: nothing compares
+    or prints one, and a dataclass costs its making at every start)."""
 
-    @classmethod
-    def of(cls, families: Families) -> HeadTable:
+    __slots__ = ("by_word", "derived", "inverters", "links", "savers", "things", "words")
+
+    def __init__(self, families: Families) -> None:
         by_word: dict[str, Family] = {}
         for fam in families.families:
             for word in fam.words:
                 by_word.setdefault(word, fam)  # a word listed twice belongs to the first family
         heads = families.heads
         inverters = sorted(heads.inverters, key=len, reverse=True)
-        return cls(
-            _reversed_words(list(by_word)),
-            by_word,
-            _reversed_words(heads.things),
-            tuple(sorted(heads.links, key=len, reverse=True)),
-            "|".join(re.escape(w) for w in inverters) or r"(?!x)x",
-            "|".join(re.escape(w) for w in heads.savers) or r"(?!x)x",
-        )
+        self.words = _reversed_words(list(by_word))
+        self.by_word = by_word
+        self.things = _reversed_words(heads.things)
+        self.links = tuple(sorted(heads.links, key=len, reverse=True))
+        # alternations, compiled (and kept by re's cache) only when a name's head asks for them
+        self.inverters = "|".join(re.escape(w) for w in inverters) or r"(?!x)x"
+        self.savers = "|".join(re.escape(w) for w in heads.savers) or r"(?!x)x"
+        self.derived: dict[tuple[str, str], Family] = {}
 
     def family(self, name: str) -> Family | None:
         m = self.words.search(name[::-1])

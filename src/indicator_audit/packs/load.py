@@ -441,7 +441,7 @@ class Packs:
 
     @lazy
     def head_table(self) -> HeadTable:
-        return HeadTable.of(self.families)
+        return HeadTable(self.families)
 
     def family_of(self, subject: str) -> Family | None:
         """The family of the name's head, its last family word (memoised: tables repeat the
