@@ -32,9 +32,14 @@ class Judged:
     share: float  # of the target achieved, at most 1.0
 
 
-@dataclass(frozen=True, slots=True)
 class Completion:
-    clauses: tuple[Judged, ...]
+    """The judged clauses of one indicator (a plain class: nothing compares or prints one,
+    and a dataclass costs its making at every start)."""
+
+    __slots__ = ("clauses",)
+
+    def __init__(self, clauses: tuple[Judged, ...]) -> None:
+        self.clauses = clauses
 
     @property
     def met(self) -> bool:

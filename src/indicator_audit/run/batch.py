@@ -87,11 +87,21 @@ def _finding_record(f: Finding, cell: str | None) -> FindingRecord:
     return FindingRecord(f.rule, f.name, f.kind, f.severity.value, f.message, where)
 
 
-@dataclass(slots=True)
 class BatchResult:
-    outcomes: list[FileOutcome]
-    fixed_files: list[str] = field(default_factory=list)  # --fix
-    fixes_applied: int = 0
+    """The run's outcomes, file by file (a plain class: nothing compares or prints one, and
+    a dataclass costs its making at every start)."""
+
+    __slots__ = ("fixed_files", "fixes_applied", "outcomes")
+
+    def __init__(
+        self,
+        outcomes: list[FileOutcome],
+        fixed_files: list[str] | None = None,  # --fix
+        fixes_applied: int = 0,
+    ) -> None:
+        self.outcomes = outcomes
+        self.fixed_files = [] if fixed_files is None else fixed_files
+        self.fixes_applied = fixes_applied
 
     @property
     def records(self) -> list[ProjectRecord]:
