@@ -8,82 +8,72 @@ from __future__ import annotations
 
 from lark import Token, Transformer
 
-from indicator_audit.parse.transform import (
-    AmountP,
-    DateP,
-    FormulaP,
-    Parsed,
-    Piece,
-    QtyP,
-    SepP,
-    TextP,
-    Tok,
-    UnitP,
-    ValueP,
-)
+from indicator_audit.parse import transform
 
 
-def _tok(token: Token) -> Tok:
+def _tok(token: Token) -> transform.Tok:
     start = token.start_pos if token.start_pos is not None else 0
     end = token.end_pos if token.end_pos is not None else start
-    return Tok(str(token), start, end)
+    return transform.Tok(str(token), start, end)
 
 
-class Pieces(Transformer[Token, Parsed]):
+class Pieces(Transformer[Token, transform.Parsed]):
     """Inline Lark transformer: parse-tree callbacks → pieces (no tree is ever built)."""
 
-    def start(self, children: list[object]) -> Parsed:
-        if len(children) == 1 and isinstance(children[0], FormulaP):
+    def start(self, children: list[object]) -> transform.Parsed:
+        if len(children) == 1 and isinstance(children[0], transform.FormulaP):
             return children[0]
-        pieces: list[Piece] = []
+        pieces: list[transform.Piece] = []
         for child in children:
-            if not isinstance(child, TextP | SepP | QtyP | DateP):
+            if not isinstance(
+                child, transform.TextP | transform.SepP | transform.QtyP | transform.DateP
+            ):
                 continue
             last = pieces[-1] if pieces else None
             if (
-                isinstance(child, TextP)
-                and isinstance(last, TextP)
+                isinstance(child, transform.TextP)
+                and isinstance(last, transform.TextP)
                 and not (child.phrase_only or last.phrase_only)
             ):
                 # ")" is lexed on its own (see the grammar): glue text runs back together
-                pieces[-1] = TextP(last.text + child.text, last.start, child.end)
+                pieces[-1] = transform.TextP(last.text + child.text, last.start, child.end)
             else:
                 pieces.append(child)
         return pieces
 
-    def formula(self, children: list[Token]) -> FormulaP:
+    def formula(self, children: list[Token]) -> transform.FormulaP:
         toks = [_tok(t) for t in children]
         numerator, denominator = toks[0], toks[2]
         factor = next((t for t, c in zip(toks, children, strict=True) if c.type == "NUMBER"), None)
-        return FormulaP(numerator, denominator, factor, toks[0].start, toks[-1].end)
+        return transform.FormulaP(numerator, denominator, factor, toks[0].start, toks[-1].end)
 
-    def text(self, children: list[Token]) -> TextP:
+    def text(self, children: list[Token]) -> transform.TextP:
         t = _tok(children[0])
-        return TextP(t.text, t.start, t.end)
+        return transform.TextP(t.text, t.start, t.end)
 
-    def bare_cmp(self, children: list[Token]) -> TextP:
+    def bare_cmp(self, children: list[Token]) -> transform.TextP:
         t = _tok(children[0])
-        return TextP(t.text, t.start, t.end, phrase_only=True)
+        return transform.TextP(t.text, t.start, t.end, phrase_only=True)
 
-    def sep(self, children: list[Token]) -> SepP:
+    def sep(self, children: list[Token]) -> transform.SepP:
         t = _tok(children[0])
-        return SepP(t.start, t.end)
+        return transform.SepP(t.start, t.end)
 
-    def paren(self, children: list[object]) -> QtyP | DateP:
+    def paren(self, children: list[object]) -> transform.QtyP | transform.DateP:
         inner = children[1]
-        assert isinstance(inner, QtyP | DateP)
+        assert isinstance(inner, transform.QtyP | transform.DateP)
         left, right = children[0], children[2]
         assert isinstance(left, Token) and isinstance(right, Token)
         start, end = _tok(left).start, _tok(right).end
-        if isinstance(inner, QtyP):
-            return QtyP(inner.pre, inner.low, inner.high, inner.post, start, end)
-        return DateP(inner.pre, inner.first, inner.last, inner.deadline, start, end)
+        if isinstance(inner, transform.QtyP):
+            return transform.QtyP(inner.pre, inner.low, inner.high, inner.post, start, end)
+        return transform.DateP(inner.pre, inner.first, inner.last, inner.deadline, start, end)
 
-    def quantity(self, children: list[object]) -> QtyP:
+    def quantity(self, children: list[object]) -> transform.QtyP:
         pre = post = None
-        amounts: list[AmountP] = []
+        amounts: list[transform.AmountP] = []
         for child in children:
-            if isinstance(child, AmountP):
+            if isinstance(child, transform.AmountP):
                 amounts.append(child)
             elif isinstance(child, Token):
                 if child.type == "CMP_PRE":
@@ -95,34 +85,34 @@ class Pieces(Transformer[Token, Parsed]):
         start = pre.start if pre else low.value.tok.start
         last = high or low
         end = post.end if post else _amount_end(last)
-        return QtyP(pre, low, high, post, start, end)
+        return transform.QtyP(pre, low, high, post, start, end)
 
-    def amount(self, children: list[object]) -> AmountP:
+    def amount(self, children: list[object]) -> transform.AmountP:
         value = children[0]
-        assert isinstance(value, ValueP)
+        assert isinstance(value, transform.ValueP)
         unit = children[1] if len(children) > 1 else None
-        assert unit is None or isinstance(unit, UnitP)
-        return AmountP(value, unit)
+        assert unit is None or isinstance(unit, transform.UnitP)
+        return transform.AmountP(value, unit)
 
-    def number(self, children: list[Token]) -> ValueP:
-        return ValueP("number", _tok(children[0]))
+    def number(self, children: list[Token]) -> transform.ValueP:
+        return transform.ValueP("number", _tok(children[0]))
 
-    def cn_number(self, children: list[Token]) -> ValueP:
-        return ValueP("cn", _tok(children[0]))
+    def cn_number(self, children: list[Token]) -> transform.ValueP:
+        return transform.ValueP("cn", _tok(children[0]))
 
-    def cn_percent(self, children: list[Token]) -> ValueP:
-        return ValueP("cn_percent", _tok(children[0]))
+    def cn_percent(self, children: list[Token]) -> transform.ValueP:
+        return transform.ValueP("cn_percent", _tok(children[0]))
 
-    def placeholder(self, children: list[Token]) -> ValueP:
-        return ValueP("placeholder", _tok(children[0]))
+    def placeholder(self, children: list[Token]) -> transform.ValueP:
+        return transform.ValueP("placeholder", _tok(children[0]))
 
-    def unit(self, children: list[Token]) -> UnitP:
+    def unit(self, children: list[Token]) -> transform.UnitP:
         toks = [_tok(t) for t in children]
-        return UnitP(toks[0], tuple(toks[1:]), known=children[0].type == "UNIT")
+        return transform.UnitP(toks[0], tuple(toks[1:]), known=children[0].type == "UNIT")
 
-    def date_expr(self, children: list[Token]) -> DateP:
+    def date_expr(self, children: list[Token]) -> transform.DateP:
         pre = deadline = None
-        dates: list[Tok] = []
+        dates: list[transform.Tok] = []
         for child in children:
             if child.type == "CMP_PRE":
                 pre = _tok(child)
@@ -134,10 +124,10 @@ class Pieces(Transformer[Token, Parsed]):
         last = dates[1] if len(dates) > 1 else None
         start = pre.start if pre else first.start
         end = deadline.end if deadline else (last or first).end
-        return DateP(pre, first, last, deadline, start, end)
+        return transform.DateP(pre, first, last, deadline, start, end)
 
 
-def _amount_end(amount: AmountP) -> int:
+def _amount_end(amount: transform.AmountP) -> int:
     if amount.unit is None:
         return amount.value.tok.end
     return (amount.unit.pers[-1] if amount.unit.pers else amount.unit.base).end
