@@ -31,7 +31,7 @@ class CellKind(StrEnum):
     PLACEHOLDER = "placeholder"  # xx, **, ……, 待定, ≥**%
     FORMULA = "formula"  # A÷B×100%
     MULTI = "multi"  # several targets in one cell: 一级故障25分钟；二级故障130分钟
-    PHRASE = "phrase"  # text with no number: a name, or a vague phrase such as 便于信息化应用
+    PHRASE = "phrase"  # text with no number: a name, or a vague phrase such as 便于群众办事
     EMPTY = "empty"
 
 

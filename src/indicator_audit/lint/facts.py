@@ -368,7 +368,7 @@ class IndicatorFacts:
             return phrase  # 知晓率显著提升: a vague target written into the name
         principle = packs.principle_head_re.search(subject)
         if principle is not None:
-            return principle  # 以低价位高质量为采购原则: a way of working, nothing to count
+            return principle  # 以公开透明为采购原则: a way of working, nothing to count
         verb = packs.vague_verb_re.search(subject)
         if verb is None or packs.names_measurable(subject):
             return None

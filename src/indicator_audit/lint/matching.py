@@ -1,8 +1,8 @@
 """Which indicator of one table is which of another: matching by meaning, not by spelling.
 
 A year's table and the next rarely spell an indicator alike: numbering is added (`指标1:`,
-`（一）`, `①`), words are swapped for synonyms (满意率/满意度) or reordered (受资助学生人数 /
-学生受资助人数). Names are reduced to a canonical form (rules/comparison.yaml: prefixes,
+`（一）`, `①`), words are swapped for synonyms (满意率/满意度) or reordered (困难学生资助人数 /
+资助困难学生人数). Names are reduced to a canonical form (rules/comparison.yaml: prefixes,
 synonyms, filler words; full-width folded, years and punctuation dropped) and matched one to
 one, first on equal canonical names, then on the same characters in another order within the
 same indicator family. Nothing looser: a false match (学生满意度 taken for 家长满意度) would

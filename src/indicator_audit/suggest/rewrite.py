@@ -437,7 +437,7 @@ class Rewriter:
 
 
 def _period_end(start: DateValue | None, end: DateValue) -> str:
-    """The deadline a period ends on: "2021年1月-12月" → "2021年12月底前" (the end takes the
+    """The deadline a period ends on: "2024年3月-11月" → "2024年11月底前" (the end takes the
     start's year when it leaves it out), "2024年3月至11月30日" → "2024年11月30日前"."""
     text = end.text
     if end.year is None and start is not None and start.year is not None:

@@ -19,7 +19,7 @@ def quantity(clause: Clause) -> str:
 
 
 def has_number(text: str) -> bool:
-    """Does the cell state a number (one the parser could not read counts too: ≤28.40/株)?"""
+    """Does the cell state a number (one the parser could not read counts too: ≤16.80/株)?"""
     parsed = parse_cell(text, "target")
     if any(c.value is not None for c in parsed.clauses):
         return True
@@ -27,7 +27,7 @@ def has_number(text: str) -> bool:
 
 
 def numbers(text: str) -> set[str]:
-    """The numbers a cell states, as written (none in template residue such as ≤****000元)."""
+    """The numbers a cell states, as written (none in template residue such as ≤**00元)."""
     if parse_cell(text, "target").kind == CellKind.PLACEHOLDER:
         return set()
     return {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", text)}
@@ -83,7 +83,7 @@ def merged_target(ctx: Context, facts: IndicatorFacts) -> str:
 
 
 def _unit_in_name(name: str) -> str | None:
-    """The unit a name carries in brackets at its end: 任务完成时限(月), 兑付率(%)."""
+    """The unit a name carries in brackets at its end: 项目实施周期(月), 兑付率(%)."""
     m = re.search(r"[(（]\s*([^()（）\d]{1,4})\s*[)）]\s*$", name)
     if m is None:
         return None

@@ -112,8 +112,8 @@ class _Matcher:
 
         A shared concept (a curated group of synonyms) is evidence. A shared character pair is
         evidence only when it is distinctive — found in one indicator's name: a word several
-        indicators share ("学生" in 学生受资助人数 and 学生满意度) names the table's subject,
-        not the particular aim ("改善学生体质").
+        indicators share ("学员" in 学员结业人数 and 学员满意度) names the table's subject,
+        not the particular aim ("提高学员技能").
         """
         wanted = self.specific(text)
         if not wanted:

@@ -255,14 +255,14 @@ def not_ecological(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source=SRC_FRAMEWORK + "；指南 §3.11（效益指标写产出带来的可衡量效果，而不是重述产出）",
     summary="效益指标下的名称是项目自己完成的工作（新增…面积、清扫…、完成…），实为产出",
-    bad="indicators:\n  - {level1: 效益指标, level2: 生态效益指标, name: 新增和改善灌溉达标面积, "
+    bad="indicators:\n  - {level1: 效益指标, level2: 生态效益指标, name: 新增高效节水灌溉面积, "
     "target: ≥500亩}",
     good="indicators:\n  - {level1: 效益指标, level2: 经济效益指标, name: 项目区亩均增产粮食, "
     "target: ≥50公斤}",
     packs=("lexicon",),
 )
 def output_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
-    """“新增灌溉面积”“清扫保洁覆盖率”说的是项目做了什么（产出），不是带来了什么变化（效益）。
+    """“新增灌溉面积”“垃圾清运覆盖率”说的是项目做了什么（产出），不是带来了什么变化（效益）。
 
     名称以项目自身的工作开头（新增、新建、改造、完成、清扫、发放……）而放在效益下，多半是把产出
     重复了一遍；效益应写这些产出带来的变化，如增产、节水、受益人数、环境改善的数值。
@@ -273,7 +273,7 @@ def output_under_outcome(ctx: IndicatorContext) -> Iterator[Finding]:
     subject = f.subject.lstrip("*（( ")
     m = ctx.packs.output_verb_re.match(subject)
     if m is None or f.name_vague is not None:
-        return  # 维护单位日常运转: an intention, not an output (vague-name says so)
+        return  # 保障机关日常运转: an intention, not an output (vague-name says so)
     if ctx.packs.result_noun_re.search(subject, m.end()) or subject.startswith("后", m.end()):
         return  # 培训成果转化应用, 培训后就业率: what the work brought about is an effect
     yield ctx.finding(
@@ -399,14 +399,14 @@ def name_not_an_indicator(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.WARNING,
     source="指南 §3.10：时效指标是完成时限（2025年12月底前）或带 ≤ 的时长，不是一段期间；"
     "效益指标应写可衡量的效果",
-    summary="指标值是一段起止期间（2020年1月--2020年11月），既不是完成时限，也不是效果",
+    summary="指标值是一段起止期间（2023年3月--2023年10月），既不是完成时限，也不是效果",
     bad="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, name: 保障期限, "
-    "target: 2020年1月--2020年11月}",
+    "target: 2023年3月--2023年10月}",
     good="indicators:\n  - {level1: 产出指标, level2: 时效指标, name: 项目完成时间, "
     "target: 2020年11月底前}",
 )
 def period_not_deadline(ctx: IndicatorContext) -> tuple[Finding, ...]:
-    """“2020年1月--2020年11月”只说明钱或服务覆盖哪段时间，不说明什么时候完成什么，也不是效果。
+    """“2023年3月--2023年10月”只说明钱或服务覆盖哪段时间，不说明什么时候完成什么，也不是效果。
 
     时效指标写完成时限（“2020年11月底前完成验收”）或时长上限（“≤30天”）；期间本身不是绩效。
     """

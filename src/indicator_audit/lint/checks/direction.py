@@ -57,7 +57,7 @@ _FAMILY_TEXT = {
 def missing_comparator(ctx: IndicatorContext) -> tuple[Finding, ...]:
     """上限类指标（时长、成本、故障次数）只写一个数字，读者和评分人无法判断是上限还是要求。
 
-    “25分钟”“2小时”“1600元/亩”必须写成“≤25分钟”，否则超时 1 分钟是否达标说不清；名称看不出
+    “25分钟”“2小时”“1200元/亩”必须写成“≤25分钟”，否则超时 1 分钟是否达标说不清；名称看不出
     方向的时长（巡查时长、任务完成时限）只写“2小时”同样说不清，要写明 ≤ 或 ≥。数量、比率、
     满意度只写数字由 direction-not-stated 提示。“0次”、补助标准“260元/辆”（定额）不报；
     单位与指标不符（成本写成“100%”）或本身是预算过程指标时，由单位、过程规则报告，本规则不重复。
@@ -145,7 +145,7 @@ def _wants_cap(ctx: IndicatorContext) -> bool:
         return f.wanted_direction == "max"
     if f.family is not None and f.family.direction != "none":
         return False
-    # 成本指标 “财政资金补助 1600元/亩”: an amount under the cost category is a cost cap
+    # 成本指标 “财政资金补助 1200元/亩”: an amount under the cost category is a cost cap
     return f.subcategory == "成本指标" or f.category == "cost"
 
 
@@ -214,7 +214,7 @@ def direction_not_stated(ctx: IndicatorContext) -> tuple[Finding, ...]:
     if ctx.packs.process_re.search(f.subject):
         return ()  # a budget figure restated: process-indicator says what to do
     if any(c.date is not None for c in f.target_parsed.clauses):
-        return ()  # "12月底前100%到位": a share due by a date is a milestone, not a floor
+        return ()  # "10月底前100%发放": a share due by a date is a milestone, not a floor
     dims = {c.unit.dimension for c in bare if c.unit is not None}
     if f.unit is not None:
         dims.add(f.unit[0].dimension)

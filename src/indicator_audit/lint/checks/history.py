@@ -89,7 +89,7 @@ _ONE_NUMBER = re.compile(r"^(\D*?)(\d+(?:\.\d+)?)(\D*)$")
 def template_values(
     a: IndicatorFacts, b: IndicatorFacts, field: str = "target"
 ) -> tuple[float, float, str | None] | None:
-    """Two values written alike but for their one number (≤28.40/株 and ≤35.5/株, which the
+    """Two values written alike but for their one number (≤16.80/株 and ≤21.5/株, which the
     grammar cannot read; or a target ≥583元/人*月 and an actual 583元/人*月 when `field` is
     "actual"): both numbers and the direction of the target's text, else None."""
     ma = _ONE_NUMBER.match(_plain(shown(a)))

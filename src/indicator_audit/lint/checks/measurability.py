@@ -95,7 +95,7 @@ def vague_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
     source=SRC_LOCAL + "；指南 §3.7（提升、促进、保障等动词须有可衡量对象）",
     summary="指标名称只是意图（促进…发展、保障…运转），没有可衡量的对象",
     bad="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, "
-    "name: 促进学校教育事业健康发展, "
+    "name: 促进社区文化事业繁荣发展, "
     "target: 有效}",
     good="indicators:\n  - {level1: 效益指标, level2: 可持续影响指标, name: 义务教育巩固率, "
     "target: ≥98%}",
@@ -104,7 +104,7 @@ def vague_target(ctx: IndicatorContext) -> tuple[Finding, ...]:
 def vague_name(ctx: IndicatorContext) -> Iterator[Finding]:
     """指标名称写的是意图，而不是要衡量的量。
 
-    “促进学校教育事业健康发展”“保证单位正常运转”说明了方向，却没有可计量的对象。名称应是一个量：
+    “促进社区文化事业繁荣发展”“保证机关高效运转”说明了方向，却没有可计量的对象。名称应是一个量：
     某某率、某某人数、某某时间、某某满意度。指标值数的正是动词的对象时（“维护保养扑火机具
     ≥300台”），名称有可计量的对象，不报。
     """
@@ -218,7 +218,7 @@ def satisfaction_group_unnamed(ctx: IndicatorContext) -> Iterator[Finding]:
     yield ctx.finding(
         "name",
         f"满意度指标“{subject}”没有写明被调查的群体",
-        suggestion="写明调查对象，如“系统使用人员满意度”“学生家长满意度”",
+        suggestion="写明调查对象，如“系统使用人员满意度”“受训学员满意度”",
     )
 
 
@@ -230,7 +230,7 @@ def satisfaction_group_unnamed(ctx: IndicatorContext) -> Iterator[Finding]:
     source=SRC_QUANTIFY + "；指南 §3.4、§3.11（是/否、合格、完成不是数值目标）",
     summary="指标值没有数字：是/否、合格、完成、优良或一段文字",
     bad="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收, target: 合格}",
-    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备验收合格率, "
+    good="indicators:\n  - {level1: 产出指标, level2: 质量指标, name: 设备安装调试合格率, "
     "target: =100%}",
     packs=("lexicon", "families"),
 )
@@ -343,7 +343,7 @@ def placeholder_target(ctx: IndicatorContext) -> Iterator[Finding]:
     severity=Severity.ERROR,
     source="practice（模板残留；指南 §3.6）",
     summary="指标名称中残留模板占位符（(≥**%)、xx）",
-    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 游客满意度(≥**%), "
+    bad="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 参训人员满意度(≥**%), "
     "target: ≥90%}",
     good="indicators:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 游客满意度, "
     "target: ≥90%}",

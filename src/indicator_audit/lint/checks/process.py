@@ -152,7 +152,7 @@ def names_a_cost(ctx: IndicatorContext) -> bool:
     severity=Severity.WARNING,
     source="财预〔2021〕101号：成本指标写总成本、单位成本或分项成本控制数；指南 §3.2、§3.9",
     summary="成本指标下放的不是成本：达标率、覆盖率等比率或其他非金额指标",
-    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 生均补助标准达标率, "
+    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 人均补贴标准达标率, "
     "target: =100%}",
     good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 生均营养餐补助标准, "
     "target: =4元/生·日}",

@@ -410,7 +410,7 @@ _DUPLICATES_LISTED = 3
 
 
 _RESTATE = re.compile(r"(完成率|达标率|完成比例|执行率)$")
-# 达标率 restates a quantity only when what meets its target is the count itself (课程数量达标率)
+# 达标率 restates a quantity only when what meets its target is the count itself (培训课时数量达标率)
 _COUNTED = r"(数量|人次|人数|户数|次数|批次|场次|个数|面积|长度|里程)$"  # for the rare 达标率
 
 
@@ -421,10 +421,10 @@ _COUNTED = r"(数量|人次|人数|户数|次数|批次|场次|个数|面积|长
     severity=Severity.INFO,
     source="practice（同一产出既按数量又按“完成率”计分，等于重复计分）",
     summary="“××完成率”只是把另一个数量指标换成了比率",
-    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 主体班培训人次, "
+    bad="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 专题班培训人次, "
     "target: 280人次}\n"
-    "  - {level1: 产出指标, level2: 质量指标, name: 主体班培训完成率, target: =100%}",
-    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 主体班培训人次, "
+    "  - {level1: 产出指标, level2: 质量指标, name: 专题班培训完成率, target: =100%}",
+    good="indicators:\n  - {level1: 产出指标, level2: 数量指标, name: 专题班培训人次, "
     "target: 280人次}\n"
     "  - {level1: 产出指标, level2: 质量指标, name: 培训考核合格率, target: ≥95%}",
 )
@@ -490,7 +490,7 @@ def multi_target_cell(ctx: IndicatorContext) -> tuple[Finding, ...]:
     if parsed.kind != CellKind.MULTI or len(parsed.clauses) < 2:
         return ()
     # several targets are several values: a unit read as a second clause (元/人*月), a masked
-    # amount (≤****000元) or a deadline before a rate (12月底前100%到位) is one target
+    # amount (≤**00元) or a deadline before a rate (9月底前100%拨付) is one target
     valued = [c for c in parsed.clauses if c.value is not None and not c.placeholder]
     if len(valued) < 2:
         return ()

@@ -197,7 +197,7 @@ def value_out_of_range(ctx: IndicatorContext) -> tuple[Finding, ...]:
     severity=Severity.WARNING,
     source=SRC_UNITS,
     summary="数值后只有“万”“亿”，没有写清是万元、万人还是万平方米",
-    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 人工成本, target: ≤620万/月}",
+    bad="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 人工成本, target: ≤480万/月}",
     good="indicators:\n  - {level1: 产出指标, level2: 成本指标, name: 人工成本, "
     "target: ≤620万元/月}",
     packs=("units",),
