@@ -106,20 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         help="申报（批复）的绩效目标表：核对自评表中的目标是否与申报的一致",
     )
     choice(c, "--color", choices=_COLORS, default="auto", help="终端颜色", metavar="WHEN")
-    c.add_argument(
-        "--jobs",
-        "-j",
-        type=_positive(int),
-        metavar="N",
-        help="同时检查的进程数（默认：可用的 CPU 核数；1 表示在本进程中逐个检查）",
-    )
-    c.add_argument(
-        "--timeout",
-        type=_positive(float),
-        default=120.0,
-        metavar="SECONDS",
-        help="单个文件的处理时限，超时记为该文件的错误（默认 120 秒）",
-    )
+    _pool_options(c, "检查")
     c.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -200,14 +187,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _pool_options(parser: argparse.ArgumentParser) -> None:
-    """--jobs and --timeout, as `check` has them, for a command over many files."""
+def _pool_options(parser: argparse.ArgumentParser, verb: str = "处理") -> None:
+    """--jobs and --timeout of a command over many files; `verb` names its work in the help."""
     parser.add_argument(
         "--jobs",
         "-j",
         type=_positive(int),
         metavar="N",
-        help="同时处理的进程数（默认：可用的 CPU 核数；1 表示在本进程中逐个处理）",
+        help=f"同时{verb}的进程数（默认：可用的 CPU 核数；1 表示在本进程中逐个{verb}）",
     )
     parser.add_argument(
         "--timeout",
